@@ -1,0 +1,2 @@
+// TODO(skeleton): the Demo app is being written.
+return 0;

@@ -1,0 +1,30 @@
+namespace HostKit;
+
+/// <summary>What a host can do; the runner refuses to start an application that needs more.</summary>
+[Flags]
+public enum HostCapabilities
+{
+    /// <summary>Nothing.</summary>
+    None = 0,
+
+    /// <summary>Plain HTTP/1.1 requests and responses.</summary>
+    Http = 1,
+
+    /// <summary>Websocket upgrades.</summary>
+    WebSockets = 2,
+
+    /// <summary>Websocket subprotocol negotiation (<c>Sec-WebSocket-Protocol</c>).</summary>
+    WebSocketSubProtocols = 4,
+
+    /// <summary>Detects a websocket peer that stops answering pings within <see cref="WebSocketOptions.KeepAliveTimeout"/>.</summary>
+    WebSocketKeepAliveTimeout = 8,
+
+    /// <summary>Enforces <see cref="HttpLimits"/> (request line, headers, body size, header timeout).</summary>
+    RequestLimits = 16,
+
+    /// <summary>Serves https.</summary>
+    Tls = 32,
+
+    /// <summary>Listens on real sockets (false for the in-memory test host).</summary>
+    Network = 64,
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Logging;
+
+namespace HostKit;
+
+/// <summary>
+/// The log lines every host writes, defined once so that an app fault reads the same on every engine.
+/// </summary>
+public static partial class HostLog
+{
+    /// <summary>The application threw before the response started; the client got a 500.</summary>
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Application failed on {Method} {Path}; answered 500")]
+    public static partial void ApplicationFailed(ILogger logger, Exception exception, string method, string path);
+
+    /// <summary>The application (or its body) threw after the response started; the connection was aborted.</summary>
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Application failed on {Method} {Path} after the response started; connection aborted")]
+    public static partial void ApplicationFailedAfterStart(ILogger logger, Exception exception, string method, string path);
+
+    /// <summary>A websocket handler threw; the socket was closed with 1011.</summary>
+    [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Websocket handler failed; closed with 1011")]
+    public static partial void WebSocketHandlerFailed(ILogger logger, Exception exception);
+
+    /// <summary>Writing to a websocket failed for a reason other than the peer going away.</summary>
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Websocket send failed; connection aborted")]
+    public static partial void WebSocketSendFailed(ILogger logger, Exception exception);
+
+    /// <summary>A host started and is listening.</summary>
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "HostKit host '{Host}' listening on {Address}")]
+    public static partial void Listening(ILogger logger, string host, string address);
+
+    /// <summary>A connection failed in the host itself (not the application).</summary>
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Connection {Connection} failed")]
+    public static partial void ConnectionFailed(ILogger logger, Exception exception, string connection);
+}

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace HostKit;
+
+/// <summary>Everything a host needs to start serving an application.</summary>
+public sealed record ServerOptions
+{
+    /// <summary>Where to listen, as <c>http://IP:PORT</c>; port 0 picks a free port. Default <c>http://127.0.0.1:8000</c>.</summary>
+    public IReadOnlyList<Uri> Urls { get; init; } = [new Uri("http://127.0.0.1:8000")];
+
+    /// <summary>Where the host writes its log, app faults included.</summary>
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
+
+    /// <summary>Request limits and timeouts.</summary>
+    public HttpLimits Limits { get; init; } = HttpLimits.Default;
+
+    /// <summary>Websocket limits and keep-alive.</summary>
+    public WebSocketOptions WebSockets { get; init; } = WebSocketOptions.Default;
+
+    /// <summary>How long <see cref="IRunningServer.StopAsync"/> waits for requests in flight before dropping them. Default 5 s.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,14 @@
+namespace HostKit;
+
+/// <summary>How a websocket route accepts upgrades.</summary>
+public sealed record WebSocketRouteOptions
+{
+    /// <summary>The subprotocols this route speaks, best first. The first one the client also offered is chosen; none when empty or no match.</summary>
+    public IReadOnlyList<string> SubProtocols { get; init; } = [];
+
+    /// <summary>
+    /// Decides before the handshake whether to accept (return null) or refuse with a status
+    /// (auth, origin, bad query). Runs on every upgrade to this route.
+    /// </summary>
+    public Func<Environ, ValueTask<WebSocketRefusal?>>? Authorize { get; init; }
+}

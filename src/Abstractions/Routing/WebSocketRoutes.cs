@@ -1,0 +1,75 @@
+using System.Text;
+
+namespace HostKit;
+
+/// <summary>
+/// Websocket routing middleware, after the WSGI websocket middlewares: an upgrade request to a
+/// mapped path goes to its handler; every other request falls through to the wrapped application.
+/// </summary>
+/// <remarks>
+/// A plain request to a websocket path gets 426 Upgrade Required with a short text body;
+/// an upgrade to a path with no route gets 404. Paths match <see cref="Environ.PathInfo"/> exactly.
+/// </remarks>
+public sealed class WebSocketRoutes
+{
+    private static readonly byte[] UpgradeRequiredBody = Encoding.UTF8.GetBytes("426 Upgrade Required: this is a websocket endpoint; connect with a websocket client.\n");
+
+    private readonly Dictionary<string, (WebSocketHandler Handler, WebSocketRouteOptions Options)> _routes = new(StringComparer.Ordinal);
+
+    /// <summary>Maps <paramref name="path"/> to a handler that needs only the socket.</summary>
+    public WebSocketRoutes Map(string path, Func<IWebSocket, ValueTask> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return Map(path, (socket, _) => handler(socket));
+    }
+
+    /// <summary>Maps <paramref name="path"/> to a handler that also sees the upgrade request.</summary>
+    /// <exception cref="ArgumentException">The path does not start with <c>/</c> or is already mapped.</exception>
+    public WebSocketRoutes Map(string path, WebSocketHandler handler, WebSocketRouteOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(handler);
+        if (!path.StartsWith('/'))
+            throw new ArgumentException($"A route path starts with '/': '{path}'.", nameof(path));
+        if (!_routes.TryAdd(path, (handler, options ?? new WebSocketRouteOptions())))
+            throw new ArgumentException($"'{path}' is already mapped.", nameof(path));
+        return this;
+    }
+
+    /// <summary>Returns an application that serves the mapped websocket routes and passes everything else to <paramref name="next"/>.</summary>
+    public Application Wrap(Application next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        return (environ, start) =>
+        {
+            if (!_routes.TryGetValue(environ.PathInfo, out var route))
+            {
+                if (environ.WebSocket is not null)
+                {
+                    start(404, [("Content-Type", "text/plain; charset=utf-8")]);
+                    return Body.Of($"404 Not Found: no websocket route at {environ.PathInfo}\n");
+                }
+                return next(environ, start);
+            }
+            if (environ.WebSocket is not { } upgrade)
+            {
+                start(426, [("Content-Type", "text/plain; charset=utf-8"), ("Upgrade", "websocket"), ("Sec-WebSocket-Version", "13")]);
+                return Body.Of(UpgradeRequiredBody);
+            }
+            return ServeAsync(route.Handler, route.Options, upgrade, environ, start);
+        };
+    }
+
+    private static async ValueTask<Body> ServeAsync(WebSocketHandler handler, WebSocketRouteOptions options, WebSocketUpgrade upgrade, Environ environ, StartResponse start)
+    {
+        if (options.Authorize is { } authorize && await authorize(environ) is { } refusal)
+        {
+            start(refusal.Status, [("Content-Type", "text/plain; charset=utf-8")]);
+            return Body.Of(refusal.Message);
+        }
+        var subProtocol = options.SubProtocols.FirstOrDefault(p => upgrade.RequestedSubProtocols.Contains(p, StringComparer.Ordinal));
+        var socket = await upgrade.AcceptAsync(subProtocol);
+        await handler(socket, environ);
+        return Body.Empty;
+    }
+}
