@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.WebSockets;
+using HostKit.Tests.Support;
+using Microsoft.Extensions.Logging;
+
+namespace HostKit.Tests.Conformance;
+
+/// <summary>
+/// One host serving the conformance app on 127.0.0.1, port 0, with its log captured.
+/// Gives the test an HttpClient, websocket connections, and raw TCP connections.
+/// </summary>
+public class ServerUnderTest : IAsyncDisposable
+{
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly HttpClient _http;
+
+    protected ServerUnderTest(IServerHost host, IRunningServer server, ConformanceApp app, CapturingLoggerProvider log, ILoggerFactory loggerFactory)
+    {
+        Host = host;
+        Server = server;
+        App = app;
+        Log = log;
+        _loggerFactory = loggerFactory;
+        _http = CreateHttpClient();
+    }
+
+    public IServerHost Host { get; }
+
+    public IRunningServer Server { get; }
+
+    public ConformanceApp App { get; }
+
+    public CapturingLoggerProvider Log { get; }
+
+    public Uri Address => Server.Addresses[0];
+
+    public HttpClient Http => _http;
+
+    public static async Task<ServerUnderTest> StartAsync(string hostName, Func<ServerOptions, ServerOptions>? configure = null)
+    {
+        var host = ConformanceHosts.Registry.Get(hostName);
+        var log = new CapturingLoggerProvider();
+        var loggerFactory = LoggerFactory.Create(b => b.AddProvider(log).SetMinimumLevel(LogLevel.Information));
+        var options = new ServerOptions { Urls = [new Uri("http://127.0.0.1:0")], LoggerFactory = loggerFactory, ShutdownTimeout = TimeSpan.FromSeconds(5) };
+        options = configure?.Invoke(options) ?? options;
+        var app = new ConformanceApp();
+        var server = await host.StartAsync(app.Create(), options).WaitAsync(TimeSpan.FromSeconds(30));
+        return new ServerUnderTest(host, server, app, log, loggerFactory);
+    }
+
+    protected virtual HttpClient CreateHttpClient() =>
+        new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) }) { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
+
+    /// <summary>Opens a websocket to <paramref name="path"/>; the status the server answered when it refused.</summary>
+    public virtual async Task<(WebSocket? Socket, HttpStatusCode Status)> TryConnectWebSocketAsync(string path, params string[] subProtocols)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        foreach (var protocol in subProtocols)
+            socket.Options.AddSubProtocol(protocol);
+        var uri = new UriBuilder(Address) { Scheme = "ws", Path = path }.Uri;
+        try
+        {
+            await socket.ConnectAsync(uri, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15));
+            return (socket, socket.HttpStatusCode);
+        }
+        catch (WebSocketException)
+        {
+            var status = socket.HttpStatusCode;
+            socket.Dispose();
+            return (null, status);
+        }
+    }
+
+    public async Task<WebSocket> ConnectWebSocketAsync(string path, params string[] subProtocols)
+    {
+        var (socket, status) = await TryConnectWebSocketAsync(path, subProtocols);
+        return socket ?? throw new Xunit.Sdk.XunitException($"The websocket upgrade to {path} was refused with {(int)status}.");
+    }
+
+    public Task<LoopbackConnection> OpenConnectionAsync() => LoopbackConnection.OpenAsync(Address);
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        await Server.DisposeAsync();
+        _loggerFactory.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

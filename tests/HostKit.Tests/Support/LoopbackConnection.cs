@@ -1,0 +1,161 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace HostKit.Tests.Support;
+
+/// <summary>
+/// A raw TCP connection to a server under test, for what HttpClient will not do: pipelining,
+/// malformed requests, counting requests on one connection. Reads HTTP/1.1 responses by hand.
+/// </summary>
+public sealed class LoopbackConnection : IAsyncDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+    private readonly TcpClient _client;
+    private readonly NetworkStream _stream;
+    private readonly byte[] _buffer = new byte[64 * 1024];
+    private int _start;
+    private int _end;
+
+    private LoopbackConnection(TcpClient client)
+    {
+        _client = client;
+        _stream = client.GetStream();
+    }
+
+    public static async Task<LoopbackConnection> OpenAsync(Uri address)
+    {
+        var client = new TcpClient { NoDelay = true };
+        await client.ConnectAsync(address.Host, address.Port).WaitAsync(Timeout);
+        return new LoopbackConnection(client);
+    }
+
+    public NetworkStream Stream => _stream;
+
+    public Task SendAsync(string text) => SendAsync(Encoding.ASCII.GetBytes(text));
+
+    public async Task SendAsync(byte[] bytes) => await _stream.WriteAsync(bytes).AsTask().WaitAsync(Timeout);
+
+    /// <summary>Reads one response: status line, headers, and a Content-Length, chunked, or (when <paramref name="readToEnd"/>) close-delimited body.</summary>
+    public async Task<RawResponse> ReadResponseAsync(bool headRequest = false, bool readToEnd = false)
+    {
+        var statusLine = await ReadLineAsync() ?? throw new IOException("The connection closed before a response.");
+        var parts = statusLine.Split(' ', 3);
+        var headers = new List<KeyValuePair<string, string>>();
+        string? line;
+        while (!string.IsNullOrEmpty(line = await ReadLineAsync()))
+        {
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            headers.Add(KeyValuePair.Create(line[..colon].Trim(), line[(colon + 1)..].Trim()));
+        }
+        var response = new RawResponse(parts[0], int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), headers, []);
+        if (headRequest || response.Status is 204 or 304 or (>= 100 and < 200))
+            return response;
+        if (response.Header("Content-Length") is { } length)
+            return response with { Body = await ReadExactlyAsync(int.Parse(length, System.Globalization.CultureInfo.InvariantCulture)) };
+        if (response.Header("Transfer-Encoding")?.Contains("chunked", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            var body = new MemoryStream();
+            while (true)
+            {
+                var size = Convert.ToInt32((await ReadLineAsync())!.Split(';')[0], 16);
+                if (size == 0)
+                {
+                    while (!string.IsNullOrEmpty(await ReadLineAsync()))
+                    {
+                    }
+                    return response with { Body = body.ToArray() };
+                }
+                body.Write(await ReadExactlyAsync(size));
+                await ReadLineAsync();
+            }
+        }
+        return readToEnd ? response with { Body = await ReadToEndAsync() } : response;
+    }
+
+    /// <summary>True when the server closed the connection (reads end) within the timeout.</summary>
+    public async Task<bool> IsClosedByServerAsync(TimeSpan? within = null)
+    {
+        try
+        {
+            using var cts = new CancellationTokenSource(within ?? Timeout);
+            while (true)
+            {
+                if (_start < _end)
+                {
+                    _start = _end;
+                    continue;
+                }
+                var read = await _stream.ReadAsync(_buffer, cts.Token);
+                if (read == 0)
+                    return true;
+            }
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stream.DisposeAsync();
+        _client.Dispose();
+    }
+
+    private async Task<byte[]> ReadToEndAsync()
+    {
+        var body = new MemoryStream();
+        body.Write(_buffer, _start, _end - _start);
+        _start = _end;
+        await _stream.CopyToAsync(body).WaitAsync(Timeout);
+        return body.ToArray();
+    }
+
+    private async Task<byte[]> ReadExactlyAsync(int count)
+    {
+        var result = new byte[count];
+        var filled = 0;
+        while (filled < count)
+        {
+            if (_start == _end && !await FillAsync())
+                throw new IOException($"The connection closed after {filled} of {count} body bytes.");
+            var take = Math.Min(count - filled, _end - _start);
+            Array.Copy(_buffer, _start, result, filled, take);
+            _start += take;
+            filled += take;
+        }
+        return result;
+    }
+
+    private async Task<string?> ReadLineAsync()
+    {
+        var line = new StringBuilder();
+        while (true)
+        {
+            if (_start == _end && !await FillAsync())
+                return line.Length == 0 ? null : line.ToString();
+            var b = _buffer[_start++];
+            if (b == '\n')
+                return line.ToString().TrimEnd('\r');
+            line.Append((char)b);
+        }
+    }
+
+    private async Task<bool> FillAsync()
+    {
+        _start = 0;
+        _end = await _stream.ReadAsync(_buffer).AsTask().WaitAsync(Timeout);
+        return _end > 0;
+    }
+}
+
+public sealed record RawResponse(string Version, int Status, IReadOnlyList<KeyValuePair<string, string>> Headers, byte[] Body)
+{
+    public string? Header(string name) => Headers.FirstOrDefault(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
+
+    public string Text => Encoding.UTF8.GetString(Body);
+}

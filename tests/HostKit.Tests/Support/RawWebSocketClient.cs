@@ -1,0 +1,124 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace HostKit.Tests.Support;
+
+/// <summary>
+/// A websocket client that writes and reads frames by hand, for what ClientWebSocket hides:
+/// sending pings, seeing pongs, and a peer that never answers pings. Test code only.
+/// </summary>
+public sealed class RawWebSocketClient : IAsyncDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    private readonly TcpClient _client;
+    private readonly NetworkStream _stream;
+
+    private RawWebSocketClient(TcpClient client)
+    {
+        _client = client;
+        _stream = client.GetStream();
+    }
+
+    public static async Task<RawWebSocketClient> ConnectAsync(Uri server, string path)
+    {
+        var client = new TcpClient { NoDelay = true };
+        await client.ConnectAsync(server.Host, server.Port).WaitAsync(Timeout);
+        var raw = new RawWebSocketClient(client);
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        var request = $"GET {path} HTTP/1.1\r\nHost: {server.Host}:{server.Port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+            $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        await raw._stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+        // Read the 101 head byte by byte so no frame bytes are consumed with it.
+        var head = new StringBuilder();
+        var one = new byte[1];
+        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
+        {
+            if (await raw._stream.ReadAsync(one).AsTask().WaitAsync(Timeout) == 0)
+                throw new IOException("The server closed during the handshake: " + head);
+            head.Append((char)one[0]);
+        }
+        if (!head.ToString().StartsWith("HTTP/1.1 101", StringComparison.Ordinal))
+            throw new IOException("The upgrade was refused: " + head);
+        return raw;
+    }
+
+    /// <summary>Sends one masked frame (as a client must).</summary>
+    public async Task SendFrameAsync(byte opcode, byte[] payload, bool fin = true)
+    {
+        var header = new List<byte> { (byte)((fin ? 0x80 : 0) | opcode) };
+        if (payload.Length < 126)
+        {
+            header.Add((byte)(0x80 | payload.Length));
+        }
+        else if (payload.Length <= ushort.MaxValue)
+        {
+            header.Add(0x80 | 126);
+            header.Add((byte)(payload.Length >> 8));
+            header.Add((byte)payload.Length);
+        }
+        else
+        {
+            header.Add(0x80 | 127);
+            var length = new byte[8];
+            BinaryPrimitives.WriteUInt64BigEndian(length, (ulong)payload.Length);
+            header.AddRange(length);
+        }
+        var mask = RandomNumberGenerator.GetBytes(4);
+        header.AddRange(mask);
+        var masked = new byte[payload.Length];
+        for (var i = 0; i < payload.Length; i++)
+            masked[i] = (byte)(payload[i] ^ mask[i % 4]);
+        await _stream.WriteAsync(header.Concat(masked).ToArray()).AsTask().WaitAsync(Timeout);
+    }
+
+    /// <summary>Reads one frame from the server: (fin, opcode, payload).</summary>
+    public async Task<(bool Fin, byte Opcode, byte[] Payload)> ReadFrameAsync(TimeSpan? timeout = null)
+    {
+        var head = await ReadExactlyAsync(2, timeout);
+        var fin = (head[0] & 0x80) != 0;
+        var opcode = (byte)(head[0] & 0x0F);
+        long length = head[1] & 0x7F;
+        if (length == 126)
+            length = BinaryPrimitives.ReadUInt16BigEndian(await ReadExactlyAsync(2, timeout));
+        else if (length == 127)
+            length = (long)BinaryPrimitives.ReadUInt64BigEndian(await ReadExactlyAsync(8, timeout));
+        return (fin, opcode, await ReadExactlyAsync((int)length, timeout));
+    }
+
+    /// <summary>True when the server drops the TCP connection within <paramref name="within"/>.</summary>
+    public async Task<bool> WaitForDisconnectAsync(TimeSpan within)
+    {
+        var buffer = new byte[4096];
+        using var cts = new CancellationTokenSource(within);
+        try
+        {
+            while (await _stream.ReadAsync(buffer, cts.Token) > 0)
+            {
+            }
+            return true;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task<byte[]> ReadExactlyAsync(int count, TimeSpan? timeout)
+    {
+        var buffer = new byte[count];
+        await _stream.ReadExactlyAsync(buffer).AsTask().WaitAsync(timeout ?? Timeout);
+        return buffer;
+    }
+}
