@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace HostKit.Hosts.Kestrel;
@@ -41,6 +42,7 @@ public sealed class KestrelHost : IServerHost
         // The empty builder reads no appsettings or environment: HostKit's runner owns configuration.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(options.LoggerFactory);
+        builder.Services.AddSingleton<IHostLifetime, HostKitLifetime>();
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

@@ -1,0 +1,71 @@
+using System.CommandLine;
+
+namespace HostKit.Hosting;
+
+/// <summary>
+/// The runner's command line, parsed by System.CommandLine (so <c>--help</c> and typos are handled)
+/// and handed on as configuration keys, the highest-precedence layer.
+/// </summary>
+public static class HostKitCommandLine
+{
+    private static readonly Option<string> HostOption = new("--host")
+    {
+        Description = "The host (server engine) to run on, e.g. kestrel, raw, httplistener; 'list' prints them all.",
+    };
+
+    private static readonly Option<string> UrlsOption = new("--urls")
+    {
+        Description = "Where to listen: http://IP:PORT, several separated by ';'. Port 0 picks a free port.",
+    };
+
+    private static readonly Option<string> PortOption = new("--port")
+    {
+        Description = "Shorthand for --urls http://127.0.0.1:PORT.",
+    };
+
+    private static readonly Option<string> ConfigOption = new("--config")
+    {
+        Description = "A json file with a \"HostKit\" section (default: hostkit.json if present).",
+    };
+
+    private static readonly Option<string> LogLevelOption = new("--log-level")
+    {
+        Description = "Trace, Debug, Information (default), Warning, Error.",
+    };
+
+    private static readonly Option<bool> ListHostsOption = new("--list-hosts")
+    {
+        Description = "Print the registered hosts and what each supports, then exit.",
+    };
+
+    /// <summary>Parses <paramref name="args"/> against the runner's options.</summary>
+    public static ParseResult Parse(string[] args, string description)
+    {
+        var root = new RootCommand(description) { HostOption, UrlsOption, PortOption, ConfigOption, LogLevelOption, ListHostsOption };
+        return root.Parse(args);
+    }
+
+    /// <summary>The options that were given, as <c>HostKit:*</c> configuration keys.</summary>
+    public static IReadOnlyDictionary<string, string?> ToConfiguration(ParseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        Add(values, "HostKit:Host", result.GetValue(ListHostsOption) ? "list" : result.GetValue(HostOption));
+        Add(values, "HostKit:Urls", result.GetValue(UrlsOption));
+        if (result.GetValue(PortOption) is { } port)
+        {
+            // --port on the command line beats HOSTKIT_URLS or a json "Urls": clear them at this layer.
+            values["HostKit:Urls"] = string.Empty;
+            values["HostKit:Port"] = port;
+        }
+        Add(values, "HostKit:Config", result.GetValue(ConfigOption));
+        Add(values, "HostKit:LogLevel", result.GetValue(LogLevelOption));
+        return values;
+    }
+
+    private static void Add(Dictionary<string, string?> values, string key, string? value)
+    {
+        if (value is not null)
+            values[key] = value;
+    }
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace HostKit.Hosting;
+
+/// <summary>
+/// What the runner was asked to do, read from the <c>HostKit</c> configuration section
+/// (json file, then <c>HOSTKIT_*</c> environment variables, then the command line).
+/// </summary>
+public sealed record HostKitSettings
+{
+    /// <summary>The default address: loopback, port 8000.</summary>
+    public static readonly Uri DefaultUrl = new("http://127.0.0.1:8000");
+
+    /// <summary>The host name, or null for the registry's default.</summary>
+    public string? Host { get; init; }
+
+    /// <summary>Where to listen.</summary>
+    public IReadOnlyList<Uri> Urls { get; init; } = [DefaultUrl];
+
+    /// <summary>The minimum log level.</summary>
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>Request limits.</summary>
+    public HttpLimits Limits { get; init; } = HttpLimits.Default;
+
+    /// <summary>Websocket limits and keep-alive.</summary>
+    public WebSocketOptions WebSockets { get; init; } = WebSocketOptions.Default;
+
+    /// <summary>True when the host list was asked for (<c>--host list</c>).</summary>
+    public bool ListHosts => string.Equals(Host, "list", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Reads the <c>HostKit</c> section of <paramref name="configuration"/>.</summary>
+    /// <exception cref="HostStartException">A value is malformed; the message names it.</exception>
+    public static HostKitSettings From(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection("HostKit");
+        return new HostKitSettings
+        {
+            Host = section["Host"] is { Length: > 0 } host ? host : null,
+            Urls = ReadUrls(section["Urls"], section["Port"]),
+            LogLevel = Parse(section, "LogLevel", LogLevel.Information, s => Enum.Parse<LogLevel>(s, ignoreCase: true)),
+            Limits = Bind(section.GetSection("Limits"), () => new HttpLimits()),
+            WebSockets = Bind(section.GetSection("WebSockets"), () => new WebSocketOptions()),
+        };
+    }
+
+    private static IReadOnlyList<Uri> ReadUrls(string? urls, string? port)
+    {
+        if (!string.IsNullOrWhiteSpace(urls))
+            return [.. urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseUrl)];
+        if (!string.IsNullOrWhiteSpace(port))
+        {
+            if (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number > 65535)
+                throw new HostStartException($"--port must be a number from 0 to 65535, not '{port}'.");
+            return [new Uri($"http://127.0.0.1:{number}")];
+        }
+        return [DefaultUrl];
+    }
+
+    private static Uri ParseUrl(string text)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttp || url.AbsolutePath != "/")
+            throw new HostStartException($"'{text}' is not a listen address. Write it as http://IP:PORT, for example http://127.0.0.1:8000 (port 0 picks a free port).");
+        return url;
+    }
+
+    private static T Parse<T>(IConfigurationSection section, string key, T fallback, Func<string, T> parse)
+    {
+        var value = section[key];
+        if (string.IsNullOrWhiteSpace(value))
+            return fallback;
+        try
+        {
+            return parse(value);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or OverflowException)
+        {
+            throw new HostStartException($"HostKit:{key} = '{value}' is not valid: {ex.Message}", ex);
+        }
+    }
+
+    private static T Bind<T>(IConfigurationSection section, Func<T> defaults) where T : class
+    {
+        var value = defaults();
+        if (!section.Exists())
+            return value;
+        try
+        {
+            section.Bind(value, o => o.ErrorOnUnknownConfiguration = true);
+            return value;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new HostStartException($"HostKit:{section.Key} is not valid: {ex.Message}", ex);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace HostKit.Hosting;
+
+/// <summary>
+/// Runs an application on the host chosen by configuration, like gunicorn for WSGI:
+/// <c>await HostRunner.RunAsync(app, args)</c> in <c>Main</c>.
+/// </summary>
+public static class HostRunner
+{
+    /// <summary>Exit code for bad input (unknown host, malformed address, missing capability).</summary>
+    public const int UsageError = 2;
+
+    /// <summary>Exit code for a host that could not start (address in use...).</summary>
+    public const int StartFailure = 1;
+
+    /// <summary>
+    /// Reads the host and addresses from the command line, <c>HOSTKIT_*</c> environment variables and
+    /// <c>hostkit.json</c>; starts the application; logs the host and the bound addresses; serves until
+    /// Ctrl+C, SIGTERM or <paramref name="cancellationToken"/>; then stops gracefully.
+    /// </summary>
+    /// <param name="application">The application to serve.</param>
+    /// <param name="args">The command line.</param>
+    /// <param name="requires">What the application needs from a host; a host that lacks it is refused with a clear message.</param>
+    /// <param name="hosts">The hosts to choose from; <see cref="BuiltInHosts.Registry"/> when null.</param>
+    /// <param name="cancellationToken">Stops the server when signalled.</param>
+    /// <returns>The process exit code: 0 after a clean stop.</returns>
+    public static async Task<int> RunAsync(Application application, string[] args,
+        HostCapabilities requires = HostCapabilities.Http | HostCapabilities.WebSockets,
+        HostRegistry? hosts = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        ArgumentNullException.ThrowIfNull(args);
+        hosts ??= BuiltInHosts.Registry;
+
+        var parsed = HostKitCommandLine.Parse(args, "Serves a HostKit application on the host of your choice.");
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+                Console.Error.WriteLine($"error: {error.Message}");
+            Console.Error.WriteLine("Run with --help for the options.");
+            return UsageError;
+        }
+        if (parsed.Action is not null)
+            return await parsed.InvokeAsync(cancellationToken: cancellationToken); // --help, --version
+
+        HostKitSettings settings;
+        IServerHost host;
+        try
+        {
+            settings = HostKitSettings.From(HostKitConfiguration.Build(HostKitCommandLine.ToConfiguration(parsed)));
+            if (settings.ListHosts)
+            {
+                HostTable.Write(AnsiConsole.Console, hosts.Hosts);
+                return 0;
+            }
+            host = settings.Host is null ? hosts.Default : hosts.Get(settings.Host);
+            var missing = requires & ~host.Capabilities;
+            if (missing != HostCapabilities.None)
+                throw new HostStartException($"The host '{host.Name}' cannot run this application: it lacks {missing}. Choose another with --host (see --host list).");
+        }
+        catch (HostStartException ex)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return UsageError;
+        }
+
+        using var loggerFactory = LoggerFactory.Create(logging => logging
+            .SetMinimumLevel(settings.LogLevel)
+            // The engines' own start-up chatter would contradict HostKit's one line on where it serves.
+            .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning)
+            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+            .AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "HH:mm:ss ";
+            }));
+        var logger = loggerFactory.CreateLogger("HostKit");
+        var options = new ServerOptions
+        {
+            Urls = settings.Urls,
+            LoggerFactory = loggerFactory,
+            Limits = settings.Limits,
+            WebSockets = settings.WebSockets,
+        };
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+
+        IRunningServer server;
+        try
+        {
+            server = await host.StartAsync(application, options, stop.Token);
+        }
+        catch (HostStartException ex)
+        {
+            logger.LogCritical("{Message}", ex.Message);
+            return StartFailure;
+        }
+
+        // One line that people and tools can rely on to find the bound address.
+        Console.Out.WriteLine($"HostKit: serving on {host.Name} ({host.Engine}) at {string.Join(" ", server.Addresses)}");
+        Console.Out.Flush();
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(static _ => { }, TaskScheduler.Default);
+            logger.LogInformation("Stopping {Host}", host.Name);
+            await server.StopAsync();
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+        logger.LogInformation("Stopped");
+        return 0;
+
+        void Stop(PosixSignalContext context)
+        {
+            // Handle the signal ourselves: stop gracefully instead of terminating at once.
+            context.Cancel = true;
+            stop.Cancel();
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using Spectre.Console;
+
+namespace HostKit.Hosting;
+
+/// <summary>Prints the registered hosts and their capabilities (<c>--host list</c>); the README's host table shows the same facts.</summary>
+public static class HostTable
+{
+    private static readonly (HostCapabilities Capability, string Title)[] Columns =
+    [
+        (HostCapabilities.Http, "HTTP"),
+        (HostCapabilities.WebSockets, "websocket"),
+        (HostCapabilities.WebSocketSubProtocols, "subprotocols"),
+        (HostCapabilities.WebSocketKeepAliveTimeout, "dead-peer detection"),
+        (HostCapabilities.RequestLimits, "request limits"),
+        (HostCapabilities.Tls, "TLS"),
+        (HostCapabilities.Network, "sockets"),
+    ];
+
+    /// <summary>Writes the table for <paramref name="hosts"/> to <paramref name="console"/>.</summary>
+    public static void Write(IAnsiConsole console, IEnumerable<IServerHost> hosts)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(hosts);
+        var table = new Table().Border(TableBorder.Markdown).AddColumn("host").AddColumn("engine");
+        foreach (var (_, title) in Columns)
+            table.AddColumn(new TableColumn(title).Centered());
+        foreach (var host in hosts)
+        {
+            var cells = new List<string> { Markup.Escape(host.Name), Markup.Escape(host.Engine) };
+            cells.AddRange(Columns.Select(c => host.Capabilities.HasFlag(c.Capability) ? "yes" : "no"));
+            table.AddRow([.. cells]);
+        }
+        // Redirected output has no width of its own; don't squeeze the table into 80 columns.
+        if (Console.IsOutputRedirected)
+            console.Profile.Width = Math.Max(console.Profile.Width, 160);
+        console.Write(table);
+    }
+}
