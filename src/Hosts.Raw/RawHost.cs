@@ -1,18 +1,74 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
 namespace HostKit.Hosts.Raw;
 
-/// <summary>The <c>raw</c> host: HostKit's own HTTP/1.1 server on Socket + Pipelines.</summary>
+/// <summary>
+/// The <c>raw</c> host: HostKit's own HTTP/1.1 and websocket server, on <see cref="Socket"/> and
+/// System.IO.Pipelines, with a sans-I/O parser. Small enough to read in one sitting.
+/// </summary>
 public sealed class RawHost : IServerHost
 {
+    internal const string HostName = "raw";
+
     /// <inheritdoc />
-    public string Name => "raw";
+    public string Name => HostName;
 
     /// <inheritdoc />
     public string Engine => "HostKit's own HTTP/1.1 server on Socket + Pipelines";
 
     /// <inheritdoc />
-    public HostCapabilities Capabilities => HostCapabilities.None;
+    public HostCapabilities Capabilities =>
+        HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols |
+        HostCapabilities.WebSocketKeepAliveTimeout | HostCapabilities.RequestLimits | HostCapabilities.Network;
 
     /// <inheritdoc />
-    public Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException("TODO(skeleton): being written");
+    public Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        ArgumentNullException.ThrowIfNull(options);
+        var listeners = new List<Socket>();
+        var addresses = new List<Uri>();
+        try
+        {
+            foreach (var url in options.Urls)
+            {
+                var listener = Bind(url);
+                listeners.Add(listener);
+                var bound = (IPEndPoint)listener.LocalEndPoint!;
+                addresses.Add(new UriBuilder("http", url.Host, bound.Port).Uri);
+            }
+        }
+        catch
+        {
+            listeners.ForEach(l => l.Dispose());
+            throw;
+        }
+        var server = new RawServer(application, options, listeners, addresses);
+        foreach (var address in addresses)
+            HostLog.Listening(server.Logger, HostName, address.ToString());
+        return Task.FromResult<IRunningServer>(server);
+    }
+
+    private static Socket Bind(Uri url)
+    {
+        if (url.Scheme != Uri.UriSchemeHttp)
+            throw new HostStartException($"The raw host serves http:// URLs only, not '{url}'.");
+        var address = url.IsLoopback && url.HostNameType == UriHostNameType.Dns ? IPAddress.Loopback
+            : IPAddress.TryParse(url.Host.Trim('[', ']'), out var ip) ? ip
+            : throw new HostStartException($"'{url.Host}' is not an IP address; listen on an IP such as 127.0.0.1 or 0.0.0.0.");
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.Bind(new IPEndPoint(address, url.Port));
+            socket.Listen(1024);
+            return socket;
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw new HostStartException($"The raw host could not listen on {url}: {ex.Message}", ex);
+        }
+    }
 }

@@ -14,12 +14,14 @@ public readonly struct Body
 {
     private readonly object? _source;
 
+    private readonly long? _length;
+
     private Body(BodyKind kind, ReadOnlyMemory<byte> buffer, object? source, long? length)
     {
         Kind = kind;
         Buffer = buffer;
         _source = source;
-        Length = length;
+        _length = length;
     }
 
     /// <summary>An empty body.</summary>
@@ -32,7 +34,7 @@ public readonly struct Body
     public ReadOnlyMemory<byte> Buffer { get; }
 
     /// <summary>The length in bytes when known before sending (empty, buffer, or a stream of stated length); otherwise null.</summary>
-    public long? Length { get; }
+    public long? Length => Kind == BodyKind.Empty ? 0 : _length;
 
     /// <summary>The stream of a <see cref="BodyKind.Stream"/> body; null otherwise.</summary>
     public Stream? Stream => _source as Stream;

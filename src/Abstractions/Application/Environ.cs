@@ -80,6 +80,16 @@ public abstract class Environ
     public IDictionary<string, object?> Items => _items ??= new Dictionary<string, object?>(StringComparer.Ordinal);
 
     /// <summary>
+    /// For hosts that keep one <see cref="Environ"/> per connection: forgets the previous request's
+    /// <see cref="Items"/> and <see cref="BodyReader"/> so nothing leaks from one request to the next.
+    /// </summary>
+    protected void ResetForNextRequest()
+    {
+        _items = null;
+        _bodyReader = null;
+    }
+
+    /// <summary>
     /// The CGI view: <c>REQUEST_METHOD</c>, <c>SCRIPT_NAME</c>, <c>PATH_INFO</c>, <c>QUERY_STRING</c>,
     /// <c>CONTENT_TYPE</c>, <c>CONTENT_LENGTH</c>, <c>SERVER_NAME</c>, <c>SERVER_PORT</c>,
     /// <c>SERVER_PROTOCOL</c>, <c>SERVER_SOFTWARE</c>, <c>REMOTE_ADDR</c>, <c>REMOTE_PORT</c>,

@@ -19,5 +19,5 @@ public static class ConformanceHosts
         return data;
     }
 
-    private static HostRegistry CreateRegistry() => new(new HostKit.Hosts.Kestrel.KestrelHost());
+    private static HostRegistry CreateRegistry() => HostKit.Hosting.BuiltInHosts.Create().Add(new HostKit.Testing.InMemoryHost());
 }

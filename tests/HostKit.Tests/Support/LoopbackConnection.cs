@@ -57,7 +57,8 @@ public sealed class LoopbackConnection : IAsyncDisposable
             var body = new MemoryStream();
             while (true)
             {
-                var size = Convert.ToInt32((await ReadLineAsync())!.Split(';')[0], 16);
+                var sizeLine = await ReadLineAsync() ?? throw new IOException("The connection closed in the middle of a chunked body.");
+                var size = Convert.ToInt32(sizeLine.Split(';')[0], 16);
                 if (size == 0)
                 {
                     while (!string.IsNullOrEmpty(await ReadLineAsync()))
