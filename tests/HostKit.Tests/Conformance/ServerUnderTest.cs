@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
+using HostKit.Testing;
 using HostKit.Tests.Support;
 using Microsoft.Extensions.Logging;
 
@@ -9,12 +10,12 @@ namespace HostKit.Tests.Conformance;
 /// One host serving the conformance app on 127.0.0.1, port 0, with its log captured.
 /// Gives the test an HttpClient, websocket connections, and raw TCP connections.
 /// </summary>
-public class ServerUnderTest : IAsyncDisposable
+public sealed class ServerUnderTest : IAsyncDisposable
 {
     private readonly ILoggerFactory _loggerFactory;
     private readonly HttpClient _http;
 
-    protected ServerUnderTest(IServerHost host, IRunningServer server, ConformanceApp app, CapturingLoggerProvider log, ILoggerFactory loggerFactory)
+    private ServerUnderTest(IServerHost host, IRunningServer server, ConformanceApp app, CapturingLoggerProvider log, ILoggerFactory loggerFactory)
     {
         Host = host;
         Server = server;
@@ -48,12 +49,25 @@ public class ServerUnderTest : IAsyncDisposable
         return new ServerUnderTest(host, server, app, log, loggerFactory);
     }
 
-    protected virtual HttpClient CreateHttpClient() =>
-        new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) }) { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
+    private HttpClient CreateHttpClient() => Server is InMemoryServer memory
+        ? new(memory.Client.CreateHandler()) { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) }
+        : new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) }) { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
 
     /// <summary>Opens a websocket to <paramref name="path"/>; the status the server answered when it refused.</summary>
-    public virtual async Task<(WebSocket? Socket, HttpStatusCode Status)> TryConnectWebSocketAsync(string path, params string[] subProtocols)
+    public async Task<(WebSocket? Socket, HttpStatusCode Status)> TryConnectWebSocketAsync(string path, params string[] subProtocols)
     {
+        if (Server is InMemoryServer memory)
+        {
+            try
+            {
+                return (await memory.Client.ConnectWebSocketAsync(path, subProtocols).WaitAsync(TimeSpan.FromSeconds(15)), HttpStatusCode.SwitchingProtocols);
+            }
+            catch (WebSocketUpgradeRefusedException refused)
+            {
+                return (null, (HttpStatusCode)refused.Status);
+            }
+        }
+
         var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
@@ -81,11 +95,10 @@ public class ServerUnderTest : IAsyncDisposable
 
     public Task<LoopbackConnection> OpenConnectionAsync() => LoopbackConnection.OpenAsync(Address);
 
-    public virtual async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         _http.Dispose();
         await Server.DisposeAsync();
         _loggerFactory.Dispose();
-        GC.SuppressFinalize(this);
     }
 }

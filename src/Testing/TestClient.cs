@@ -1,0 +1,230 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text;
+using HostKit.Testing.Http;
+using HostKit.Testing.WebSockets;
+using Microsoft.Extensions.Logging;
+
+namespace HostKit.Testing;
+
+/// <summary>
+/// Runs a HostKit application in memory, with no sockets, for tests: send requests, open websockets,
+/// and see what the application answers, with the same <see cref="Environ"/> and <see cref="IWebSocket"/>
+/// semantics as a real host (500 and a log entry on an exception, 1000/1011 at a handler's end, 1009...).
+/// </summary>
+/// <example>
+/// <code>
+/// await using var client = new TestClient(DemoApp.Create());
+/// var response = await client.GetAsync("/plaintext");
+/// Assert.Equal("Hello, World!", response.Text);
+/// using var socket = await client.ConnectWebSocketAsync("/ws/echo");
+/// </code>
+/// </example>
+public sealed class TestClient : IAsyncDisposable
+{
+    /// <summary>The address requests appear to go to.</summary>
+    public static readonly Uri BaseAddress = new("http://memory.test/");
+
+    private readonly Application _application;
+    private readonly ServerOptions _options;
+    private readonly ILogger _logger;
+    private readonly WebSocketTracker _webSockets = new();
+    private readonly ConcurrentDictionary<Task, byte> _running = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private int _stopped;
+
+    /// <summary>Creates a client for <paramref name="application"/>.</summary>
+    /// <param name="application">The application under test.</param>
+    /// <param name="options">Websocket settings, limits and the logger factory; <see cref="ServerOptions.Urls"/> is ignored.</param>
+    public TestClient(Application application, ServerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        _application = application;
+        _options = options ?? new ServerOptions();
+        _logger = _options.LoggerFactory.CreateLogger("HostKit." + InMemoryHost.HostName);
+    }
+
+    /// <summary>An <see cref="HttpMessageHandler"/> that sends requests to the application, for code that wants an <see cref="HttpClient"/>.</summary>
+    public HttpMessageHandler CreateHandler() => new InMemoryHandler(this);
+
+    /// <summary>An <see cref="HttpClient"/> whose requests go to the application, with <see cref="BaseAddress"/> set.</summary>
+    public HttpClient CreateHttpClient() => new(CreateHandler()) { BaseAddress = BaseAddress };
+
+    /// <summary>Sends a GET.</summary>
+    public Task<TestResponse> GetAsync(string pathAndQuery, CancellationToken cancellationToken = default) =>
+        SendAsync("GET", pathAndQuery, cancellationToken: cancellationToken);
+
+    /// <summary>Sends a POST with a text body.</summary>
+    public Task<TestResponse> PostAsync(string pathAndQuery, string body, string contentType = "text/plain; charset=utf-8", CancellationToken cancellationToken = default) =>
+        SendAsync("POST", pathAndQuery, Encoding.UTF8.GetBytes(body), contentType, cancellationToken: cancellationToken);
+
+    /// <summary>Sends a POST with a binary body.</summary>
+    public Task<TestResponse> PostAsync(string pathAndQuery, byte[] body, string contentType = "application/octet-stream", CancellationToken cancellationToken = default) =>
+        SendAsync("POST", pathAndQuery, body, contentType, cancellationToken: cancellationToken);
+
+    /// <summary>Sends any request.</summary>
+    /// <param name="method">The method, e.g. <c>PUT</c>.</param>
+    /// <param name="pathAndQuery">The target, e.g. <c>/items?id=1</c>.</param>
+    /// <param name="body">The request body; none when empty.</param>
+    /// <param name="contentType">The body's Content-Type, if any.</param>
+    /// <param name="headers">More request headers.</param>
+    /// <param name="cancellationToken">Becomes the request's <see cref="Environ.RequestAborted"/>.</param>
+    public async Task<TestResponse> SendAsync(string method, string pathAndQuery, byte[]? body = null, string? contentType = null,
+        IEnumerable<(string Name, string Value)>? headers = null, CancellationToken cancellationToken = default)
+    {
+        var all = (headers ?? []).Select(h => KeyValuePair.Create(h.Name, h.Value)).ToList();
+        if (contentType is not null)
+            all.Add(KeyValuePair.Create("Content-Type", contentType));
+        if (body is { Length: > 0 })
+            all.Add(KeyValuePair.Create("Content-Length", body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var environ = new TestEnviron(method, Resolve(pathAndQuery), all, new MemoryStream(body ?? [], writable: false), body?.Length > 0 ? body.Length : null, null, cancellationToken);
+        return (await RunAsync(environ, null))!;
+    }
+
+    /// <summary>
+    /// Opens a websocket to <paramref name="pathAndQuery"/>. Returns the client's end once the application
+    /// accepts; the application runs in the background for the socket's life.
+    /// </summary>
+    /// <exception cref="WebSocketUpgradeRefusedException">The application answered with an HTTP status instead.</exception>
+    public async Task<WebSocket> ConnectWebSocketAsync(string pathAndQuery, IEnumerable<string>? subProtocols = null, CancellationToken cancellationToken = default)
+    {
+        var offered = subProtocols?.ToList() ?? [];
+        var headers = new List<KeyValuePair<string, string>>
+        {
+            new("Upgrade", "websocket"),
+            new("Connection", "Upgrade"),
+            new("Sec-WebSocket-Version", "13"),
+            new("Sec-WebSocket-Key", Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))),
+        };
+        if (offered.Count > 0)
+            headers.Add(new("Sec-WebSocket-Protocol", string.Join(", ", offered)));
+        var upgrade = new TestUpgrade(offered, CreateSession);
+        var environ = new TestEnviron("GET", Resolve(pathAndQuery), headers, Stream.Null, null, upgrade, _stopping.Token);
+
+        var application = RunAsync(environ, upgrade);
+        await Task.WhenAny(upgrade.Client, application).WaitAsync(cancellationToken);
+        if (upgrade.Client.IsCompletedSuccessfully)
+            return upgrade.Client.Result;
+        var refusal = await application;
+        throw new WebSocketUpgradeRefusedException(refusal!.Status, refusal.Text);
+    }
+
+    /// <summary>Closes open websockets with 1001 and waits (up to the shutdown timeout) for the application to finish with them.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+            return;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.ShutdownTimeout);
+        try
+        {
+            await _webSockets.CloseAllAsync(timeout.Token);
+            await Task.WhenAll(_running.Keys).WaitAsync(timeout.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+        {
+            // What did not finish within the grace period is abandoned, as a socket host would drop it.
+        }
+        finally
+        {
+            _stopping.Cancel();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _stopping.Dispose();
+    }
+
+    /// <summary>Runs the application for one request; null when it became a websocket.</summary>
+    internal Task<TestResponse?> RunAsync(TestEnviron environ, TestUpgrade? upgrade)
+    {
+        var task = InvokeAsync(environ, upgrade);
+        _running.TryAdd(task, 0);
+        _ = task.ContinueWith(t => _running.TryRemove(t, out _), TaskScheduler.Default);
+        return task;
+    }
+
+    private async Task<TestResponse?> InvokeAsync(TestEnviron environ, TestUpgrade? upgrade)
+    {
+        await Task.Yield();
+        var head = new ResponseHead();
+        Body body = default;
+        Exception? failure = null;
+        try
+        {
+            body = await _application(environ, head.Start);
+            if (!head.IsStarted && upgrade?.Session is null)
+                throw new InvalidOperationException("The application returned without calling startResponse.");
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+
+        if (upgrade?.Session is { } session)
+        {
+            try
+            {
+                await session.FinishAsync(failure);
+            }
+            finally
+            {
+                _webSockets.Remove(session);
+            }
+            return null;
+        }
+        if (failure is not null)
+        {
+            HostLog.ApplicationFailed(_logger, failure, environ.RequestMethod, environ.PathInfo);
+            return new TestResponse(500, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "26")], "500 Internal Server Error\n"u8.ToArray());
+        }
+
+        var bytes = Array.Empty<byte>();
+        if (environ.RequestMethod == "HEAD")
+        {
+            await body.DiscardAsync();
+        }
+        else
+        {
+            var collected = new MemoryStream();
+            try
+            {
+                await body.WriteToAsync((chunk, _) =>
+                {
+                    collected.Write(chunk.Span);
+                    return ValueTask.CompletedTask;
+                }, environ.RequestAborted);
+            }
+            catch (Exception ex)
+            {
+                HostLog.ApplicationFailedAfterStart(_logger, ex, environ.RequestMethod, environ.PathInfo);
+                throw new IOException("The application failed after its response started; a socket host would abort the connection.", ex);
+            }
+            bytes = collected.ToArray();
+        }
+        List<(string Name, string Value)> headers = [.. head.Headers.Where(h =>
+            !h.Name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) &&
+            !h.Name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))];
+        headers.Add(("Content-Length", (body.Length ?? bytes.Length).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return new TestResponse(head.Status, headers, bytes);
+    }
+
+    private WebSocketSession CreateSession(Stream stream, string? subProtocol)
+    {
+        var session = WebSocketSession.FromStream(stream, subProtocol, _options.WebSockets, _logger);
+        _webSockets.Add(session);
+        return session;
+    }
+
+    private static Uri Resolve(string pathAndQuery)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pathAndQuery);
+        if (!pathAndQuery.StartsWith('/'))
+            throw new ArgumentException($"A request target starts with '/': '{pathAndQuery}'.", nameof(pathAndQuery));
+        return new Uri(BaseAddress, pathAndQuery);
+    }
+}

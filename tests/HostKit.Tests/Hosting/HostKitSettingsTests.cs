@@ -1,0 +1,67 @@
+using HostKit.Hosting;
+
+namespace HostKit.Tests.Hosting;
+
+public sealed class HostKitSettingsTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("hostkit-settings-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private HostKitSettings Load(string[] args, Dictionary<string, string>? environment = null)
+    {
+        var parsed = HostKitCommandLine.Parse(args, "test");
+        Assert.Empty(parsed.Errors);
+        return HostKitSettings.From(HostKitConfiguration.Build(HostKitCommandLine.ToConfiguration(parsed), environment ?? [], _directory));
+    }
+
+    [Fact]
+    public void Defaults_are_the_default_host_on_loopback_port_8000()
+    {
+        var settings = Load([]);
+        Assert.Null(settings.Host);
+        Assert.Equal([new Uri("http://127.0.0.1:8000")], settings.Urls);
+    }
+
+    [Fact]
+    public void Command_line_beats_environment_beats_json_file()
+    {
+        File.WriteAllText(Path.Combine(_directory, "hostkit.json"), """{ "HostKit": { "Host": "httplistener", "Urls": "http://127.0.0.1:1111", "WebSockets": { "MaxMessageBytes": 2048 } } }""");
+        Assert.Equal(("httplistener", 1111, 2048), Summary(Load([])));
+        Assert.Equal(("raw", 2222, 2048), Summary(Load([], new() { ["HOSTKIT_HOST"] = "raw", ["HOSTKIT_URLS"] = "http://127.0.0.1:2222" })));
+        Assert.Equal(("kestrel", 3333, 2048), Summary(Load(["--host", "kestrel", "--port", "3333"], new() { ["HOSTKIT_HOST"] = "raw", ["HOSTKIT_URLS"] = "http://127.0.0.1:2222" })));
+
+        static (string?, int, int) Summary(HostKitSettings s) => (s.Host, s.Urls[0].Port, s.WebSockets.MaxMessageBytes);
+    }
+
+    [Fact]
+    public void Urls_take_a_semicolon_separated_list_and_port_zero()
+    {
+        var settings = Load(["--urls", "http://127.0.0.1:0;http://[::1]:0"]);
+        Assert.Equal(["http://127.0.0.1:0/", "http://[::1]:0/"], settings.Urls.Select(u => u.ToString()));
+    }
+
+    [Theory]
+    [InlineData("--urls", "ftp://127.0.0.1:21", "not a listen address")]
+    [InlineData("--urls", "127.0.0.1:8000", "not a listen address")]
+    [InlineData("--port", "http", "--port must be a number")]
+    [InlineData("--log-level", "loud", "HostKit:LogLevel")]
+    public void Malformed_values_are_clear_errors(string option, string value, string expected)
+    {
+        var error = Assert.Throws<HostStartException>(() => Load([option, value]));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_config_file_is_an_error_that_names_it()
+    {
+        var error = Assert.Throws<HostStartException>(() => Load(["--config", "absent.json"]));
+        Assert.Contains("absent.json", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_options_are_refused_by_the_parser()
+    {
+        Assert.NotEmpty(HostKitCommandLine.Parse(["--hots", "raw"], "test").Errors);
+    }
+}

@@ -1,0 +1,65 @@
+using System.Net.WebSockets;
+using HostKit.Testing;
+using HostKit.Tests.Support;
+using Microsoft.Extensions.Logging;
+
+namespace HostKit.Tests.Testing;
+
+public class TestClientTests
+{
+    [Fact]
+    public async Task Environ_is_filled_like_a_socket_host_fills_it()
+    {
+        Environ? seen = null;
+        await using var client = new TestClient((environ, start) =>
+        {
+            seen = environ;
+            start(204, []);
+            return Body.Empty;
+        });
+        var response = await client.SendAsync("PUT", "/items/7?x=1", [9, 9], "application/x-test", [("X-Trace", "abc")]);
+        Assert.Equal(204, response.Status);
+        Assert.NotNull(seen);
+        Assert.Equal(("PUT", "/items/7", "x=1", "application/x-test", 2L), (seen.RequestMethod, seen.PathInfo, seen.QueryString, seen.ContentType, seen.ContentLength));
+        Assert.Equal("abc", seen["HTTP_X_TRACE"]);
+        Assert.Equal("memory", seen.ServerSoftware);
+        Assert.Equal("memory.test", seen["HTTP_HOST"]);
+    }
+
+    [Fact]
+    public async Task An_app_exception_is_a_500_and_a_log_entry()
+    {
+        var log = new CapturingLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(log));
+        await using var client = new TestClient((_, _) => throw new InvalidOperationException("nope"), new ServerOptions { LoggerFactory = factory });
+        Assert.Equal(500, (await client.GetAsync("/")).Status);
+        Assert.Contains(log.Entries, e => e.Exception?.Message == "nope");
+    }
+
+    [Fact]
+    public async Task A_refused_upgrade_throws_with_the_status_and_a_failing_handler_closes_with_1011()
+    {
+        var routes = new WebSocketRoutes()
+            .Map("/private", (_, _) => ValueTask.CompletedTask, new WebSocketRouteOptions
+            {
+                Authorize = _ => ValueTask.FromResult<WebSocketRefusal?>(new WebSocketRefusal(401, "log in first")),
+            })
+            .Map("/fails", async socket =>
+            {
+                await socket.ReceiveAsync();
+                throw new InvalidOperationException("handler bug");
+            });
+        await using var client = new TestClient(routes.Wrap((_, start) =>
+        {
+            start(404, []);
+            return Body.Empty;
+        }));
+
+        var refused = await Assert.ThrowsAsync<WebSocketUpgradeRefusedException>(() => client.ConnectWebSocketAsync("/private"));
+        Assert.Equal((401, "log in first"), (refused.Status, refused.Body));
+
+        using var socket = await client.ConnectWebSocketAsync("/fails");
+        await socket.SendTextAsync("go");
+        Assert.Equal(WebSocketCloseStatus.InternalServerError, await socket.ReceiveCloseAsync());
+    }
+}
