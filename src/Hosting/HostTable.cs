@@ -12,6 +12,8 @@ public static class HostTable
         (HostCapabilities.WebSocketSubProtocols, "subprotocols"),
         (HostCapabilities.WebSocketKeepAliveTimeout, "dead-peer detection"),
         (HostCapabilities.RequestLimits, "request limits"),
+        (HostCapabilities.HttpPipelining, "pipelining"),
+        (HostCapabilities.AbortsFailedResponses, "aborts failed responses"),
         (HostCapabilities.Tls, "TLS"),
         (HostCapabilities.Network, "sockets"),
     ];

@@ -1,18 +1,92 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
 namespace HostKit.Hosts.HttpListener;
 
-/// <summary>The <c>httplistener</c> host: System.Net.HttpListener.</summary>
+/// <summary>
+/// The <c>httplistener</c> host: <see cref="System.Net.HttpListener"/>, the engine WatsonWebsocket is
+/// built on. The adapter makes up for what the engine lacks: port 0 (it picks a free port itself)
+/// and the request body limit. It cannot detect a silent websocket peer (no pong timeout), and
+/// cannot cut a chunked response short (after <c>Abort()</c> the client still gets a terminated body),
+/// and resets connections that pipeline requests.
+/// </summary>
 public sealed class HttpListenerHost : IServerHost
 {
+    internal const string HostName = "httplistener";
+    private const int BindAttempts = 5;
+
     /// <inheritdoc />
-    public string Name => "httplistener";
+    public string Name => HostName;
 
     /// <inheritdoc />
     public string Engine => "System.Net.HttpListener";
 
     /// <inheritdoc />
-    public HostCapabilities Capabilities => HostCapabilities.None;
+    public HostCapabilities Capabilities =>
+        HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols | HostCapabilities.Network;
 
     /// <inheritdoc />
-    public Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException("TODO(skeleton): being written");
+    public Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        ArgumentNullException.ThrowIfNull(options);
+        var logger = options.LoggerFactory.CreateLogger("HostKit." + HostName);
+        var (listener, addresses) = Listen(options.Urls);
+        foreach (var address in addresses)
+            HostLog.Listening(logger, HostName, address.ToString());
+        var tracker = new WebSocketTracker();
+        var handler = new HttpListenerRequestHandler(application, options, tracker, logger);
+        return Task.FromResult<IRunningServer>(new HttpListenerServer(listener, handler, tracker, options.ShutdownTimeout, addresses, logger));
+    }
+
+    private static (System.Net.HttpListener Listener, List<Uri> Addresses) Listen(IReadOnlyList<Uri> urls)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var listener = new System.Net.HttpListener { IgnoreWriteExceptions = true };
+            var addresses = new List<Uri>();
+            foreach (var url in urls)
+            {
+                var (prefix, address) = Prefix(url);
+                listener.Prefixes.Add(prefix);
+                addresses.Add(address);
+            }
+            try
+            {
+                listener.Start();
+                return (listener, addresses);
+            }
+            catch (HttpListenerException ex) when (attempt < BindAttempts && urls.Any(u => u.Port == 0))
+            {
+                // Another process took the free port between our probe and HttpListener's bind: try another.
+                listener.Close();
+                _ = ex;
+            }
+            catch (HttpListenerException ex)
+            {
+                listener.Close();
+                throw new HostStartException($"HttpListener could not listen on {string.Join(", ", urls)}: {ex.Message}", ex);
+            }
+        }
+    }
+
+    /// <summary>HttpListener wants a prefix and cannot bind port 0: find a free port first.</summary>
+    private static (string Prefix, Uri Address) Prefix(Uri url)
+    {
+        if (url.Scheme != Uri.UriSchemeHttp)
+            throw new HostStartException($"The httplistener host serves http:// URLs only, not '{url}'.");
+        var ip = url.IsLoopback && url.HostNameType == UriHostNameType.Dns ? IPAddress.Loopback
+            : IPAddress.TryParse(url.Host.Trim('[', ']'), out var parsed) ? parsed
+            : throw new HostStartException($"'{url.Host}' is not an IP address; listen on an IP such as 127.0.0.1 or 0.0.0.0.");
+        var port = url.Port;
+        if (port == 0)
+        {
+            using var probe = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            probe.Bind(new IPEndPoint(ip, 0));
+            port = ((IPEndPoint)probe.LocalEndPoint!).Port;
+        }
+        var host = ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any) ? "+" : url.Host;
+        return ($"http://{host}:{port}/", new UriBuilder("http", url.Host, port).Uri);
+    }
 }

@@ -27,4 +27,13 @@ public enum HostCapabilities
 
     /// <summary>Listens on real sockets (false for the in-memory test host).</summary>
     Network = 64,
+
+    /// <summary>
+    /// Can cut a response short so the client sees it is incomplete, when the application fails after
+    /// the response started (a TCP reset, or a chunked body left unterminated).
+    /// </summary>
+    AbortsFailedResponses = 128,
+
+    /// <summary>Answers pipelined HTTP/1.1 requests (several sent before the first answer) in order.</summary>
+    HttpPipelining = 256,
 }

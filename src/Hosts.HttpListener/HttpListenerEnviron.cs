@@ -1,0 +1,60 @@
+using System.Net;
+
+namespace HostKit.Hosts.HttpListener;
+
+/// <summary>The HostKit view of an <see cref="HttpListenerRequest"/>.</summary>
+internal sealed class HttpListenerEnviron(HttpListenerContext context, HttpListenerUpgrade? upgrade, CancellationToken aborted) : Environ
+{
+    private readonly HttpListenerRequest _request = context.Request;
+    private string? _pathInfo;
+    private string? _queryString;
+
+    public override string RequestMethod => _request.HttpMethod;
+
+    // RawUrl is the target as sent; Url would be decoded and normalized.
+    public override string PathInfo => _pathInfo ??= SplitTarget().Path;
+
+    public override string QueryString => _queryString ??= SplitTarget().Query;
+
+    public override string? ContentType => _request.ContentType;
+
+    // HttpListener reports 0 for a request with no Content-Length at all; CGI says absent.
+    public override long? ContentLength => _request.Headers["Content-Length"] is not null && !IsChunked ? _request.ContentLength64 : null;
+
+    public override string ServerName => _request.Url?.Host ?? _request.LocalEndPoint.Address.ToString();
+
+    public override int ServerPort => _request.LocalEndPoint.Port;
+
+    public override string ServerProtocol => $"HTTP/{_request.ProtocolVersion.Major}.{_request.ProtocolVersion.Minor}";
+
+    public override string ServerSoftware => HttpListenerHost.HostName;
+
+    public override string RemoteAddress => _request.RemoteEndPoint.Address.IsIPv4MappedToIPv6
+        ? _request.RemoteEndPoint.Address.MapToIPv4().ToString()
+        : _request.RemoteEndPoint.Address.ToString();
+
+    public override int RemotePort => _request.RemoteEndPoint.Port;
+
+    public override string UrlScheme => _request.IsSecureConnection ? "https" : "http";
+
+    public override Stream Body => _request.InputStream;
+
+    public override CancellationToken RequestAborted => aborted;
+
+    public override WebSocketUpgrade? WebSocket => upgrade;
+
+    public override IEnumerable<KeyValuePair<string, string>> Headers =>
+        _request.Headers.AllKeys.OfType<string>().Select(k => KeyValuePair.Create(k, _request.Headers[k]!));
+
+    public override string? GetHeader(string name) => _request.Headers[name];
+
+    private bool IsChunked => _request.Headers["Transfer-Encoding"]?.Contains("chunked", StringComparison.OrdinalIgnoreCase) == true;
+
+    private (string Path, string Query) SplitTarget()
+    {
+        var target = _request.RawUrl ?? "/";
+        var question = target.IndexOf('?', StringComparison.Ordinal);
+        (_pathInfo, _queryString) = question < 0 ? (target, string.Empty) : (target[..question], target[(question + 1)..]);
+        return (_pathInfo, _queryString);
+    }
+}
