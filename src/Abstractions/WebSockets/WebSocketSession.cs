@@ -230,30 +230,37 @@ public sealed class WebSocketSession : IWebSocket, IAsyncDisposable
 
     private Task StartClose(WebSocketCloseStatus status, string? reason)
     {
+        PendingSend close;
+        bool startWriter;
         lock (_gate)
         {
             if (_closeTask is not null)
                 return _closeTask;
             _closeQueued = true;
-            _closeTask = CloseCoreAsync(status, reason);
-            return _closeTask;
+            _closeStatus ??= status;
+            _closeStatusDescription ??= reason;
+            // The close frame joins the same queue as messages: everything accepted before it goes out first.
+            close = PendingSend.ForClose(status, reason);
+            Account(close);
+            startWriter = !_writing;
+            if (startWriter)
+                _writing = true;
+            else
+                _queue.Enqueue(close);
+            _closeTask = CloseCoreAsync(close);
         }
+        if (startWriter)
+            _ = DrainAsync(close);
+        return _closeTask;
     }
 
-    private async Task CloseCoreAsync(WebSocketCloseStatus status, string? reason)
+    private async Task CloseCoreAsync(PendingSend close)
     {
-        await Task.Yield();
         try
         {
-            await WaitForQueueToDrainAsync();
-            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                _closeStatus ??= status;
-                _closeStatusDescription ??= reason;
-                using var timeout = new CancellationTokenSource(_options.CloseTimeout);
-                await _socket.CloseOutputAsync(status, reason, timeout.Token);
-                await WaitForPeerCloseAsync(timeout.Token);
-            }
+            using var timeout = new CancellationTokenSource(_options.CloseTimeout);
+            await close.WaitAsync(timeout.Token);
+            await WaitForPeerCloseAsync(timeout.Token);
         }
         catch (Exception ex) when (IsConnectionLoss(ex))
         {
@@ -264,7 +271,6 @@ public sealed class WebSocketSession : IWebSocket, IAsyncDisposable
             if (_socket.State != WebSocketState.Closed)
                 _socket.Abort();
             _receiveDone = true;
-            _closeStatus ??= AbnormalClosure;
             FailQueued();
         }
     }
@@ -303,20 +309,6 @@ public sealed class WebSocketSession : IWebSocket, IAsyncDisposable
         }
     }
 
-    private async Task WaitForQueueToDrainAsync()
-    {
-        // Sends accepted before the close go out first; a send after it is refused (_closeQueued).
-        while (true)
-        {
-            lock (_gate)
-            {
-                if (!_writing)
-                    return;
-            }
-            await Task.Delay(1);
-        }
-    }
-
     private async ValueTask<WebSocketMessage?> OnPeerCloseAsync()
     {
         _receiveDone = true;
@@ -334,7 +326,7 @@ public sealed class WebSocketSession : IWebSocket, IAsyncDisposable
     {
         try
         {
-            await _socket.SendAsync(first.Message.Data, first.Message.Type, endOfMessage: true, cancellationToken);
+            await WriteAsync(first, cancellationToken);
         }
         catch (Exception ex)
         {
@@ -355,7 +347,7 @@ public sealed class WebSocketSession : IWebSocket, IAsyncDisposable
             {
                 try
                 {
-                    await _socket.SendAsync(item.Message.Data, item.Message.Type, endOfMessage: true, CancellationToken.None);
+                    await WriteAsync(item, CancellationToken.None);
                     item.Complete(null);
                 }
                 catch (Exception ex)
@@ -371,6 +363,15 @@ public sealed class WebSocketSession : IWebSocket, IAsyncDisposable
                 return;
             item = next;
         }
+    }
+
+    private ValueTask WriteAsync(PendingSend item, CancellationToken cancellationToken)
+    {
+        if (!item.IsClose)
+            return _socket.SendAsync(item.Message.Data, item.Message.Type, endOfMessage: true, cancellationToken);
+        if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+            return ValueTask.CompletedTask;
+        return new ValueTask(_socket.CloseOutputAsync(item.CloseStatus, item.CloseReason, CancellationToken.None));
     }
 
     private PendingSend? TakeNext()
@@ -453,12 +454,21 @@ public sealed class WebSocketSession : IWebSocket, IAsyncDisposable
             throw new ArgumentException($"A close reason may be at most {MaxCloseReasonBytes} UTF-8 bytes.", nameof(reason));
     }
 
-    /// <summary>One message accepted for sending; carries a completion when a caller waits on it.</summary>
+    /// <summary>One message (or the close frame) accepted for sending; carries a completion when someone waits on it.</summary>
     private sealed class PendingSend(WebSocketMessage message, bool withCompletion)
     {
         private readonly TaskCompletionSource? _completion = withCompletion ? new(TaskCreationOptions.RunContinuationsAsynchronously) : null;
 
         public WebSocketMessage Message { get; } = message;
+
+        public bool IsClose { get; private init; }
+
+        public WebSocketCloseStatus CloseStatus { get; private init; }
+
+        public string? CloseReason { get; private init; }
+
+        public static PendingSend ForClose(WebSocketCloseStatus status, string? reason) =>
+            new(default, withCompletion: true) { IsClose = true, CloseStatus = status, CloseReason = reason };
 
         public bool IsCanceled => _completion?.Task.IsCanceled ?? false;
 
