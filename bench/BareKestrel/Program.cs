@@ -22,7 +22,7 @@ app.Run(async context =>
         case "/ws/echo" when context.WebSockets.IsWebSocketRequest:
             using (var socket = await context.WebSockets.AcceptWebSocketAsync())
             {
-                var buffer = new byte[64 * 1024];
+                var buffer = new byte[4 * 1024]; // the size the ASP.NET Core websocket samples use
                 while (true)
                 {
                     var result = await socket.ReceiveAsync(buffer, CancellationToken.None);

@@ -42,7 +42,4 @@ public class WebSocketSendBenchmarks
 
     [Benchmark]
     public ValueTask SessionSendAsync() => _session.SendAsync(_message);
-
-    [Benchmark]
-    public bool SessionTrySend() => _session.TrySend(_message);
 }

@@ -150,21 +150,23 @@ public sealed class WebSocketSession : IWebSocket, IAsyncDisposable
     /// <inheritdoc />
     public ValueTask SendAsync(WebSocketMessage message, CancellationToken cancellationToken = default)
     {
-        PendingSend pending;
         lock (_gate)
         {
             if (_closeQueued)
                 throw Closed();
-            pending = new PendingSend(message, withCompletion: true);
-            Account(pending);
             if (_writing)
             {
+                var pending = new PendingSend(message, withCompletion: true);
+                Account(pending);
                 _queue.Enqueue(pending);
                 return pending.WaitAsync(cancellationToken);
             }
+            // Uncontended: this caller becomes the writer and sends directly, with nothing allocated for the queue.
             _writing = true;
+            _bufferedBytes += message.Data.Length;
+            _bufferedMessages++;
         }
-        return WriteFirstAsync(pending, cancellationToken);
+        return WriteFirstAsync(message, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -322,19 +324,19 @@ public sealed class WebSocketSession : IWebSocket, IAsyncDisposable
         return null;
     }
 
-    private async ValueTask WriteFirstAsync(PendingSend first, CancellationToken cancellationToken)
+    private async ValueTask WriteFirstAsync(WebSocketMessage message, CancellationToken cancellationToken)
     {
         try
         {
-            await WriteAsync(first, cancellationToken);
+            await _socket.SendAsync(message.Data, message.Type, endOfMessage: true, cancellationToken);
         }
         catch (Exception ex)
         {
-            Release(first);
+            Release(message.Data.Length);
             FailWriter(ex);
             throw Translate(ex);
         }
-        Release(first);
+        Release(message.Data.Length);
         if (TakeNext() is { } next)
             _ = DrainAsync(next);
     }
@@ -391,11 +393,13 @@ public sealed class WebSocketSession : IWebSocket, IAsyncDisposable
         _bufferedMessages++;
     }
 
-    private void Release(PendingSend pending)
+    private void Release(PendingSend pending) => Release(pending.Message.Data.Length);
+
+    private void Release(int bytes)
     {
         lock (_gate)
         {
-            _bufferedBytes -= pending.Message.Data.Length;
+            _bufferedBytes -= bytes;
             _bufferedMessages--;
         }
     }
