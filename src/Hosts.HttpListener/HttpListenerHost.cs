@@ -74,11 +74,7 @@ public sealed class HttpListenerHost : IServerHost
     /// <summary>HttpListener wants a prefix and cannot bind port 0: find a free port first.</summary>
     private static (string Prefix, Uri Address) Prefix(Uri url)
     {
-        if (url.Scheme != Uri.UriSchemeHttp)
-            throw new HostStartException($"The httplistener host serves http:// URLs only, not '{url}'.");
-        var ip = url.IsLoopback && url.HostNameType == UriHostNameType.Dns ? IPAddress.Loopback
-            : IPAddress.TryParse(url.Host.Trim('[', ']'), out var parsed) ? parsed
-            : throw new HostStartException($"'{url.Host}' is not an IP address; listen on an IP such as 127.0.0.1 or 0.0.0.0.");
+        var ip = ListenAddress.Parse(url, HostName).Address;
         var port = url.Port;
         if (port == 0)
         {

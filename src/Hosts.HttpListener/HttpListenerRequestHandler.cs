@@ -22,28 +22,17 @@ internal sealed class HttpListenerRequestHandler(Application application, Server
         var upgrade = request.IsWebSocketRequest ? new HttpListenerUpgrade(context, options.WebSockets, tracker, logger) : null;
         var environ = new HttpListenerEnviron(context, upgrade, stopping);
         var head = new ResponseHead();
-        Body body;
-        try
-        {
-            body = await application(environ, head.Start);
-            if (!head.IsStarted && upgrade?.Session is null)
-                throw new InvalidOperationException("The application returned without calling startResponse.");
-        }
-        catch (Exception ex)
-        {
-            if (upgrade?.Session is { } failed)
-            {
-                await FinishWebSocketAsync(failed, ex);
-                return;
-            }
-            HostLog.ApplicationFailed(logger, ex, environ.RequestMethod, environ.PathInfo);
-            await WriteAndCloseAsync(response, 500, InternalErrorBody, keepAlive: true);
-            return;
-        }
+        var (body, failure) = await ApplicationInvoker.InvokeAsync(application, environ, head);
         if (upgrade?.Session is { } session)
         {
             await body.DiscardAsync();
-            await FinishWebSocketAsync(session, null);
+            await FinishWebSocketAsync(session, failure);
+            return;
+        }
+        if (failure is not null)
+        {
+            HostLog.ApplicationFailed(logger, failure, environ.RequestMethod, environ.PathInfo);
+            await WriteAndCloseAsync(response, 500, InternalErrorBody, keepAlive: true);
             return;
         }
         await WriteResponseAsync(context, head, body, environ);

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -35,7 +33,7 @@ public sealed class KestrelHost : IServerHost
     {
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(options);
-        var endpoints = options.Urls.Select(ToEndPoint).ToList();
+        var endpoints = options.Urls.Select(url => ListenAddress.Parse(url, HostName)).ToList();
         var logger = options.LoggerFactory.CreateLogger("HostKit.kestrel");
         var tracker = new WebSocketTracker();
 
@@ -70,16 +68,6 @@ public sealed class KestrelHost : IServerHost
         foreach (var address in bound)
             HostLog.Listening(logger, HostName, address.ToString());
         return new KestrelServer(app, tracker, options.ShutdownTimeout, bound);
-    }
-
-    private static IPEndPoint ToEndPoint(Uri url)
-    {
-        if (url.Scheme != Uri.UriSchemeHttp)
-            throw new HostStartException($"The kestrel host serves http:// URLs only, not '{url}'.");
-        var address = url.IsLoopback && url.HostNameType == UriHostNameType.Dns ? IPAddress.Loopback
-            : IPAddress.TryParse(url.Host.Trim('[', ']'), out var ip) ? ip
-            : throw new HostStartException($"'{url.Host}' is not an IP address; listen on an IP such as 127.0.0.1 or 0.0.0.0.");
-        return new IPEndPoint(address, url.Port);
     }
 
     private static void ApplyLimits(KestrelServerLimits kestrel, HttpLimits limits)

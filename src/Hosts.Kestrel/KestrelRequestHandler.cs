@@ -16,16 +16,10 @@ internal sealed class KestrelRequestHandler(Application application, ServerOptio
         var upgrade = context.WebSockets.IsWebSocketRequest ? new KestrelUpgrade(context, options.WebSockets, tracker, logger) : null;
         var environ = new KestrelEnviron(context, upgrade);
         var head = new ResponseHead();
-        Body body;
-        try
+        var (body, failure) = await ApplicationInvoker.InvokeAsync(application, environ, head);
+        if (failure is not null)
         {
-            body = await application(environ, head.Start);
-            if (!head.IsStarted && upgrade?.Session is null)
-                throw new InvalidOperationException("The application returned without calling startResponse.");
-        }
-        catch (Exception ex)
-        {
-            await FailAsync(context, upgrade, ex, environ);
+            await FailAsync(context, upgrade, failure, environ);
             return;
         }
 

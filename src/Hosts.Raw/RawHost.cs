@@ -53,15 +53,11 @@ public sealed class RawHost : IServerHost
 
     private static Socket Bind(Uri url)
     {
-        if (url.Scheme != Uri.UriSchemeHttp)
-            throw new HostStartException($"The raw host serves http:// URLs only, not '{url}'.");
-        var address = url.IsLoopback && url.HostNameType == UriHostNameType.Dns ? IPAddress.Loopback
-            : IPAddress.TryParse(url.Host.Trim('[', ']'), out var ip) ? ip
-            : throw new HostStartException($"'{url.Host}' is not an IP address; listen on an IP such as 127.0.0.1 or 0.0.0.0.");
-        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        var endpoint = ListenAddress.Parse(url, HostName);
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            socket.Bind(new IPEndPoint(address, url.Port));
+            socket.Bind(endpoint);
             socket.Listen(1024);
             return socket;
         }

@@ -153,18 +153,7 @@ public sealed class TestClient : IAsyncDisposable
     {
         await Task.Yield();
         var head = new ResponseHead();
-        Body body = default;
-        Exception? failure = null;
-        try
-        {
-            body = await _application(environ, head.Start);
-            if (!head.IsStarted && upgrade?.Session is null)
-                throw new InvalidOperationException("The application returned without calling startResponse.");
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-        }
+        var (body, failure) = await ApplicationInvoker.InvokeAsync(_application, environ, head);
 
         if (upgrade?.Session is { } session)
         {

@@ -137,18 +137,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
         _response.Reset();
         _body.Reset(_head);
 
-        Body body = default;
-        Exception? failure = null;
-        try
-        {
-            body = await Server.Application(_environ, _response.Start);
-            if (!_response.IsStarted && upgrade?.Session is null)
-                throw new InvalidOperationException("The application returned without calling startResponse.");
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-        }
+        var (body, failure) = await ApplicationInvoker.InvokeAsync(Server.Application, _environ, _response);
 
         if (upgrade?.Session is { } session)
         {
