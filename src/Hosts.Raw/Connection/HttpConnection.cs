@@ -114,7 +114,8 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
             await _output.CompleteAsync();
             _aborted.Cancel();
             _socket.Dispose();
-            _aborted.Dispose();
+            // _aborted is not disposed: it has no timer to free, the server may still Abort() this
+            // connection while stopping, and the app may still hold its RequestAborted token.
             _timeout.Dispose();
             Server.Forget(this);
         }
