@@ -135,12 +135,16 @@ internal struct ChunkedDecoder(long maxBodyBytes)
             case State.TrailerStart:
                 if (b == '\r')
                     return Go(State.FinalLineFeed);
+                // A bare LF must not end (or hide inside) the trailers: a front end that took it for
+                // a line end would see the body end where this server does not (request smuggling).
+                if (b == '\n')
+                    return Fail("trailer line must end with CRLF", out error);
                 return Go(State.Trailer) && CountTrailer(out error);
 
             case State.Trailer:
                 if (b == '\r')
                     return Go(State.TrailerLineFeed);
-                return CountTrailer(out error);
+                return b == '\n' ? Fail("trailer line must end with CRLF", out error) : CountTrailer(out error);
 
             case State.TrailerLineFeed:
                 return b == '\n' ? Go(State.TrailerStart) : Fail("trailer line must end with CRLF", out error);

@@ -44,8 +44,9 @@ internal static class HttpRequestParser
         head.Begin();
 
         var lineEnd = input.IndexOf((byte)'\n');
+        // Without the LF yet, the buffer may hold a whole line of the limit and its CR.
         if (lineEnd < 0)
-            return input.Length > limits.MaxRequestLineBytes ? Fail(new HttpError(414, "request line too long"), out error) : ParseStatus.NeedMore;
+            return input.Length > limits.MaxRequestLineBytes + 1 ? Fail(new HttpError(414, "request line too long"), out error) : ParseStatus.NeedMore;
         if (lineEnd > limits.MaxRequestLineBytes + 1)
             return Fail(new HttpError(414, "request line too long"), out error);
         if (lineEnd == 0 || input[lineEnd - 1] != '\r')

@@ -34,6 +34,8 @@ public class ChunkedDecoderTests
     [InlineData("5\r\nhelloXX0\r\n\r\n", 400)]
     [InlineData("1000000000000000\r\n", 400)]
     [InlineData("0\r\n\r\r", 400)]
+    [InlineData("0\r\n\nX: y\r\n\r\n", 400)]
+    [InlineData("0\r\nX: y\n\r\n", 400)]
     [InlineData("B\r\n01234567890\r\n0\r\n\r\n", 413)]
     public void Malformed_or_oversized_bodies_are_errors(string body, int status)
     {

@@ -135,6 +135,12 @@ public class HttpRequestParserTests
         Assert.Equal(431, Fail("GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n", small));
         Assert.Equal(413, Fail("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\n", small));
         Assert.Equal(ParseStatus.Complete, Parse("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n", new RequestHead(), out _, out _, small));
+
+        // A request line of exactly the limit is accepted, also while its LF has not arrived yet.
+        var atLimit = "GET /" + new string('a', 32 - "GET / HTTP/1.1".Length) + " HTTP/1.1";
+        Assert.Equal(32, atLimit.Length);
+        Assert.Equal(ParseStatus.NeedMore, Parse(atLimit + "\r", new RequestHead(), out _, out _, small));
+        Assert.Equal(ParseStatus.Complete, Parse(atLimit + "\r\nHost: a\r\n\r\n", new RequestHead(), out _, out _, small));
     }
 
     private static int Fail(string request, HttpLimits limits)
