@@ -1,5 +1,7 @@
 using System.Collections;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.FileProviders.Physical;
 
 namespace HostKit.Hosting;
 
@@ -23,14 +25,20 @@ public static class HostKitConfiguration
         ArgumentNullException.ThrowIfNull(commandLine);
         var directory = baseDirectory ?? Directory.GetCurrentDirectory();
         commandLine.TryGetValue("HostKit:Config", out var configPath);
-        var jsonPath = Path.GetFullPath(configPath ?? DefaultJsonFile, directory);
-        if (configPath is not null && !File.Exists(jsonPath))
-            throw new HostStartException($"The configuration file '{jsonPath}' does not exist.");
+        var named = !string.IsNullOrEmpty(configPath);
+        var jsonPath = Path.GetFullPath(named ? configPath! : DefaultJsonFile, directory);
+        if (named && !File.Exists(jsonPath))
+            throw new HostStartException(Directory.Exists(jsonPath)
+                ? $"The configuration file '{jsonPath}' is a directory; name a json file."
+                : $"The configuration file '{jsonPath}' does not exist.");
 
+        // A file provider of our own for the file's folder: the default one skips dot-files
+        // (ExclusionFilters.Sensitive), which would silently ignore `--config .hostkit.json`.
+        using var files = new PhysicalFileProvider(Path.GetDirectoryName(jsonPath)!, ExclusionFilters.None);
         try
         {
             return new ConfigurationBuilder()
-                .AddJsonFile(jsonPath, optional: true, reloadOnChange: false)
+                .AddJsonFile(files, Path.GetFileName(jsonPath), optional: !named, reloadOnChange: false)
                 .AddInMemoryCollection(FromEnvironment(environment ?? Environment.GetEnvironmentVariables()))
                 .AddInMemoryCollection(commandLine)
                 .Build();
@@ -38,6 +46,10 @@ public static class HostKitConfiguration
         catch (InvalidDataException ex)
         {
             throw new HostStartException($"The configuration file '{jsonPath}' is not valid json: {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new HostStartException($"The configuration file '{jsonPath}' cannot be read: {ex.Message}", ex);
         }
     }
 

@@ -59,20 +59,26 @@ public class WebSocketGuaranteeTests
 
         var message = WebSocketMessage.FromBinary(new byte[64 * 1024]);
         var accepted = 0;
-        var refused = false;
+        long? bufferedWhenRefused = null;
         // Socket buffers absorb a few MiB before the server's own queue fills; 2,000 x 64 KiB is far more than that.
-        for (var i = 0; i < 2000 && !refused; i++)
+        for (var i = 0; i < 2000 && bufferedWhenRefused is null; i++)
         {
+            // Only this test queues on the socket, so between two of its calls BufferedBytes can only fall
+            // (the writer keeps draining into the kernel). The value read just before a refused TrySend is
+            // therefore at least what the socket saw when it refused: that is the bound to assert, not a
+            // value read afterwards, which races the drain.
+            var before = socket.BufferedBytes;
+            Assert.True(before <= Limit + message.Data.Length, $"buffered {before} bytes");
             if (socket.TrySend(message))
                 accepted++;
             else
-                refused = true;
+                bufferedWhenRefused = before;
             if (i % 16 == 0)
                 await Task.Delay(5);
-            Assert.True(socket.BufferedBytes <= Limit + message.Data.Length, $"buffered {socket.BufferedBytes} bytes");
         }
-        Assert.True(refused, $"TrySend never reported a full buffer after {accepted} messages");
-        Assert.InRange(socket.BufferedBytes, Limit - message.Data.Length, Limit + message.Data.Length);
+        Assert.True(bufferedWhenRefused is not null, $"TrySend never reported a full buffer after {accepted} messages");
+        Assert.InRange(bufferedWhenRefused.Value, Limit - message.Data.Length + 1, Limit + message.Data.Length);
+        Assert.True(socket.BufferedBytes <= Limit + message.Data.Length, $"buffered {socket.BufferedBytes} bytes after the refusal");
 
         using var other = await server.ConnectWebSocketAsync("/ws/echo");
         await other.SendTextAsync("unaffected");

@@ -59,6 +59,29 @@ public sealed class HostKitSettingsTests : IDisposable
         Assert.Contains("absent.json", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(".hostkit.json")]
+    [InlineData("settings/.hidden.json")]
+    [InlineData("plain.json")]
+    public void A_named_config_file_is_read_even_when_its_name_starts_with_a_dot(string name)
+    {
+        // Regression: the json provider's default file provider skips dot-files, so `--config .hostkit.json` was ignored.
+        var path = Path.Combine(_directory, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, """{ "HostKit": { "Host": "raw", "Urls": "http://127.0.0.1:4444" } }""");
+        var settings = Load(["--config", name]);
+        Assert.Equal(("raw", 4444), (settings.Host, settings.Urls[0].Port));
+    }
+
+    [Fact]
+    public void A_config_file_that_is_not_json_or_is_a_directory_is_an_error_that_says_why()
+    {
+        File.WriteAllText(Path.Combine(_directory, "broken.json"), "{ not json");
+        Assert.Contains("not valid json", Assert.Throws<HostStartException>(() => Load(["--config", "broken.json"])).Message, StringComparison.Ordinal);
+        Directory.CreateDirectory(Path.Combine(_directory, "folder.json"));
+        Assert.Contains("is a directory", Assert.Throws<HostStartException>(() => Load(["--config", "folder.json"])).Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Unknown_options_are_refused_by_the_parser()
     {
