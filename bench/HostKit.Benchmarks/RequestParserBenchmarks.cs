@@ -1,5 +1,6 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
+using HostKit.Hosts;
 using HostKit.Hosts.Raw.Http;
 
 namespace HostKit.Benchmarks;

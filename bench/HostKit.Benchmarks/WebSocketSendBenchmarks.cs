@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using BenchmarkDotNet.Attributes;
+using HostKit.Hosts;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HostKit.Benchmarks;

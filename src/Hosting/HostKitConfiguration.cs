@@ -1,4 +1,5 @@
 using System.Collections;
+using HostKit.Hosts;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.FileProviders.Physical;

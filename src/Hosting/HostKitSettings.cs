@@ -1,4 +1,5 @@
 using System.Globalization;
+using HostKit.Hosts;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 

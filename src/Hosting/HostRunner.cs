@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using HostKit.Hosts;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
@@ -25,7 +26,7 @@ public static class HostRunner
     /// <param name="application">The application to serve.</param>
     /// <param name="args">The command line.</param>
     /// <param name="requires">What the application needs from a host; a host that lacks it is refused with a clear message.</param>
-    /// <param name="hosts">The hosts to choose from; <see cref="BuiltInHosts.Registry"/> when null.</param>
+    /// <param name="hosts">The hosts to choose from; when null, those the application references (<see cref="HostDiscovery.Registry"/>).</param>
     /// <param name="cancellationToken">Stops the server when signalled.</param>
     /// <returns>The process exit code: 0 after a clean stop.</returns>
     public static async Task<int> RunAsync(Application application, string[] args,
@@ -34,7 +35,7 @@ public static class HostRunner
     {
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(args);
-        hosts ??= BuiltInHosts.Registry;
+        hosts ??= HostDiscovery.Registry;
 
         var parsed = HostKitCommandLine.Parse(args, "Serves a HostKit application on the host of your choice.");
         if (parsed.Errors.Count > 0)
@@ -57,7 +58,7 @@ public static class HostRunner
                 HostTable.Write(AnsiConsole.Console, hosts.Hosts);
                 return 0;
             }
-            host = settings.Host is null ? hosts.Default : hosts.Get(settings.Host);
+            host = Choose(hosts, settings.Host);
             var missing = requires & ~host.Capabilities;
             if (missing != HostCapabilities.None)
                 throw new HostStartException($"The host '{host.Name}' cannot run this application: it lacks {missing}. Choose another with --host (see --host list).");
@@ -123,6 +124,25 @@ public static class HostRunner
             // Handle the signal ourselves: stop gracefully instead of terminating at once.
             context.Cancel = true;
             stop.Cancel();
+        }
+    }
+
+    /// <summary>The host called <paramref name="name"/>, or the default one when null, with errors that say what to reference.</summary>
+    internal static IServerHost Choose(HostRegistry hosts, string? name)
+    {
+        if (name is null)
+        {
+            return hosts.Hosts.Count > 0
+                ? hosts.Default
+                : throw new HostStartException("No host is installed: reference a host package, for example HostKit.Hosts.Kestrel or HostKit.Hosts.Raw.");
+        }
+        try
+        {
+            return hosts.Get(name);
+        }
+        catch (HostStartException ex) when (HostKitPackages.For(name) is { } package)
+        {
+            throw new HostStartException($"{ex.Message} The '{name}' host comes with the {package} package: reference it to use it.", ex);
         }
     }
 }

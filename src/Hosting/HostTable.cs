@@ -1,3 +1,4 @@
+using HostKit.Hosts;
 using Spectre.Console;
 
 namespace HostKit.Hosting;

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using HostKit.Hosts;
 using Microsoft.Extensions.Logging;
+
+[assembly: ServerHost(typeof(HostKit.Hosts.HttpListener.HttpListenerHost), Order = 20)]
 
 namespace HostKit.Hosts.HttpListener;
 

@@ -1,3 +1,4 @@
+using HostKit.Hosts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -6,6 +7,8 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+
+[assembly: ServerHost(typeof(HostKit.Hosts.Kestrel.KestrelHost), Order = 0)]
 
 namespace HostKit.Hosts.Kestrel;
 

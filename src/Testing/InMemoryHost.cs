@@ -1,3 +1,5 @@
+using HostKit.Hosts;
+
 namespace HostKit.Testing;
 
 /// <summary>

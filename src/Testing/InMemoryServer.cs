@@ -1,3 +1,5 @@
+using HostKit.Hosts;
+
 namespace HostKit.Testing;
 
 /// <summary>An application served by <see cref="InMemoryHost"/>.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
+using HostKit.Hosts;
 using HostKit.Testing.Http;
 using HostKit.Testing.WebSockets;
 using Microsoft.Extensions.Logging;

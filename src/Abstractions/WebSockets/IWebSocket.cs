@@ -44,7 +44,7 @@ public interface IWebSocket
 
     /// <summary>
     /// Queues one message without waiting, for broadcast. Returns false, queueing nothing, when the
-    /// send buffer is full (see <see cref="WebSocketOptions.MaxBufferedBytes"/>) or the socket is closed:
+    /// send buffer is full (the host's <c>MaxBufferedBytes</c> or <c>MaxBufferedMessages</c>) or the socket is closed:
     /// the caller may drop the message or disconnect the slow peer.
     /// </summary>
     bool TrySend(WebSocketMessage message);

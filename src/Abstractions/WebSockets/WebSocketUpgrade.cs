@@ -30,6 +30,6 @@ public abstract class WebSocketUpgrade
         return AcceptCoreAsync(subProtocol);
     }
 
-    /// <summary>The host's part of <see cref="AcceptAsync"/>: send the 101 and wrap the engine's websocket, usually with <see cref="WebSocketSession"/>.</summary>
+    /// <summary>The host's part of <see cref="AcceptAsync"/>: send the 101 and wrap the engine's websocket, usually with the host kit's <c>WebSocketSession</c>.</summary>
     protected abstract ValueTask<IWebSocket> AcceptCoreAsync(string? subProtocol);
 }

@@ -1,5 +1,7 @@
 using System.Net.WebSockets;
 
+using HostKit.Hosts;
+
 namespace HostKit.Testing.WebSockets;
 
 /// <summary>

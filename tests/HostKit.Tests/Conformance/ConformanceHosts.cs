@@ -1,15 +1,26 @@
+using HostKit.Hosting;
+using HostKit.Hosts;
+using HostKit.Testing;
+
 namespace HostKit.Tests.Conformance;
 
 /// <summary>
-/// The hosts the conformance suite runs against: every registered built-in host plus the in-memory
+/// The hosts the conformance suite runs against: every host the test project references (found the
+/// way the runner finds them, so a new host gets every case with no test edited) plus the in-memory
 /// host. A case that needs a capability runs only on the hosts that declare it, so a host that lacks
 /// one is visibly absent from that case's rows rather than skipped or failing.
 /// </summary>
+/// <remarks><c>HOSTKIT_HOST=raw dotnet test</c> runs the suite on that one host.</remarks>
 public static class ConformanceHosts
 {
-    public static HostRegistry Registry { get; } = CreateRegistry();
+    /// <summary>The environment variable that narrows the suite to one host, as it chooses the host for the runner.</summary>
+    public const string OnlyVariable = "HOSTKIT_HOST";
 
-    public static TheoryData<string> All() => Supporting(HostCapabilities.Http | HostCapabilities.WebSockets);
+    /// <summary>Every host the tests reference, whatever <see cref="OnlyVariable"/> says. Declared first: static initializers run in order.</summary>
+    public static HostRegistry All { get; } = HostDiscovery.Discover().Add(new InMemoryHost());
+
+    /// <summary>Every host the tests can reach, narrowed by <see cref="OnlyVariable"/>: the registry the rows are made from.</summary>
+    public static HostRegistry Registry { get; } = CreateRegistry();
 
     public static TheoryData<string> Supporting(HostCapabilities required)
     {
@@ -19,5 +30,11 @@ public static class ConformanceHosts
         return data;
     }
 
-    private static HostRegistry CreateRegistry() => HostKit.Hosting.BuiltInHosts.Create().Add(new HostKit.Testing.InMemoryHost());
+    private static HostRegistry CreateRegistry()
+    {
+        if (Environment.GetEnvironmentVariable(OnlyVariable) is not { Length: > 0 } only)
+            return All;
+        // Get throws for a name that is not a host, so a typo cannot turn the suite into zero rows.
+        return new HostRegistry(All.Get(only));
+    }
 }

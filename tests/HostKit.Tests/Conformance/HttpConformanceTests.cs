@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 
+using HostKit.Hosts;
+
 namespace HostKit.Tests.Conformance;
 
 /// <summary>HTTP behaviour every host must show, written once and run on each registered host.</summary>

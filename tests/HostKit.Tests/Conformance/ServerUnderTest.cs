@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
+using HostKit.Hosts;
 using HostKit.Testing;
 using HostKit.Tests.Support;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
+using HostKit.Hosts;
 using HostKit.Tests.Support;
 
 namespace HostKit.Tests.Conformance;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Net.WebSockets;
+using HostKit.Hosts;
 using HostKit.Tests.Support;
 
 namespace HostKit.Tests.Conformance;

@@ -1,5 +1,7 @@
 using HostKit.Hosting;
 
+using HostKit.Hosts;
+
 namespace HostKit.Tests.Hosting;
 
 public sealed class HostKitSettingsTests : IDisposable

@@ -1,22 +1,48 @@
 using HostKit.Hosting;
+using HostKit.Hosts;
 using Spectre.Console.Testing;
 
 namespace HostKit.Tests.Hosting;
 
 public class HostRegistryTests
 {
+    private static HostRegistry Discovered => HostDiscovery.Registry;
+
     [Fact]
-    public void Built_in_hosts_are_kestrel_first_then_raw_and_httplistener()
+    public void Discovery_finds_every_host_package_the_application_references_sorted_by_order()
     {
-        Assert.Equal(["kestrel", "raw", "httplistener"], BuiltInHosts.Registry.Hosts.Select(h => h.Name));
-        Assert.Equal("kestrel", BuiltInHosts.Registry.Default.Name);
+        // An independent oracle: every assembly next to the tests that declares a host (the test project
+        // references the host packages, so they are all copied here).
+        var declared = Directory.GetFiles(AppContext.BaseDirectory, "HostKit.*.dll")
+            .Select(path => System.Reflection.Assembly.LoadFrom(path))
+            .SelectMany(a => a.GetCustomAttributes(typeof(ServerHostAttribute), false).Cast<ServerHostAttribute>())
+            .OrderBy(a => a.Order).ThenBy(a => ((IServerHost)Activator.CreateInstance(a.HostType)!).Name, StringComparer.OrdinalIgnoreCase)
+            .Select(a => a.HostType)
+            .ToList();
+        Assert.NotEmpty(declared);
+        Assert.Equal(declared, Discovered.Hosts.Select(h => h.GetType()));
+    }
+
+    [Fact]
+    public void The_default_host_is_kestrel_when_it_is_referenced()
+    {
+        Assert.IsType<HostKit.Hosts.Kestrel.KestrelHost>(Discovered.Default);
+    }
+
+    [Fact]
+    public void A_hostkit_host_that_is_not_referenced_is_named_with_its_package()
+    {
+        var withoutKestrel = new HostRegistry(Discovered.Hosts.Where(h => h is not HostKit.Hosts.Kestrel.KestrelHost));
+        var error = Assert.Throws<HostStartException>(() => HostRunner.Choose(withoutKestrel, "kestrel"));
+        Assert.Contains("comes with the HostKit.Hosts.Kestrel package", error.Message, StringComparison.Ordinal);
+        Assert.Contains("No host is installed", Assert.Throws<HostStartException>(() => HostRunner.Choose(new HostRegistry(), null)).Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void An_unknown_host_lists_the_known_ones()
     {
-        var error = Assert.Throws<HostStartException>(() => BuiltInHosts.Registry.Get("nginx"));
-        Assert.Equal("Unknown host 'nginx'. Known hosts: kestrel, raw, httplistener.", error.Message);
+        var error = Assert.Throws<HostStartException>(() => Discovered.Get("nginx"));
+        Assert.Equal($"Unknown host 'nginx'. Known hosts: {string.Join(", ", Discovered.Hosts.Select(h => h.Name))}.", error.Message);
     }
 
     [Theory]
@@ -25,7 +51,7 @@ public class HostRegistryTests
     [InlineData("http://127.0.0.1:8000")]
     public void A_host_name_that_looks_like_an_address_hints_at_urls(string name)
     {
-        var error = Assert.Throws<HostStartException>(() => BuiltInHosts.Registry.Get(name));
+        var error = Assert.Throws<HostStartException>(() => Discovered.Get(name));
         Assert.Contains("--urls", error.Message, StringComparison.Ordinal);
     }
 
@@ -33,9 +59,9 @@ public class HostRegistryTests
     public void The_host_table_shows_every_host_and_its_capabilities()
     {
         var console = new TestConsole().Width(200);
-        HostTable.Write(console, BuiltInHosts.Registry.Hosts);
+        HostTable.Write(console, Discovered.Hosts);
         var lines = console.Output.Split('\n');
-        foreach (var host in BuiltInHosts.Registry.Hosts)
+        foreach (var host in Discovered.Hosts)
         {
             var row = Assert.Single(lines, l => l.StartsWith($"| {host.Name} ", StringComparison.Ordinal));
             Assert.Equal(host.Capabilities.HasFlag(HostCapabilities.WebSockets), row.Split('|')[4].Trim() == "yes");

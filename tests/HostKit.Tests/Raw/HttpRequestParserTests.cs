@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using HostKit.Hosts;
 using HostKit.Hosts.Raw.Http;
 
 namespace HostKit.Tests.Raw;

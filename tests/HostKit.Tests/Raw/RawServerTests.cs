@@ -1,3 +1,4 @@
+using HostKit.Hosts;
 using HostKit.Hosts.Raw;
 using HostKit.Tests.Support;
 

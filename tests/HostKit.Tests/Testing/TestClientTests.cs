@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using HostKit.Hosts;
 using HostKit.Testing;
 using HostKit.Tests.Support;
 using Microsoft.Extensions.Logging;

@@ -3,7 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
 
-namespace HostKit;
+namespace HostKit.Hosts;
 
 /// <summary>
 /// The one implementation of <see cref="IWebSocket"/> that every host shares, over the engine's

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace HostKit;
+namespace HostKit.Hosts;
 
 /// <summary>
 /// The log lines every host writes, defined once so that an app fault reads the same on every engine.

@@ -1,4 +1,4 @@
-namespace HostKit;
+namespace HostKit.Hosts;
 
 /// <summary>A host could not start: bad or unavailable address, unknown host name, missing capability.</summary>
 public sealed class HostStartException : Exception

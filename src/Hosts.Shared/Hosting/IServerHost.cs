@@ -1,4 +1,4 @@
-namespace HostKit;
+namespace HostKit.Hosts;
 
 /// <summary>
 /// A host: one server engine adapted to the HostKit contract. Registered by name in a

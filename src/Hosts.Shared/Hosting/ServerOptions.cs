@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace HostKit;
+namespace HostKit.Hosts;
 
 /// <summary>Everything a host needs to start serving an application.</summary>
 public sealed record ServerOptions

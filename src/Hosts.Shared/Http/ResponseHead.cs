@@ -1,4 +1,4 @@
-namespace HostKit;
+namespace HostKit.Hosts;
 
 /// <summary>
 /// The status and headers an application gave to <see cref="StartResponse"/>, collected and

@@ -1,4 +1,4 @@
-namespace HostKit;
+namespace HostKit.Hosts;
 
 /// <summary>A server started by <see cref="IServerHost.StartAsync"/>.</summary>
 public interface IRunningServer : IAsyncDisposable

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace HostKit;
+namespace HostKit.Hosts;
 
 /// <summary>
 /// The hosts an application can run on, by name. The first one is the default.

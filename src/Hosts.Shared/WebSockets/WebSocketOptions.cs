@@ -1,4 +1,4 @@
-namespace HostKit;
+namespace HostKit.Hosts;
 
 /// <summary>
 /// The websocket settings every host applies through the shared <see cref="WebSocketSession"/>.

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 
-namespace HostKit;
+namespace HostKit.Hosts;
 
 /// <summary>The websockets a running server has open, so that a graceful stop can close them all with 1001.</summary>
 public sealed class WebSocketTracker

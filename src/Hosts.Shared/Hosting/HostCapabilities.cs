@@ -1,4 +1,4 @@
-namespace HostKit;
+namespace HostKit.Hosts;
 
 /// <summary>What a host can do; the runner refuses to start an application that needs more.</summary>
 [Flags]

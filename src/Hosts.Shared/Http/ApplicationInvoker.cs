@@ -1,4 +1,4 @@
-namespace HostKit;
+namespace HostKit.Hosts;
 
 /// <summary>What came of running the application for one request.</summary>
 /// <param name="Body">The body it returned (default when it failed).</param>

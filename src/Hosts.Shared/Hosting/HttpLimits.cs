@@ -1,4 +1,4 @@
-namespace HostKit;
+namespace HostKit.Hosts;
 
 /// <summary>
 /// Request limits and timeouts. Defaults follow Kestrel's where it has one.

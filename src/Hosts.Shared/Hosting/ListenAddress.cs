@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace HostKit;
+namespace HostKit.Hosts;
 
 /// <summary>Turns a listen URL into the endpoint to bind, with the same rules and messages on every host.</summary>
 public static class ListenAddress
