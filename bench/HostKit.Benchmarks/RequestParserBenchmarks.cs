@@ -1,11 +1,14 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
 using HostKit.Hosts;
-using HostKit.Hosts.Raw.Http;
+using HostKit.Hosts.Http1;
 
 namespace HostKit.Benchmarks;
 
-/// <summary>The Raw host's per-request parsing: what a plaintext request costs before the app runs.</summary>
+/// <summary>
+/// The host kit's HTTP/1.1 protocol per request, as the Raw host runs it: parse the head, plan the
+/// response, write its head. What a plaintext request costs before and after the application runs.
+/// </summary>
 [MemoryDiagnoser]
 public class RequestParserBenchmarks
 {
@@ -13,20 +16,61 @@ public class RequestParserBenchmarks
     private static readonly ReadOnlySequence<byte> Browser = new(System.Text.Encoding.ASCII.GetBytes(
         "GET /json?x=1 HTTP/1.1\r\nHost: localhost:8000\r\nConnection: keep-alive\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Safari/537.36\r\n" +
         "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\nAccept-Encoding: gzip, deflate, br\r\nAccept-Language: en-US,en;q=0.9\r\nCookie: session=abcdef0123456789\r\n\r\n"));
+    private static readonly byte[] Hello = "Hello, World!"u8.ToArray();
 
-    private readonly RequestHead _head = new();
+    private readonly Http1Protocol _protocol = new(HttpLimits.Default);
+    private readonly ResponseHead _response = new();
+    private readonly ArrayBufferWriter<byte> _output = new(4096);
 
     [Benchmark(Baseline = true)]
-    public int ParsePlaintext()
+    public int PlaintextRequest() => Cycle(Plaintext);
+
+    [Benchmark]
+    public int BrowserRequest() => Cycle(Browser);
+
+    private int Cycle(in ReadOnlySequence<byte> request)
     {
-        HttpRequestParser.TryParse(Plaintext, HttpLimits.Default, _head, out var consumed, out _);
-        return consumed;
+        _protocol.ReadHead(request, out _, out _);
+        _response.Reset();
+        _response.Start(200, [("Content-Type", "text/plain")]);
+        _output.ResetWrittenCount();
+        _protocol.StartResponse(_output, _response, Body.Of(Hello), hostKeepsConnection: true);
+        _protocol.FinishResponse();
+        return _output.WrittenCount;
+    }
+}
+
+/// <summary>A head that arrives a few bytes per read (a slow or hostile client): the cost must grow with its size, not its square.</summary>
+[MemoryDiagnoser]
+public class TrickledHeadBenchmarks
+{
+    private byte[][] _pieces = [];
+
+    /// <summary>The length of one header value, in bytes.</summary>
+    [Params(1024, 4096, 16384)]
+    public int HeaderBytes { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var head = System.Text.Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: a\r\nX-Long: " + new string('v', HeaderBytes) + "\r\n\r\n");
+        _pieces = [.. head.Chunk(8)];
     }
 
     [Benchmark]
-    public int ParseBrowserRequest()
+    public long EightBytesPerRead()
     {
-        HttpRequestParser.TryParse(Browser, HttpLimits.Default, _head, out var consumed, out _);
-        return consumed;
+        var protocol = new Http1Protocol(HttpLimits.Default);
+        var pending = new ArrayBufferWriter<byte>(HeaderBytes + 64);
+        var start = 0;
+        foreach (var piece in _pieces)
+        {
+            pending.Write(piece);
+            var buffer = new ReadOnlySequence<byte>(pending.WrittenMemory[start..]);
+            if (protocol.ReadHead(buffer, out var consumed, out _) != HeadStatus.NeedMore)
+                break;
+            start += (int)buffer.Slice(0, consumed).Length;
+        }
+        return protocol.HeadBytesScanned;
     }
 }

@@ -13,8 +13,10 @@ public static class HostTable
         (HostCapabilities.WebSocketSubProtocols, "subprotocols"),
         (HostCapabilities.WebSocketKeepAliveTimeout, "dead-peer detection"),
         (HostCapabilities.RequestLimits, "request limits"),
+        (HostCapabilities.StrictRequestParsing, "strict parsing"),
         (HostCapabilities.HttpPipelining, "pipelining"),
         (HostCapabilities.AbortsFailedResponses, "aborts failed responses"),
+        (HostCapabilities.SignalsClientDisconnect, "abort on disconnect"),
         (HostCapabilities.Tls, "TLS"),
         (HostCapabilities.Network, "sockets"),
     ];

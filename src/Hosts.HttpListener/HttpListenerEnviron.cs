@@ -8,20 +8,21 @@ internal sealed class HttpListenerEnviron(HttpListenerContext context, HttpListe
     private readonly HttpListenerRequest _request = context.Request;
     private string? _pathInfo;
     private string? _queryString;
+    private Stream? _body;
 
     public override string RequestMethod => _request.HttpMethod;
 
     // RawUrl is the target as sent; Url would be decoded and normalized.
-    public override string PathInfo => _pathInfo ??= SplitTarget().Path;
+    public override string PathInfo => _pathInfo ??= Split().Path;
 
-    public override string QueryString => _queryString ??= SplitTarget().Query;
+    public override string QueryString => _queryString ??= Split().Query;
 
     public override string? ContentType => _request.ContentType;
 
     // HttpListener reports 0 for a request with no Content-Length at all; CGI says absent.
     public override long? ContentLength => _request.Headers["Content-Length"] is not null && !IsChunked ? _request.ContentLength64 : null;
 
-    public override string ServerName => _request.Url?.Host ?? _request.LocalEndPoint.Address.ToString();
+    public override string ServerName => RequestTarget.ServerName(_request.RawUrl ?? "/", _request.Headers["Host"], _request.LocalEndPoint.Address.ToString());
 
     public override int ServerPort => _request.LocalEndPoint.Port;
 
@@ -29,16 +30,15 @@ internal sealed class HttpListenerEnviron(HttpListenerContext context, HttpListe
 
     public override string ServerSoftware => HttpListenerHost.HostName;
 
-    public override string RemoteAddress => _request.RemoteEndPoint.Address.IsIPv4MappedToIPv6
-        ? _request.RemoteEndPoint.Address.MapToIPv4().ToString()
-        : _request.RemoteEndPoint.Address.ToString();
+    public override string RemoteAddress => Hosts.RemoteAddress.Text(_request.RemoteEndPoint.Address);
 
     public override int RemotePort => _request.RemoteEndPoint.Port;
 
     public override string UrlScheme => _request.IsSecureConnection ? "https" : "http";
 
-    public override Stream Body => _request.InputStream;
+    public override Stream Body => _body ??= new HttpListenerRequestBody(_request.InputStream, IsChunked);
 
+    // HttpListener tells nothing when a client goes away mid-request: this is the server's stop only.
     public override CancellationToken RequestAborted => aborted;
 
     public override WebSocketUpgrade? WebSocket => upgrade;
@@ -50,11 +50,9 @@ internal sealed class HttpListenerEnviron(HttpListenerContext context, HttpListe
 
     private bool IsChunked => _request.Headers["Transfer-Encoding"]?.Contains("chunked", StringComparison.OrdinalIgnoreCase) == true;
 
-    private (string Path, string Query) SplitTarget()
+    private (string Path, string Query) Split()
     {
-        var target = _request.RawUrl ?? "/";
-        var question = target.IndexOf('?', StringComparison.Ordinal);
-        (_pathInfo, _queryString) = question < 0 ? (target, string.Empty) : (target[..question], target[(question + 1)..]);
+        (_pathInfo, _queryString) = RequestTarget.Split(_request.RawUrl ?? "/");
         return (_pathInfo, _queryString);
     }
 }

@@ -47,7 +47,8 @@ public sealed class HttpListenerHost : IServerHost
     {
         for (var attempt = 1; ; attempt++)
         {
-            var listener = new System.Net.HttpListener { IgnoreWriteExceptions = true };
+            // Write errors must surface: they are how the adapter learns that a client went away mid-response.
+            var listener = new System.Net.HttpListener { IgnoreWriteExceptions = false };
             var addresses = new List<Uri>();
             foreach (var url in urls)
             {

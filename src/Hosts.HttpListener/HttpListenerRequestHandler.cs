@@ -3,102 +3,114 @@ using Microsoft.Extensions.Logging;
 
 namespace HostKit.Hosts.HttpListener;
 
-/// <summary>Runs the application for one <see cref="HttpListenerContext"/> and writes what it returns.</summary>
+/// <summary>Runs the application for one <see cref="HttpListenerContext"/> and carries out the host kit's decisions through HttpListener's response.</summary>
 internal sealed class HttpListenerRequestHandler(Application application, ServerOptions options, WebSocketTracker tracker, ILogger logger)
 {
-    private static readonly byte[] InternalErrorBody = "500 Internal Server Error\n"u8.ToArray();
-    private static readonly byte[] TooLargeBody = "413 Content Too Large: request body too large\n"u8.ToArray();
-
     public async Task HandleAsync(HttpListenerContext context, CancellationToken stopping)
     {
         var request = context.Request;
-        var response = context.Response;
+        var head = new ResponseHead();
         // HttpListener has no body-size limit of its own: the adapter enforces HostKit's.
         if (request.ContentLength64 > options.Limits.MaxRequestBodyBytes)
         {
-            await WriteAndCloseAsync(response, 413, TooLargeBody, keepAlive: false);
+            Reject(context, RequestRejection.BodyTooLarge);
             return;
         }
-        var upgrade = request.IsWebSocketRequest ? new HttpListenerUpgrade(context, options.WebSockets, tracker, logger) : null;
+        var isHttp11 = request.ProtocolVersion >= HttpVersion.Version11;
+        HttpListenerUpgrade? upgrade = null;
+        if (WebSocketHandshake.IsRequested(request.HttpMethod, isHttp11, request.Headers["Upgrade"], request.Headers["Connection"]))
+        {
+            // Checked here with the host kit's rules: HttpListener's own check answers a bad handshake with 500.
+            if (WebSocketHandshake.Validate(request.Headers["Sec-WebSocket-Version"], request.Headers["Sec-WebSocket-Key"]) is { } refused)
+            {
+                Reject(context, refused);
+                return;
+            }
+            upgrade = new HttpListenerUpgrade(context, WebSocketHandshake.SubProtocols(request.Headers["Sec-WebSocket-Protocol"]), head, tracker, options.WebSockets, logger);
+        }
         var environ = new HttpListenerEnviron(context, upgrade, stopping);
-        var head = new ResponseHead();
-        var (body, failure) = await ApplicationInvoker.InvokeAsync(application, environ, head);
-        if (upgrade?.Session is { } session)
+        var result = await ApplicationInvoker.InvokeAsync(application, environ, head, logger);
+        switch (result.Outcome)
         {
-            await body.DiscardAsync();
-            await FinishWebSocketAsync(session, failure);
-            return;
+            case ApplicationOutcome.WebSocket:
+                await upgrade!.FinishAsync(result);
+                break;
+            case ApplicationOutcome.Reject:
+                Reject(context, result.Rejection!.Value);
+                break;
+            case ApplicationOutcome.Fail:
+                head.Set(500, HostResponses.ContentType);
+                await RespondAsync(context, environ, head, Body.Of(HostResponses.InternalErrorBody));
+                break;
+            default:
+                await RespondAsync(context, environ, head, result.Body);
+                break;
         }
-        if (failure is not null)
-        {
-            HostLog.ApplicationFailed(logger, failure, environ.RequestMethod, environ.PathInfo);
-            await WriteAndCloseAsync(response, 500, InternalErrorBody, keepAlive: true);
-            return;
-        }
-        await WriteResponseAsync(context, head, body, environ);
     }
 
-    private async Task WriteResponseAsync(HttpListenerContext context, ResponseHead head, Body body, HttpListenerEnviron environ)
+    private async Task RespondAsync(HttpListenerContext context, HttpListenerEnviron environ, ResponseHead head, Body body)
     {
+        var request = context.Request;
         var response = context.Response;
+        var isHttp11 = request.ProtocolVersion >= HttpVersion.Version11;
+        var plan = ResponsePlan.For(new RequestSummary(request.HttpMethod == "HEAD", isHttp11, request.KeepAlive), head, body);
         response.StatusCode = head.Status;
         foreach (var (name, value) in head.Headers)
-            SetHeader(response, name, value);
-        if (body.Length is { } length)
-            response.ContentLength64 = length;
-        else
-            response.SendChunked = context.Request.ProtocolVersion >= HttpVersion.Version11;
-
-        if (context.Request.HttpMethod == "HEAD" || body.Kind == BodyKind.Empty)
         {
-            await body.DiscardAsync();
-            response.Close();
-            return;
+            if (ResponsePlan.IsFramingHeader(name))
+                continue;
+            // HttpListener owns Content-Type: it must go through its property.
+            if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
+                response.ContentType = value;
+            else
+                response.AppendHeader(name, value);
         }
+        response.KeepAlive = plan.KeepAlive;
+        if (plan.ContentLength is { } length)
+            response.ContentLength64 = length;
+        else if (plan.Framing == BodyFraming.Chunked)
+            response.SendChunked = true;
         try
         {
-            var output = response.OutputStream;
-            if (body.Kind == BodyKind.Buffer)
-                await output.WriteAsync(body.Buffer);
-            else
-                await body.WriteToAsync(async (chunk, ct) => await output.WriteAsync(chunk, ct), CancellationToken.None);
-            response.Close();
+            await ResponseBodyWriter.WriteAsync(body, plan, new OutputSink(response.OutputStream), CancellationToken.None);
+            Close(response);
         }
-        catch (Exception ex) when (ex is not HttpListenerException)
+        catch (ClientDisconnectedException ex)
+        {
+            HostLog.ClientWentAway(logger, ex, environ.RequestMethod, environ.PathInfo);
+            response.Abort();
+        }
+        catch (Exception ex)
         {
             HostLog.ApplicationFailedAfterStart(logger, ex, environ.RequestMethod, environ.PathInfo);
             response.Abort();
         }
-        catch (HttpListenerException)
-        {
-            // The client went away mid-response.
-            response.Abort();
-        }
     }
 
-    /// <summary>HttpListener owns some headers: route them to its properties instead of the header collection.</summary>
-    private static void SetHeader(HttpListenerResponse response, string name, string value)
-    {
-        if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
-            response.ContentType = value;
-        else if (name.Equals("Connection", StringComparison.OrdinalIgnoreCase))
-            response.KeepAlive = !value.Contains("close", StringComparison.OrdinalIgnoreCase);
-        else if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
-            return; // framing follows from the body
-        else
-            response.AppendHeader(name, value);
-    }
-
-    private static async Task WriteAndCloseAsync(HttpListenerResponse response, int status, byte[] body, bool keepAlive)
+    private static void Close(HttpListenerResponse response)
     {
         try
         {
-            response.StatusCode = status;
-            response.ContentType = "text/plain; charset=utf-8";
-            response.ContentLength64 = body.Length;
-            response.KeepAlive = keepAlive;
-            await response.OutputStream.WriteAsync(body);
             response.Close();
+        }
+        catch (HttpListenerException ex)
+        {
+            throw new ClientDisconnectedException(ex);
+        }
+    }
+
+    private static void Reject(HttpListenerContext context, RequestRejection reason)
+    {
+        var response = context.Response;
+        try
+        {
+            var body = RequestRejections.Body(reason);
+            response.StatusCode = RequestRejections.Status(reason);
+            response.ContentType = RequestRejections.ContentType;
+            foreach (var (name, value) in RequestRejections.ExtraHeaders(reason))
+                response.AppendHeader(name, value);
+            response.KeepAlive = false;
+            response.Close(body.ToArray(), willBlock: false);
         }
         catch (Exception ex) when (ex is HttpListenerException or InvalidOperationException or ObjectDisposedException)
         {
@@ -106,15 +118,20 @@ internal sealed class HttpListenerRequestHandler(Application application, Server
         }
     }
 
-    private async Task FinishWebSocketAsync(WebSocketSession session, Exception? error)
+    /// <summary>HttpListener's response stream as a body sink.</summary>
+    private readonly struct OutputSink(Stream output) : IBodySink
     {
-        try
+        public async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
         {
-            await session.FinishAsync(error);
-        }
-        finally
-        {
-            tracker.Remove(session);
+            try
+            {
+                await output.WriteAsync(bytes, cancellationToken);
+            }
+            catch (HttpListenerException ex)
+            {
+                // The engine's way of saying the client went away.
+                throw new IOException(ex.Message, ex);
+            }
         }
     }
 }

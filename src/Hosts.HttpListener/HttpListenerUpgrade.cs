@@ -1,25 +1,19 @@
 using System.Net;
+using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
 
 namespace HostKit.Hosts.HttpListener;
 
 /// <summary>
-/// The websocket upgrade on HttpListener: <c>AcceptWebSocketAsync</c> does the handshake; the
-/// result is wrapped in the shared <see cref="WebSocketSession"/>. HttpListener takes a keep-alive
-/// interval but no pong timeout, so this host sends pings and cannot detect a silent peer.
+/// The websocket upgrade on HttpListener: <c>AcceptWebSocketAsync</c> does the handshake. HttpListener
+/// takes a keep-alive interval but no pong timeout, so this host sends pings and cannot detect a silent peer.
 /// </summary>
-internal sealed class HttpListenerUpgrade(HttpListenerContext context, WebSocketOptions options, WebSocketTracker tracker, ILogger logger) : WebSocketUpgrade
+internal sealed class HttpListenerUpgrade(HttpListenerContext context, IReadOnlyList<string> subProtocols, ResponseHead head, WebSocketTracker tracker, WebSocketOptions options, ILogger logger)
+    : HostWebSocketUpgrade(subProtocols, head, tracker, options, logger)
 {
-    public WebSocketSession? Session { get; private set; }
-
-    public override IReadOnlyList<string> RequestedSubProtocols { get; } =
-        context.Request.Headers["Sec-WebSocket-Protocol"]?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
-
-    protected override async ValueTask<IWebSocket> AcceptCoreAsync(string? subProtocol)
+    protected override async ValueTask<WebSocket> HandshakeAsync(string? subProtocol)
     {
-        var accepted = await context.AcceptWebSocketAsync(subProtocol, options.KeepAliveInterval);
-        Session = new WebSocketSession(accepted.WebSocket, options, logger);
-        tracker.Add(Session);
-        return Session;
+        var accepted = await context.AcceptWebSocketAsync(subProtocol, Options.KeepAliveInterval);
+        return accepted.WebSocket;
     }
 }

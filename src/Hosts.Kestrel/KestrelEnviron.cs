@@ -1,59 +1,98 @@
 using System.IO.Pipelines;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
 
 namespace HostKit.Hosts.Kestrel;
 
-/// <summary>The HostKit view of an ASP.NET Core request: each property reads Kestrel's own state when asked.</summary>
-internal sealed class KestrelEnviron(HttpContext context, KestrelUpgrade? upgrade) : Environ
+/// <summary>
+/// The HostKit view of a Kestrel request, read straight from Kestrel's request features (no
+/// <c>HttpContext</c>). Kestrel keeps one per connection (<c>IHostContextContainer</c>), so a request
+/// allocates no environ; each property reads Kestrel's own state when asked.
+/// </summary>
+internal sealed class KestrelEnviron : Environ, IBodySink
 {
+    private IHttpRequestFeature _request = null!;
+    private IHttpConnectionFeature _connection = null!;
+    private IHttpRequestLifetimeFeature _lifetime = null!;
+    private IRequestBodyPipeFeature? _bodyPipe;
     private string? _pathInfo;
     private string? _queryString;
+    private WebSocketUpgrade? _upgrade;
 
-    public override string RequestMethod => context.Request.Method;
+    /// <summary>The response head the application fills; one per connection.</summary>
+    public ResponseHead Head { get; } = new();
+
+    /// <summary>The request's features, for the adapter to answer through.</summary>
+    public IFeatureCollection Features { get; private set; } = null!;
+
+    /// <summary>Points the environ at a new request.</summary>
+    public void Begin(IFeatureCollection features)
+    {
+        ResetForNextRequest();
+        Head.Reset();
+        Features = features;
+        _request = features.GetRequiredFeature<IHttpRequestFeature>();
+        _connection = features.GetRequiredFeature<IHttpConnectionFeature>();
+        _lifetime = features.GetRequiredFeature<IHttpRequestLifetimeFeature>();
+        _bodyPipe = features.Get<IRequestBodyPipeFeature>();
+        _pathInfo = _queryString = null;
+        _upgrade = null;
+    }
+
+    /// <summary>Offers <paramref name="upgrade"/> to the application.</summary>
+    public void Offer(WebSocketUpgrade upgrade) => _upgrade = upgrade;
+
+    public bool IsHttp11 => ReferenceEquals(_request.Protocol, "HTTP/1.1") || _request.Protocol == "HTTP/1.1";
+
+    public override string RequestMethod => _request.Method;
 
     // The raw target, as sent, so that every host shows the same PATH_INFO (no percent-decoding).
-    public override string PathInfo => _pathInfo ??= SplitTarget().Path;
+    public override string PathInfo => _pathInfo ??= Split().Path;
 
-    public override string QueryString => _queryString ??= SplitTarget().Query;
+    public override string QueryString => _queryString ??= Split().Query;
 
-    public override string? ContentType => context.Request.ContentType;
+    public override string? ContentType => GetHeader("Content-Type");
 
-    public override long? ContentLength => context.Request.ContentLength;
+    public override long? ContentLength => _request.Headers.ContentLength;
 
-    public override string ServerName => context.Request.Host.Host ?? context.Connection.LocalIpAddress?.ToString() ?? string.Empty;
+    public override string ServerName => RequestTarget.ServerName(_request.RawTarget, GetHeader("Host"), _connection.LocalIpAddress?.ToString() ?? string.Empty);
 
-    public override int ServerPort => context.Connection.LocalPort;
+    public override int ServerPort => _connection.LocalPort;
 
-    public override string ServerProtocol => context.Request.Protocol;
+    public override string ServerProtocol => _request.Protocol;
 
     public override string ServerSoftware => KestrelHost.HostName;
 
-    public override string RemoteAddress => context.Connection.RemoteIpAddress?.ToString() ?? string.Empty;
+    public override string RemoteAddress => Hosts.RemoteAddress.Text(_connection.RemoteIpAddress);
 
-    public override int RemotePort => context.Connection.RemotePort;
+    public override int RemotePort => _connection.RemotePort;
 
-    public override string UrlScheme => context.Request.Scheme;
+    public override string UrlScheme => _request.Scheme;
 
-    public override Stream Body => context.Request.Body;
+    public override Stream Body => _request.Body;
 
-    public override PipeReader BodyReader => context.Request.BodyReader;
+    public override PipeReader BodyReader => _bodyPipe?.Reader ?? base.BodyReader;
 
-    public override CancellationToken RequestAborted => context.RequestAborted;
+    public override CancellationToken RequestAborted => _lifetime.RequestAborted;
 
-    public override WebSocketUpgrade? WebSocket => upgrade;
+    public override WebSocketUpgrade? WebSocket => _upgrade;
 
     public override IEnumerable<KeyValuePair<string, string>> Headers =>
-        context.Request.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString()));
+        _request.Headers.Select(h => KeyValuePair.Create(h.Key, Join(h.Value)));
 
     public override string? GetHeader(string name) =>
-        context.Request.Headers.TryGetValue(name, out var values) ? values.ToString() : null;
+        _request.Headers.TryGetValue(name, out var values) ? Join(values) : null;
 
-    private (string Path, string Query) SplitTarget()
+    /// <summary>Writes body bytes through Kestrel's response pipe, flushing each piece (a stream or chunk body goes out as produced).</summary>
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) =>
+        await Features.GetRequiredFeature<IHttpResponseBodyFeature>().Writer.WriteAsync(bytes, cancellationToken);
+
+    // Kestrel keeps repeated headers as separate values; the contract joins them with ", " like every host.
+    private static string Join(StringValues values) => values.Count == 1 ? values[0]! : string.Join(", ", values.ToArray());
+
+    private (string Path, string Query) Split()
     {
-        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "/";
-        var question = target.IndexOf('?', StringComparison.Ordinal);
-        (_pathInfo, _queryString) = question < 0 ? (target, string.Empty) : (target[..question], target[(question + 1)..]);
+        (_pathInfo, _queryString) = RequestTarget.Split(_request.RawTarget);
         return (_pathInfo, _queryString);
     }
 }

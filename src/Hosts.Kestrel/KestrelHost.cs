@@ -1,20 +1,18 @@
 using HostKit.Hosts;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 [assembly: ServerHost(typeof(HostKit.Hosts.Kestrel.KestrelHost), Order = 0)]
 
 namespace HostKit.Hosts.Kestrel;
 
 /// <summary>
-/// The <c>kestrel</c> host: ASP.NET Core's Kestrel server with the HostKit application as its
-/// only middleware (no MVC, no endpoint routing), websockets through <c>AcceptWebSocketAsync</c>.
+/// The <c>kestrel</c> host: ASP.NET Core's Kestrel server at the bottom of ASP.NET Core, with the
+/// HostKit application as its <c>IHttpApplication</c> (no generic host, no middleware, no
+/// <c>HttpContext</c>): Kestrel parses, frames and limits; the host kit decides the response.
 /// </summary>
 public sealed class KestrelHost : IServerHost
 {
@@ -29,7 +27,8 @@ public sealed class KestrelHost : IServerHost
     /// <inheritdoc />
     public HostCapabilities Capabilities =>
         HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols |
-        HostCapabilities.WebSocketKeepAliveTimeout | HostCapabilities.RequestLimits | HostCapabilities.Network | HostCapabilities.AbortsFailedResponses | HostCapabilities.HttpPipelining;
+        HostCapabilities.WebSocketKeepAliveTimeout | HostCapabilities.RequestLimits | HostCapabilities.Network | HostCapabilities.AbortsFailedResponses | HostCapabilities.HttpPipelining |
+        HostCapabilities.SignalsClientDisconnect | HostCapabilities.StrictRequestParsing;
 
     /// <inheritdoc />
     public async Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)
@@ -37,40 +36,30 @@ public sealed class KestrelHost : IServerHost
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(options);
         var endpoints = options.Urls.Select(url => ListenAddress.Parse(url, HostName)).ToList();
-        var logger = options.LoggerFactory.CreateLogger("HostKit.kestrel");
+        var logger = options.LoggerFactory.CreateLogger("HostKit." + HostName);
         var tracker = new WebSocketTracker();
 
-        // The empty builder reads no appsettings or environment: HostKit's runner owns configuration.
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.Services.AddSingleton(options.LoggerFactory);
-        builder.Services.AddSingleton<IHostLifetime, HostKitLifetime>();
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            ApplyLimits(kestrel.Limits, options.Limits);
-            foreach (var endpoint in endpoints)
-                kestrel.Listen(endpoint);
-        });
-        var app = builder.Build();
-        app.UseWebSockets();
-        var handler = new KestrelRequestHandler(application, options, tracker, logger);
-        app.Run(handler.HandleAsync);
-
+        var kestrelOptions = new KestrelServerOptions { AddServerHeader = false, AllowSynchronousIO = true };
+        ApplyLimits(kestrelOptions.Limits, options.Limits);
+        foreach (var endpoint in endpoints)
+            kestrelOptions.Listen(endpoint);
+        var transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), options.LoggerFactory);
+        var server = new KestrelServer(Options.Create(kestrelOptions), transport, options.LoggerFactory);
         try
         {
-            await app.StartAsync(cancellationToken);
+            await server.StartAsync(new KestrelApplication(application, options, tracker, logger), cancellationToken);
         }
         catch (IOException ex)
         {
-            await app.DisposeAsync();
+            server.Dispose();
             throw new HostStartException($"Kestrel could not listen on {string.Join(", ", options.Urls)}: {ex.Message}", ex);
         }
 
-        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
+        var bound = server.Features.Get<IServerAddressesFeature>()?.Addresses
             .Select(a => new Uri(a.Replace("[::]", "[::1]", StringComparison.Ordinal))).ToList() ?? [];
         foreach (var address in bound)
             HostLog.Listening(logger, HostName, address.ToString());
-        return new KestrelServer(app, tracker, options.ShutdownTimeout, bound);
+        return new RunningKestrel(server, tracker, options.ShutdownTimeout, bound);
     }
 
     private static void ApplyLimits(KestrelServerLimits kestrel, HttpLimits limits)

@@ -1,29 +1,27 @@
-using Microsoft.AspNetCore.Http;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace HostKit.Hosts.Kestrel;
 
 /// <summary>
-/// The websocket upgrade on Kestrel: ASP.NET Core's <c>AcceptWebSocketAsync</c> does the handshake,
-/// with HostKit's keep-alive ping and pong timeout; the result is wrapped in the shared <see cref="WebSocketSession"/>.
+/// The websocket upgrade on Kestrel, through its upgrade feature: the handshake headers from the
+/// host kit's <see cref="WebSocketHandshake"/>, Kestrel's <c>UpgradeAsync</c> for the 101 and the opaque
+/// stream, and <see cref="WebSocket.CreateFromStream(Stream, WebSocketCreationOptions)"/> for the framing
+/// (what ASP.NET Core's websocket middleware does, without the middleware).
 /// </summary>
-internal sealed class KestrelUpgrade(HttpContext context, WebSocketOptions options, WebSocketTracker tracker, ILogger logger) : WebSocketUpgrade
+internal sealed class KestrelUpgrade(IFeatureCollection features, string key, IReadOnlyList<string> subProtocols, ResponseHead head, WebSocketTracker tracker, WebSocketOptions options, ILogger logger)
+    : HostWebSocketUpgrade(subProtocols, head, tracker, options, logger)
 {
-    /// <summary>The accepted socket, once accepted.</summary>
-    public WebSocketSession? Session { get; private set; }
-
-    public override IReadOnlyList<string> RequestedSubProtocols { get; } = [.. context.WebSockets.WebSocketRequestedProtocols];
-
-    protected override async ValueTask<IWebSocket> AcceptCoreAsync(string? subProtocol)
+    protected override async ValueTask<WebSocket> HandshakeAsync(string? subProtocol)
     {
-        var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
-        {
-            SubProtocol = subProtocol,
-            KeepAliveInterval = options.KeepAliveInterval,
-            KeepAliveTimeout = options.KeepAliveInterval == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : options.KeepAliveTimeout,
-        });
-        Session = new WebSocketSession(socket, options, logger);
-        tracker.Add(Session);
-        return Session;
+        var headers = features.GetRequiredFeature<IHttpResponseFeature>().Headers;
+        headers.Connection = "Upgrade";
+        headers.Upgrade = "websocket";
+        headers.SecWebSocketAccept = WebSocketHandshake.AcceptKey(key);
+        if (subProtocol is not null)
+            headers.SecWebSocketProtocol = subProtocol;
+        var stream = new AbortOnDisposeStream(await features.GetRequiredFeature<IHttpUpgradeFeature>().UpgradeAsync(), features.GetRequiredFeature<IHttpRequestLifetimeFeature>());
+        return stream.Socket = CreateFromStream(stream, subProtocol);
     }
 }

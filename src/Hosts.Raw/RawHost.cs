@@ -24,7 +24,8 @@ public sealed class RawHost : IServerHost
     /// <inheritdoc />
     public HostCapabilities Capabilities =>
         HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols |
-        HostCapabilities.WebSocketKeepAliveTimeout | HostCapabilities.RequestLimits | HostCapabilities.Network | HostCapabilities.AbortsFailedResponses | HostCapabilities.HttpPipelining;
+        HostCapabilities.WebSocketKeepAliveTimeout | HostCapabilities.RequestLimits | HostCapabilities.Network | HostCapabilities.AbortsFailedResponses | HostCapabilities.HttpPipelining |
+        HostCapabilities.SignalsClientDisconnect | HostCapabilities.StrictRequestParsing;
 
     /// <inheritdoc />
     public Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)
@@ -60,6 +61,9 @@ public sealed class RawHost : IServerHost
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
+            // [::] serves IPv4 clients too, as Kestrel's does; their addresses come as ::ffff:a.b.c.d (see RemoteAddress).
+            if (endpoint.Address.Equals(IPAddress.IPv6Any))
+                socket.DualMode = true;
             socket.Bind(endpoint);
             socket.Listen(1024);
             return socket;

@@ -10,7 +10,6 @@ internal sealed class RawServer : IRunningServer
 {
     private readonly List<Socket> _listeners;
     private readonly ConcurrentDictionary<HttpConnection, byte> _connections = new();
-    private readonly WebSocketTracker _webSockets = new();
     private readonly Task[] _acceptLoops;
     private readonly Lock _stopGate = new();
     private Task? _stopping;
@@ -31,28 +30,12 @@ internal sealed class RawServer : IRunningServer
 
     public ILogger Logger { get; }
 
+    /// <summary>The open websockets, closed with 1001 when the server stops.</summary>
+    public WebSocketTracker WebSockets { get; } = new();
+
     public IReadOnlyList<Uri> Addresses { get; }
 
     private bool IsStopping => _stopping is not null;
-
-    public WebSocketSession CreateWebSocket(Stream stream, string? subProtocol)
-    {
-        var session = WebSocketSession.FromStream(stream, subProtocol, Options.WebSockets, Logger);
-        _webSockets.Add(session);
-        return session;
-    }
-
-    public async ValueTask FinishWebSocketAsync(WebSocketSession session, Exception? failure)
-    {
-        try
-        {
-            await session.FinishAsync(failure);
-        }
-        finally
-        {
-            _webSockets.Remove(session);
-        }
-    }
 
     public void Forget(HttpConnection connection) => _connections.TryRemove(connection, out _);
 
@@ -101,7 +84,7 @@ internal sealed class RawServer : IRunningServer
         timeout.CancelAfter(Options.ShutdownTimeout);
         try
         {
-            await _webSockets.CloseAllAsync(timeout.Token);
+            await WebSockets.CloseAllAsync(timeout.Token);
             foreach (var connection in _connections.Keys)
                 connection.RequestStop();
             await Task.WhenAll(_connections.Keys.Select(c => c.Completion)).WaitAsync(timeout.Token);

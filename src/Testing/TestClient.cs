@@ -79,7 +79,7 @@ public sealed class TestClient : IAsyncDisposable
             all.Add(KeyValuePair.Create("Content-Type", contentType));
         if (body is { Length: > 0 })
             all.Add(KeyValuePair.Create("Content-Length", body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        var environ = new TestEnviron(method, Resolve(pathAndQuery), all, new MemoryStream(body ?? [], writable: false), body?.Length > 0 ? body.Length : null, null, cancellationToken);
+        var environ = new TestEnviron(method, Resolve(pathAndQuery), pathAndQuery, all, new MemoryStream(body ?? [], writable: false), body?.Length > 0 ? body.Length : null, null, cancellationToken);
         return (await RunAsync(environ, null))!;
     }
 
@@ -100,8 +100,8 @@ public sealed class TestClient : IAsyncDisposable
         };
         if (offered.Count > 0)
             headers.Add(new("Sec-WebSocket-Protocol", string.Join(", ", offered)));
-        var upgrade = new TestUpgrade(offered, CreateSession);
-        var environ = new TestEnviron("GET", Resolve(pathAndQuery), headers, Stream.Null, null, upgrade, _stopping.Token);
+        var upgrade = new TestUpgrade(offered, new ResponseHead(), _webSockets, _options.WebSockets, _logger);
+        var environ = new TestEnviron("GET", Resolve(pathAndQuery), pathAndQuery, headers, Stream.Null, null, upgrade, _stopping.Token);
 
         var application = RunAsync(environ, upgrade);
         await Task.WhenAny(upgrade.Client, application).WaitAsync(cancellationToken);
@@ -153,62 +153,56 @@ public sealed class TestClient : IAsyncDisposable
     private async Task<TestResponse?> InvokeAsync(TestEnviron environ, TestUpgrade? upgrade)
     {
         await Task.Yield();
-        var head = new ResponseHead();
-        var (body, failure) = await ApplicationInvoker.InvokeAsync(_application, environ, head);
-
-        if (upgrade?.Session is { } session)
+        var head = upgrade?.Head ?? new ResponseHead();
+        var result = await ApplicationInvoker.InvokeAsync(_application, environ, head, _logger);
+        switch (result.Outcome)
         {
-            try
-            {
-                await session.FinishAsync(failure);
-            }
-            finally
-            {
-                _webSockets.Remove(session);
-            }
-            return null;
+            case ApplicationOutcome.WebSocket:
+                await upgrade!.FinishAsync(result);
+                return null;
+            case ApplicationOutcome.Reject:
+                var rejection = result.Rejection!.Value;
+                return new TestResponse(RequestRejections.Status(rejection),
+                    [("Content-Type", RequestRejections.ContentType), .. RequestRejections.ExtraHeaders(rejection), ("Connection", "close")],
+                    RequestRejections.Body(rejection).ToArray());
+            case ApplicationOutcome.Fail:
+                head.Set(500, HostResponses.ContentType);
+                return await CollectAsync(environ, head, Body.Of(HostResponses.InternalErrorBody));
+            default:
+                return await CollectAsync(environ, head, result.Body);
         }
-        if (failure is not null)
-        {
-            HostLog.ApplicationFailed(_logger, failure, environ.RequestMethod, environ.PathInfo);
-            return new TestResponse(500, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "26")], "500 Internal Server Error\n"u8.ToArray());
-        }
-
-        var bytes = Array.Empty<byte>();
-        if (environ.RequestMethod == "HEAD")
-        {
-            await body.DiscardAsync();
-        }
-        else
-        {
-            var collected = new MemoryStream();
-            try
-            {
-                await body.WriteToAsync((chunk, _) =>
-                {
-                    collected.Write(chunk.Span);
-                    return ValueTask.CompletedTask;
-                }, environ.RequestAborted);
-            }
-            catch (Exception ex)
-            {
-                HostLog.ApplicationFailedAfterStart(_logger, ex, environ.RequestMethod, environ.PathInfo);
-                throw new IOException("The application failed after its response started; a socket host would abort the connection.", ex);
-            }
-            bytes = collected.ToArray();
-        }
-        List<(string Name, string Value)> headers = [.. head.Headers.Where(h =>
-            !h.Name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) &&
-            !h.Name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))];
-        headers.Add(("Content-Length", (body.Length ?? bytes.Length).ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        return new TestResponse(head.Status, headers, bytes);
     }
 
-    private WebSocketSession CreateSession(Stream stream, string? subProtocol)
+    /// <summary>Carries out the response plan as a socket host would, into memory.</summary>
+    private async Task<TestResponse> CollectAsync(TestEnviron environ, ResponseHead head, Body body)
     {
-        var session = WebSocketSession.FromStream(stream, subProtocol, _options.WebSockets, _logger);
-        _webSockets.Add(session);
-        return session;
+        var plan = ResponsePlan.For(new RequestSummary(environ.RequestMethod == "HEAD", IsHttp11: true, KeepAlive: true), head, body);
+        var collected = new MemoryStream();
+        try
+        {
+            await ResponseBodyWriter.WriteAsync(body, plan, new MemorySink(collected), environ.RequestAborted);
+        }
+        catch (Exception ex) when (ex is not ClientDisconnectedException)
+        {
+            HostLog.ApplicationFailedAfterStart(_logger, ex, environ.RequestMethod, environ.PathInfo);
+            throw new IOException("The application failed after its response started; a socket host would abort the connection.", ex);
+        }
+        List<(string Name, string Value)> headers = [.. head.Headers.Where(h => !ResponsePlan.IsFramingHeader(h.Name))];
+        if (plan.ContentLength is { } length)
+            headers.Add(("Content-Length", length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        if (plan.Connection == ConnectionHeader.Close)
+            headers.Add(("Connection", "close"));
+        return new TestResponse(head.Status, headers, collected.ToArray());
+    }
+
+    /// <summary>Response bytes collected in memory.</summary>
+    private readonly struct MemorySink(MemoryStream collected) : IBodySink
+    {
+        public ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+        {
+            collected.Write(bytes.Span);
+            return ValueTask.CompletedTask;
+        }
     }
 
     private static Uri Resolve(string pathAndQuery)

@@ -8,7 +8,9 @@ namespace HostKit;
 /// <remarks>
 /// A buffer body is sent as it is, without a copy: keep the memory unchanged until the
 /// response is done (a <c>static readonly byte[]</c> is the usual case). A stream body is
-/// disposed by the host once sent.
+/// disposed by the host once sent, or once it knows it will not be sent (HEAD, 204, a failure).
+/// A stream or chunk body with a known length must yield exactly that many bytes, or the host
+/// aborts the connection: the length is a promise made on the wire.
 /// </remarks>
 public readonly struct Body
 {
@@ -71,45 +73,4 @@ public readonly struct Body
 
     /// <summary>Lets a synchronous application <c>return Body.Of(...)</c> from an <see cref="Application"/>.</summary>
     public static implicit operator ValueTask<Body>(Body body) => new(body);
-
-    /// <summary>
-    /// Hands every piece of this body to <paramref name="write"/> in order, then disposes a stream body.
-    /// Hosts call this for stream and chunk bodies; a buffer body is one call.
-    /// </summary>
-    public async ValueTask WriteToAsync(Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(write);
-        switch (Kind)
-        {
-            case BodyKind.Buffer:
-                await write(Buffer, cancellationToken);
-                break;
-            case BodyKind.Stream:
-                await using (var stream = Stream!)
-                {
-                    var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
-                    try
-                    {
-                        int read;
-                        while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
-                            await write(buffer.AsMemory(0, read), cancellationToken);
-                    }
-                    finally
-                    {
-                        System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-                    }
-                }
-                break;
-            case BodyKind.Chunks:
-                await foreach (var chunk in Chunks!.WithCancellation(cancellationToken))
-                {
-                    if (!chunk.IsEmpty)
-                        await write(chunk, cancellationToken);
-                }
-                break;
-        }
-    }
-
-    /// <summary>Disposes a stream body that will not be sent (for example after an error or for HEAD).</summary>
-    public ValueTask DiscardAsync() => Stream is { } stream ? stream.DisposeAsync() : ValueTask.CompletedTask;
 }

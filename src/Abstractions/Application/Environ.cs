@@ -60,7 +60,12 @@ public abstract class Environ
     /// <summary>Every request header as (HTTP name, value), in no guaranteed order; a repeated header appears once with its values joined.</summary>
     public abstract IEnumerable<KeyValuePair<string, string>> Headers { get; }
 
-    /// <summary>WSGI <c>wsgi.input</c>: the request body, already de-chunked; empty when there is none. Read it before returning the response body.</summary>
+    /// <summary>
+    /// WSGI <c>wsgi.input</c>: the request body, already de-chunked; empty when there is none. Read it before
+    /// returning the response body. Synchronous reads work on every host but block a thread: prefer
+    /// <c>ReadAsync</c>. A body the client got wrong (malformed, too large, cut short) throws an
+    /// <see cref="IOException"/>; let it escape and the host answers the client's error (400, 413) itself.
+    /// </summary>
     public abstract Stream Body { get; }
 
     /// <summary>The request body as a <see cref="PipeReader"/>. Hosts with a native pipe override this; others wrap <see cref="Body"/>.</summary>

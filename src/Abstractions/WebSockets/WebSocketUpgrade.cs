@@ -24,11 +24,16 @@ public abstract class WebSocketUpgrade
     {
         if (IsAccepted)
             throw new InvalidOperationException("This websocket upgrade was already accepted.");
+        if (IsResponseStarted)
+            throw new InvalidOperationException("The application already started an HTTP response (called startResponse); it cannot also accept the websocket.");
         if (subProtocol is not null && !RequestedSubProtocols.Contains(subProtocol, StringComparer.Ordinal))
             throw new ArgumentException($"The client did not offer the subprotocol '{subProtocol}'.", nameof(subProtocol));
         IsAccepted = true;
         return AcceptCoreAsync(subProtocol);
     }
+
+    /// <summary>True when the application already called <c>startResponse</c> for this request; the host tells.</summary>
+    protected abstract bool IsResponseStarted { get; }
 
     /// <summary>The host's part of <see cref="AcceptAsync"/>: send the 101 and wrap the engine's websocket, usually with the host kit's <c>WebSocketSession</c>.</summary>
     protected abstract ValueTask<IWebSocket> AcceptCoreAsync(string? subProtocol);

@@ -2,41 +2,40 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
-using HostKit.Hosts.Raw.Http;
+using HostKit.Hosts.Http1;
 using HostKit.Hosts.Raw.WebSockets;
 
 namespace HostKit.Hosts.Raw.Connection;
 
 /// <summary>
-/// One client connection: reads request heads, runs the application, writes responses, over and
-/// over while keep-alive lasts, until it closes or becomes a websocket. Pipelined requests are
-/// answered in order because they are simply read one after another from the same pipe.
+/// One client connection: a pump between the socket and the sans-I/O <see cref="Http1Protocol"/>.
+/// It reads bytes and hands them to the protocol, runs the application when a head is complete,
+/// writes what the protocol plans, and loops while keep-alive lasts, until the connection closes
+/// or becomes a websocket. Every decision about HTTP is the protocol's; timing and I/O are this class's.
 /// </summary>
 /// <remarks>
-/// The socket is read and written through <see cref="PipeReader.Create(Stream, StreamPipeReaderOptions)"/>
-/// and <see cref="PipeWriter.Create(Stream, StreamPipeWriterOptions)"/> over a <see cref="NetworkStream"/>:
-/// the pipes give pooled buffers and "read until a whole head is there" for free, and the stream
-/// underneath can be handed straight to the websocket after an upgrade.
+/// <para>The socket is read and written through pipes over a <see cref="NetworkStream"/>: pooled
+/// buffers, and the stream underneath can be handed straight to the websocket after an upgrade.</para>
+/// <para>Output is flushed only before this connection waits (for the network, or for an application
+/// that does not answer at once), so pipelined responses go out in one write, and a slow request never
+/// holds back the answers before it.</para>
 /// </remarks>
-internal sealed class HttpConnection : IThreadPoolWorkItem
+internal sealed class HttpConnection : IThreadPoolWorkItem, IBodySink
 {
-    private static readonly byte[] ContinueResponse = "HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray();
-    private static readonly HttpError InternalError = new(500, "the application failed; see the server log");
-    private static readonly (string, string)[] VersionHeader = [("Sec-WebSocket-Version", "13")];
-
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
-    private readonly RequestHead _head = new();
+    private readonly Http1Protocol _protocol;
     private readonly ResponseHead _response = new();
-    private readonly RawEnviron _environ;
-    private readonly RequestBodyStream _body;
+    private readonly Http1Environ _environ;
     private readonly CancellationTokenSource _aborted = new();
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CancellationTokenSource _timeout = new();
     private volatile bool _waitingForRequest;
     private volatile bool _stopRequested;
-    private string? _remoteAddress;
+    private bool _unflushed;
+    private bool _chunkedResponse;
 
     public HttpConnection(Socket socket, RawServer server)
     {
@@ -45,30 +44,26 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
         _stream = new NetworkStream(socket, ownsSocket: true);
         _input = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
         _output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
-        _environ = new RawEnviron(this);
-        _body = new RequestBodyStream(_input, SendContinueAsync, server.Options.Limits);
-        LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+        _protocol = new Http1Protocol(server.Options.Limits);
         RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
+        var body = new Http1RequestBody(_input, _output, _protocol);
+        _environ = new Http1Environ(_protocol.Head, RawHost.HostName, (IPEndPoint)socket.LocalEndPoint!, RemoteEndPoint, body);
     }
 
     public RawServer Server { get; }
 
-    public IPEndPoint LocalEndPoint { get; }
-
     public IPEndPoint RemoteEndPoint { get; }
 
-    public string RemoteAddress => _remoteAddress ??= EndPointText.Address(RemoteEndPoint);
-
-    public Stream Body => _body;
-
-    public CancellationToken Aborted => _aborted.Token;
-
-    /// <summary>Completes when the connection has closed.</summary>
-    public Task Completion { get; private set; } = Task.CompletedTask;
+    /// <summary>Completes when the connection has closed. Set at construction, so the server never sees a connection that has not started as finished.</summary>
+    public Task Completion => _completion.Task;
 
     public void Start() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
 
-    void IThreadPoolWorkItem.Execute() => Completion = RunAsync();
+    async void IThreadPoolWorkItem.Execute()
+    {
+        await RunAsync();
+        _completion.TrySetResult();
+    }
 
     /// <summary>Asks the connection to finish its current request and close; an idle one closes at once.</summary>
     public void RequestStop()
@@ -99,6 +94,8 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
             while (!_stopRequested && await ServeOneAsync())
             {
             }
+            if (_unflushed)
+                await _output.FlushAsync();
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
@@ -114,8 +111,8 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
             await _output.CompleteAsync();
             _aborted.Cancel();
             _socket.Dispose();
-            // _aborted is not disposed: it has no timer to free, the server may still Abort() this
-            // connection while stopping, and the app may still hold its RequestAborted token.
+            // _aborted is not disposed: the server may still Abort() this connection while stopping,
+            // and the app may still hold its RequestAborted token.
             _timeout.Dispose();
             Server.Forget(this);
         }
@@ -127,39 +124,78 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
         if (!await ReadHeadAsync())
             return false;
 
+        var head = _protocol.Head;
         RawUpgrade? upgrade = null;
-        if (_head.WantsWebSocket)
+        if (head.WantsWebSocket)
         {
-            if (WebSocketHandshake.Validate(_head) is { } handshakeError)
-                return await FailAsync(handshakeError, handshakeError.Status == 426 ? VersionHeader : null);
-            upgrade = new RawUpgrade(this, _head.GetHeader("Sec-WebSocket-Key")!, WebSocketHandshake.SubProtocols(_head));
+            if (WebSocketHandshake.Validate(head.GetHeader("Sec-WebSocket-Version"), head.GetHeader("Sec-WebSocket-Key")) is { } refused)
+                return await RejectAsync(refused);
+            upgrade = new RawUpgrade(this, head.GetHeader("Sec-WebSocket-Key")!, WebSocketHandshake.SubProtocols(head.GetHeader("Sec-WebSocket-Protocol")), _response);
         }
-        _environ.Begin(_head, upgrade);
         _response.Reset();
-        _body.Reset(_head);
+        _environ.Begin(upgrade, _aborted.Token);
 
-        var (body, failure) = await ApplicationInvoker.InvokeAsync(Server.Application, _environ, _response);
+        // The application may read the body, which waits for the network: answers already made go out first.
+        if (head.HasBody && _unflushed)
+            await FlushAsync();
+        var invocation = ApplicationInvoker.InvokeAsync(Server.Application, _environ, _response, Server.Logger);
+        Task? watch = null;
+        if (!invocation.IsCompleted)
+        {
+            if (_unflushed)
+                await FlushAsync(); // a slow application must not hold back the answers pipelined before it
+            // While it waits, nobody reads the socket: watch it, so a client that leaves fires RequestAborted.
+            if (_protocol.IsBodyComplete && !head.WantsWebSocket)
+                watch = WatchForDisconnectAsync();
+        }
+        var result = await invocation;
+        if (watch is not null)
+        {
+            if (!watch.IsCompleted)
+                _input.CancelPendingRead();
+            await watch;
+        }
 
-        if (upgrade?.Session is { } session)
+        switch (result.Outcome)
         {
-            await Server.FinishWebSocketAsync(session, failure);
-            return false;
+            case ApplicationOutcome.WebSocket:
+                await upgrade!.FinishAsync(result);
+                return false;
+            case ApplicationOutcome.Reject:
+                return await RejectAsync(result.Rejection!.Value);
+            case ApplicationOutcome.Fail:
+                _response.Set(500, HostResponses.ContentType);
+                return await RespondAsync(Body.Of(HostResponses.InternalErrorBody));
+            default:
+                return await RespondAsync(result.Body);
         }
-        if (failure is BadRequestException bad)
-            return await FailAsync(bad.Error);
-        if (failure is not null)
-        {
-            HostLog.ApplicationFailed(Server.Logger, failure, _head.Method, _environ.PathInfo);
-            return await FailAsync(InternalError);
-        }
-        return await WriteResponseAsync(body);
     }
 
-    /// <summary>Waits for a whole request head; false when the connection closed, idled out, or was refused.</summary>
+    /// <summary>
+    /// Reads the socket while the application runs and its request body is all read: the end of input
+    /// with nothing more sent means the client went away (RequestAborted fires); bytes (a pipelined
+    /// request) are left in the pipe for the next read, unexamined.
+    /// </summary>
+    private async Task WatchForDisconnectAsync()
+    {
+        try
+        {
+            var result = await _input.ReadAsync();
+            var gone = result.IsCompleted && result.Buffer.IsEmpty;
+            _input.AdvanceTo(result.Buffer.Start, result.Buffer.Start);
+            if (gone)
+                await _aborted.CancelAsync();
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            await _aborted.CancelAsync();
+        }
+    }
+
+    /// <summary>Waits for a whole request head; false when the connection closed, idled out, was stopped, or the head was refused (and answered).</summary>
     private async Task<bool> ReadHeadAsync()
     {
         var limits = Server.Options.Limits;
-        var sawBytes = false;
         _timeout.CancelAfter(limits.KeepAliveTimeout);
         _waitingForRequest = true;
         try
@@ -171,44 +207,34 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
                 ReadResult result;
                 try
                 {
-                    result = await _input.ReadAsync(_timeout.Token);
+                    result = await ReadInputAsync(_timeout.Token);
                 }
                 catch (OperationCanceledException) when (_timeout.IsCancellationRequested)
                 {
                     // Idle too long between requests: close quietly. Too slow sending a head: say so.
-                    if (sawBytes)
-                        await FailAsync(new HttpError(408, "request headers not received in time"));
+                    return _protocol.Phase == Http1Phase.ReadingHead && await RejectAsync(RequestRejection.HeadersTimeout);
+                }
+                if (result.IsCanceled && _stopRequested)
+                {
+                    _input.AdvanceTo(result.Buffer.Start);
                     return false;
                 }
-                if (result.IsCanceled)
-                    return false;
+                // A cancellation without a stop is the disconnect watcher's, stale: read on.
 
-                var buffer = result.Buffer;
-                if (!sawBytes && !buffer.IsEmpty)
+                var wasIdle = _protocol.Phase == Http1Phase.Idle;
+                var status = _protocol.ReadHead(result.Buffer, out var consumed, out var examined);
+                _input.AdvanceTo(consumed, examined);
+                if (wasIdle && _protocol.Phase != Http1Phase.Idle)
+                    _timeout.CancelAfter(limits.RequestHeadersTimeout); // the clock for a slow client starts with its first byte
+                switch (status)
                 {
-                    // The clock for a slow client starts with its first byte, not with each read.
-                    sawBytes = true;
-                    _timeout.CancelAfter(limits.RequestHeadersTimeout);
-                }
-                switch (HttpRequestParser.TryParse(buffer, limits, _head, out var consumed, out var error))
-                {
-                    case ParseStatus.Complete:
-                        _input.AdvanceTo(buffer.GetPosition(consumed));
+                    case HeadStatus.Complete:
                         return true;
-                    case ParseStatus.Error:
-                        _input.AdvanceTo(buffer.End);
-                        await FailAsync(error);
-                        return false;
-                    default:
-                        if (result.IsCompleted)
-                        {
-                            if (!buffer.IsEmpty)
-                                await FailAsync(HttpError.BadRequest("the connection closed in the middle of a request head"));
-                            return false;
-                        }
-                        _input.AdvanceTo(buffer.Start, buffer.End);
-                        break;
+                    case HeadStatus.Rejected:
+                        return await RejectAsync(_protocol.Rejection!.Value);
                 }
+                if (result.IsCompleted)
+                    return _protocol.Phase == Http1Phase.ReadingHead && await RejectAsync(RequestRejection.IncompleteHead);
             }
         }
         finally
@@ -222,82 +248,60 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
         }
     }
 
-    private async Task<bool> WriteResponseAsync(Body body)
+    private async Task<bool> RespondAsync(Body body)
     {
-        var keepAlive = _head.KeepAlive && !_stopRequested && _response.Find("Connection")?.Contains("close", StringComparison.OrdinalIgnoreCase) != true;
-        var framing = body.Length is not null ? ResponseFraming.ContentLength
-            : _head.Version == Http.HttpVersion.Http11 ? ResponseFraming.Chunked
-            : ResponseFraming.CloseDelimited;
-        if (framing == ResponseFraming.CloseDelimited)
-            keepAlive = false;
-        if (_body.ContinueWithheld)
-            keepAlive = false; // the client still holds the body it was told to wait with
-        ResponseWriter.WriteHead(_output, _response.Status, _response.Headers, framing, body.Length ?? 0, keepAlive, _head.Version);
-
-        if (_head.Method == "HEAD" || body.Kind == BodyKind.Empty)
-        {
-            await body.DiscardAsync();
-        }
-        else if (body.Kind == BodyKind.Buffer)
+        var plan = _protocol.StartResponse(_output, _response, body, hostKeepsConnection: !_stopRequested);
+        if (body.Kind == BodyKind.Buffer && plan.SendsBody)
         {
             _output.Write(body.Buffer.Span);
         }
         else
         {
+            _chunkedResponse = plan.Framing == BodyFraming.Chunked;
             try
             {
-                await body.WriteToAsync(framing == ResponseFraming.Chunked ? WriteChunkAsync : WriteRawAsync, _aborted.Token);
+                await ResponseBodyWriter.WriteAsync(body, plan, this, _aborted.Token);
             }
-            catch (Exception ex) when (!_aborted.IsCancellationRequested)
+            catch (ClientDisconnectedException ex)
             {
-                // Bytes may be out already: the only honest signal left is to drop the connection.
-                HostLog.ApplicationFailedAfterStart(Server.Logger, ex, _head.Method, _environ.PathInfo);
+                HostLog.ClientWentAway(Server.Logger, ex, _environ.RequestMethod, _environ.PathInfo);
                 Abort();
                 return false;
             }
-            if (framing == ResponseFraming.Chunked)
-                ResponseWriter.WriteLastChunk(_output);
+            catch (Exception ex)
+            {
+                // Bytes may be out already: the only honest signal left is to drop the connection.
+                HostLog.ApplicationFailedAfterStart(Server.Logger, ex, _environ.RequestMethod, _environ.PathInfo);
+                Abort();
+                return false;
+            }
+            if (_chunkedResponse)
+                ResponseHeadWriter.WriteLastChunk(_output);
         }
-
-        if (keepAlive && !await _body.DrainAsync(_aborted.Token))
-            keepAlive = false;
-        // With more requests already buffered (pipelining), answer them before flushing: fewer writes.
-        if (!keepAlive || !HasBufferedRequest())
-            await _output.FlushAsync();
-        return keepAlive;
+        _unflushed = true;
+        _protocol.FinishResponse();
+        if (_protocol.Phase == Http1Phase.Draining)
+            await DrainAsync();
+        return _protocol.Phase == Http1Phase.Idle;
     }
 
-    private ValueTask WriteChunkAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken)
+    /// <summary>Reads and drops the request body the application left unread, so the next request can be parsed.</summary>
+    private async Task DrainAsync()
     {
-        ResponseWriter.WriteChunkHeader(_output, chunk.Length);
-        _output.Write(chunk.Span);
-        ResponseWriter.WriteChunkEnd(_output);
-        return FlushAsync(cancellationToken);
+        while (_protocol.Phase == Http1Phase.Draining)
+        {
+            var result = await ReadInputAsync(_aborted.Token);
+            _protocol.Drain(result.Buffer, result.IsCompleted, out var consumed, out var examined);
+            _input.AdvanceTo(consumed, examined);
+        }
     }
 
-    private ValueTask WriteRawAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken)
+    /// <summary>Answers a refused request, then closes: stop sending, and read what the client still sends, briefly.</summary>
+    private async Task<bool> RejectAsync(RequestRejection reason)
     {
-        _output.Write(chunk.Span);
-        return FlushAsync(cancellationToken);
-    }
-
-    private async ValueTask FlushAsync(CancellationToken cancellationToken) => await _output.FlushAsync(cancellationToken);
-
-    private bool HasBufferedRequest()
-    {
-        if (!_input.TryRead(out var result))
-            return false;
-        var buffer = result.Buffer;
-        var complete = !buffer.IsEmpty && buffer.FirstSpan.IndexOf("\r\n\r\n"u8) >= 0;
-        _input.AdvanceTo(buffer.Start);
-        return complete;
-    }
-
-    /// <summary>Answers with an error the server makes itself, then closes.</summary>
-    private async Task<bool> FailAsync(HttpError error, IReadOnlyList<(string Name, string Value)>? extraHeaders = null)
-    {
-        ResponseWriter.WriteError(_output, error, extraHeaders);
-        await _output.FlushAsync();
+        HostLog.RequestRejected(Server.Logger, RequestRejections.Status(reason), reason);
+        _protocol.WriteRejection(_output, reason);
+        await FlushAsync();
         // Closing with unread input makes the kernel send RST, which can destroy the answer before the
         // client reads it. So: stop sending, then read and drop what the client still sends, briefly.
         _socket.Shutdown(SocketShutdown.Send);
@@ -320,11 +324,39 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
         return false;
     }
 
-    private async ValueTask SendContinueAsync()
+    /// <summary>What is already buffered, or else (after flushing what waits to go out) the next read from the network.</summary>
+    private async ValueTask<ReadResult> ReadInputAsync(CancellationToken cancellationToken)
     {
-        _output.Write(ContinueResponse);
-        await _output.FlushAsync();
+        if (_input.TryRead(out var buffered))
+            return buffered;
+        if (_unflushed)
+            await FlushAsync();
+        return await _input.ReadAsync(cancellationToken);
     }
+
+    private async ValueTask FlushAsync()
+    {
+        _unflushed = false;
+        await _output.FlushAsync(_aborted.Token);
+    }
+
+    ValueTask IBodySink.WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        if (_chunkedResponse)
+        {
+            ResponseHeadWriter.WriteChunkHeader(_output, bytes.Length);
+            _output.Write(bytes.Span);
+            ResponseHeadWriter.WriteChunkEnd(_output);
+        }
+        else
+        {
+            _output.Write(bytes.Span);
+        }
+        _unflushed = false;
+        return FlushOutputAsync(cancellationToken);
+    }
+
+    private async ValueTask FlushOutputAsync(CancellationToken cancellationToken) => await _output.FlushAsync(cancellationToken);
 
     /// <summary>
     /// Writes the 101 response and turns the connection into a plain stream for the websocket:
@@ -332,6 +364,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem
     /// </summary>
     public async ValueTask<Stream> SwitchProtocolsAsync(byte[] switchingProtocols)
     {
+        _protocol.Upgrade();
         _output.Write(switchingProtocols);
         await _output.FlushAsync();
         var buffered = Array.Empty<byte>();

@@ -1,24 +1,15 @@
-using System.Text;
+using System.Net.WebSockets;
 using HostKit.Hosts.Raw.Connection;
 
 namespace HostKit.Hosts.Raw.WebSockets;
 
-/// <summary>The websocket upgrade on the Raw host: writes the 101 itself and gives the socket to <see cref="WebSocketSession"/>.</summary>
-internal sealed class RawUpgrade(HttpConnection connection, string key, IReadOnlyList<string> subProtocols) : WebSocketUpgrade
+/// <summary>The websocket upgrade on the Raw host: writes the 101 itself and frames the socket with <see cref="WebSocket.CreateFromStream(Stream, WebSocketCreationOptions)"/>.</summary>
+internal sealed class RawUpgrade(HttpConnection connection, string key, IReadOnlyList<string> subProtocols, ResponseHead head)
+    : HostWebSocketUpgrade(subProtocols, head, connection.Server.WebSockets, connection.Server.Options.WebSockets, connection.Server.Logger)
 {
-    public WebSocketSession? Session { get; private set; }
-
-    public override IReadOnlyList<string> RequestedSubProtocols => subProtocols;
-
-    protected override async ValueTask<IWebSocket> AcceptCoreAsync(string? subProtocol)
+    protected override async ValueTask<WebSocket> HandshakeAsync(string? subProtocol)
     {
-        var response = new StringBuilder("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n")
-            .Append("Sec-WebSocket-Accept: ").Append(WebSocketHandshake.AcceptKey(key)).Append("\r\n");
-        if (subProtocol is not null)
-            response.Append("Sec-WebSocket-Protocol: ").Append(subProtocol).Append("\r\n");
-        response.Append("\r\n");
-        var stream = await connection.SwitchProtocolsAsync(Encoding.ASCII.GetBytes(response.ToString()));
-        Session = connection.Server.CreateWebSocket(stream, subProtocol);
-        return Session;
+        var stream = await connection.SwitchProtocolsAsync(WebSocketHandshake.SwitchingProtocols(key, subProtocol));
+        return CreateFromStream(stream, subProtocol);
     }
 }

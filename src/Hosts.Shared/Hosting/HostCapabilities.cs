@@ -36,4 +36,15 @@ public enum HostCapabilities
 
     /// <summary>Answers pipelined HTTP/1.1 requests (several sent before the first answer) in order.</summary>
     HttpPipelining = 256,
+
+    /// <summary>Signals <see cref="Environ.RequestAborted"/> when the client goes away while the application runs (not only when the server stops).</summary>
+    SignalsClientDisconnect = 512,
+
+    /// <summary>
+    /// Refuses every malformed or ambiguous request itself, before the application (RFC 9112: bad
+    /// <c>Host</c>, smuggling shapes, malformed framing), and answers a bad request body with the host
+    /// kit's status and text (<see cref="RequestRejections"/>). A host without it leaves some of that to
+    /// an engine that answers in its own way, or not at all: put it behind a reverse proxy on an untrusted network.
+    /// </summary>
+    StrictRequestParsing = 1024,
 }

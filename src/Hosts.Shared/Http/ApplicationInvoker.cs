@@ -1,33 +1,84 @@
+using Microsoft.Extensions.Logging;
+
 namespace HostKit.Hosts;
 
+/// <summary>What came of running the application for one request, and so what the host does next.</summary>
+public enum ApplicationOutcome
+{
+    /// <summary>The application answered: plan the response (<see cref="ResponsePlan"/>) and send it.</summary>
+    Respond,
+
+    /// <summary>The application accepted a websocket: finish it (<see cref="HostWebSocketUpgrade.FinishAsync"/>); there is no HTTP response.</summary>
+    WebSocket,
+
+    /// <summary>The client's request body broke the rules and the application let the error escape: answer <see cref="ApplicationResult.Rejection"/> and close.</summary>
+    Reject,
+
+    /// <summary>The application failed before its response started (logged): answer 500 and keep serving.</summary>
+    Fail,
+}
+
 /// <summary>What came of running the application for one request.</summary>
+/// <param name="Outcome">What the host does next.</param>
 /// <param name="Body">The body it returned (default when it failed).</param>
 /// <param name="Failure">The exception it threw, or the rule it broke; null on success.</param>
-public readonly record struct ApplicationResult(Body Body, Exception? Failure);
+/// <param name="Rejection">For <see cref="ApplicationOutcome.Reject"/>, why the request is refused.</param>
+public readonly record struct ApplicationResult(ApplicationOutcome Outcome, Body Body, Exception? Failure, RequestRejection? Rejection = null);
 
 /// <summary>
-/// Runs the application for one request the same way on every host: exceptions are caught (the
-/// host decides between a 500, an abort, or a 1011), and an application that returns without
-/// calling <see cref="StartResponse"/> (and without accepting a websocket) is a failure too.
+/// Runs the application for one request the same way on every host, and decides the fault rules
+/// once: an exception becomes a logged 500, an application that returns without calling
+/// <see cref="StartResponse"/> (and without accepting a websocket) is a failure too, and a bad request
+/// body that escapes the application is answered as the client's error, not a 500.
 /// </summary>
 public static class ApplicationInvoker
 {
     /// <summary>Calls <paramref name="application"/> with <paramref name="head"/>'s <see cref="ResponseHead.Start"/>.</summary>
-    public static async ValueTask<ApplicationResult> InvokeAsync(Application application, Environ environ, ResponseHead head)
+    /// <param name="application">The application.</param>
+    /// <param name="environ">The request.</param>
+    /// <param name="head">Collects the status and headers.</param>
+    /// <param name="logger">Where a failure is logged (<see cref="HostLog.ApplicationFailed"/>).</param>
+    /// <param name="classify">
+    /// For engines that report a bad request body with an exception of their own (Kestrel's
+    /// <c>BadHttpRequestException</c>): the rejection it stands for, or null. <see cref="RequestRejectedException"/> needs none.
+    /// </param>
+    public static async ValueTask<ApplicationResult> InvokeAsync(Application application, Environ environ, ResponseHead head, ILogger logger,
+        Func<Exception, RequestRejection?>? classify = null)
     {
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(environ);
         ArgumentNullException.ThrowIfNull(head);
+        ArgumentNullException.ThrowIfNull(logger);
+        Body body = default;
+        Exception? failure = null;
         try
         {
-            var body = await application(environ, head.Start);
-            if (!head.IsStarted && environ.WebSocket?.IsAccepted != true)
-                return new ApplicationResult(body, new InvalidOperationException("The application returned without calling startResponse."));
-            return new ApplicationResult(body, null);
+            body = await application(environ, head.Start);
         }
         catch (Exception ex)
         {
-            return new ApplicationResult(default, ex);
+            failure = ex;
         }
+
+        if (environ.WebSocket?.IsAccepted == true)
+            return new ApplicationResult(ApplicationOutcome.WebSocket, body, failure);
+        if (failure is not null)
+        {
+            if (((failure as RequestRejectedException)?.Reason ?? classify?.Invoke(failure)) is { } rejection)
+            {
+                HostLog.RequestBodyRejected(logger, failure, environ.RequestMethod, environ.PathInfo, RequestRejections.Status(rejection));
+                return new ApplicationResult(ApplicationOutcome.Reject, default, failure, rejection);
+            }
+            HostLog.ApplicationFailed(logger, failure, environ.RequestMethod, environ.PathInfo);
+            return new ApplicationResult(ApplicationOutcome.Fail, default, failure);
+        }
+        if (!head.IsStarted)
+        {
+            failure = new InvalidOperationException("The application returned without calling startResponse.");
+            HostLog.ApplicationFailed(logger, failure, environ.RequestMethod, environ.PathInfo);
+            await ResponseBodyWriter.DiscardAsync(body);
+            return new ApplicationResult(ApplicationOutcome.Fail, default, failure);
+        }
+        return new ApplicationResult(ApplicationOutcome.Respond, body, null);
     }
 }

@@ -15,7 +15,9 @@ internal sealed class InMemoryHandler(TestClient client) : HttpMessageHandler
             body = await content.ReadAsStreamAsync(cancellationToken);
             length = request.Headers.TransferEncodingChunked == true ? null : content.Headers.ContentLength;
         }
-        var environ = new TestEnviron(request.Method.Method, uri, headers, body, length, null, cancellationToken);
+        // The target as written (Uri.PathAndQuery would have normalised "/a/../b"), as a socket client sends it.
+        var target = request.RequestUri is { IsAbsoluteUri: false } relative ? relative.OriginalString : uri.PathAndQuery;
+        var environ = new TestEnviron(request.Method.Method, uri, target, headers, body, length, null, cancellationToken);
         var answer = (await client.RunAsync(environ, null))!;
 
         var response = new HttpResponseMessage((System.Net.HttpStatusCode)answer.Status)

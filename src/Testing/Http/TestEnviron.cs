@@ -1,3 +1,5 @@
+using HostKit.Hosts;
+
 namespace HostKit.Testing.Http;
 
 /// <summary>A request made in memory: every CGI field filled as a socket host would.</summary>
@@ -5,11 +7,18 @@ internal sealed class TestEnviron : Environ
 {
     private readonly List<KeyValuePair<string, string>> _headers;
 
-    public TestEnviron(string method, Uri uri, IEnumerable<KeyValuePair<string, string>> headers, Stream body, long? contentLength, WebSocketUpgrade? upgrade, CancellationToken aborted)
+    /// <param name="method">The method.</param>
+    /// <param name="uri">Where the request goes: the host and port it names.</param>
+    /// <param name="target">The target as the client wrote it: PATH_INFO and QUERY_STRING come from it unnormalised, as on a socket host.</param>
+    /// <param name="headers">The request headers.</param>
+    /// <param name="body">The request body.</param>
+    /// <param name="contentLength">The declared length, or null.</param>
+    /// <param name="upgrade">The websocket upgrade offered, or null.</param>
+    /// <param name="aborted">The request's abort signal.</param>
+    public TestEnviron(string method, Uri uri, string target, IEnumerable<KeyValuePair<string, string>> headers, Stream body, long? contentLength, WebSocketUpgrade? upgrade, CancellationToken aborted)
     {
         RequestMethod = method;
-        PathInfo = uri.AbsolutePath;
-        QueryString = uri.Query.Length > 0 ? uri.Query[1..] : string.Empty;
+        (PathInfo, QueryString) = RequestTarget.Split(target);
         ServerName = uri.Host;
         ServerPort = uri.Port;
         UrlScheme = uri.Scheme;

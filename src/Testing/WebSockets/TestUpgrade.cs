@@ -1,35 +1,33 @@
 using System.Net.WebSockets;
-
 using HostKit.Hosts;
+using Microsoft.Extensions.Logging;
 
 namespace HostKit.Testing.WebSockets;
 
 /// <summary>
 /// The websocket upgrade of the in-memory host: on accept, a connected pair of in-memory streams,
-/// the server end wrapped in the same <see cref="WebSocketSession"/> every host uses, the client end
-/// a plain <see cref="WebSocket"/> for the test.
+/// the server end framed and wrapped as on every host, the client end a plain <see cref="WebSocket"/> for the test.
 /// </summary>
-internal sealed class TestUpgrade(IReadOnlyList<string> subProtocols, Func<Stream, string?, WebSocketSession> createSession) : WebSocketUpgrade
+internal sealed class TestUpgrade(IReadOnlyList<string> subProtocols, ResponseHead head, WebSocketTracker tracker, WebSocketOptions options, ILogger logger)
+    : HostWebSocketUpgrade(subProtocols, head, tracker, options, logger)
 {
-    private readonly TaskCompletionSource<WebSocket> _client = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>The response head of the upgrade request.</summary>
+    public ResponseHead Head { get; } = head;
 
-    public WebSocketSession? Session { get; private set; }
+    private readonly TaskCompletionSource<WebSocket> _client = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Completes with the client's end once the application accepts.</summary>
     public Task<WebSocket> Client => _client.Task;
 
-    public override IReadOnlyList<string> RequestedSubProtocols => subProtocols;
-
-    protected override ValueTask<IWebSocket> AcceptCoreAsync(string? subProtocol)
+    protected override ValueTask<WebSocket> HandshakeAsync(string? subProtocol)
     {
         var (server, client) = DuplexPipeStream.CreatePair();
-        Session = createSession(server, subProtocol);
         _client.SetResult(WebSocket.CreateFromStream(client, new WebSocketCreationOptions
         {
             IsServer = false,
             SubProtocol = subProtocol,
             KeepAliveInterval = TimeSpan.Zero,
         }));
-        return ValueTask.FromResult<IWebSocket>(Session);
+        return ValueTask.FromResult(CreateFromStream(server, subProtocol));
     }
 }

@@ -20,6 +20,18 @@ public sealed class ConformanceApp
     /// <summary>Sockets accepted on /ws/hold, so a test can act on the server side (issue 8 cases).</summary>
     public Channel<IWebSocket> HeldSockets { get; } = Channel.CreateUnbounded<IWebSocket>();
 
+    /// <summary>Released by a test to let a request to /slow answer.</summary>
+    public TaskCompletionSource SlowGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Requests to /wait-for-abort whose RequestAborted fired.</summary>
+    public Channel<string> AbortsSeen { get; } = Channel.CreateUnbounded<string>();
+
+    /// <summary>Set when the body /ws/discard-body returned after its websocket was disposed, as every host must.</summary>
+    public TaskCompletionSource DiscardedBodyDisposed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>What /start-then-accept saw when it tried to accept after starting a response.</summary>
+    public TaskCompletionSource<string> AcceptAfterStart { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public Application Create()
     {
         var sockets = new WebSocketRoutes()
@@ -62,11 +74,42 @@ public sealed class ConformanceApp
                 await socket.SendAsync(WebSocketMessage.FromText(socket.SubProtocol ?? "(none)"));
                 await socket.ReceiveAsync();
             }, new WebSocketRouteOptions { SubProtocols = ["chat.v2", "chat.v1"] });
-        return sockets.Wrap(Http);
+        var routed = sockets.Wrap(Http);
+        // Upgrades these two answer themselves, below WebSocketRoutes, to test what a host does with them.
+        return (environ, start) => environ.PathInfo switch
+        {
+            "/start-then-accept" => StartThenAcceptAsync(environ, start),
+            "/ws/discard-body" => AcceptAndReturnBodyAsync(environ, start),
+            _ => routed(environ, start),
+        };
     }
 
-    private static ValueTask<Body> Http(Environ environ, StartResponse start) => environ.PathInfo switch
+    private async ValueTask<Body> StartThenAcceptAsync(Environ environ, StartResponse start)
     {
+        start(200, [("Content-Type", "text/plain")]);
+        try
+        {
+            await environ.WebSocket!.AcceptAsync();
+            AcceptAfterStart.TrySetResult("accepted");
+        }
+        catch (InvalidOperationException ex)
+        {
+            AcceptAfterStart.TrySetResult(ex.GetType().Name);
+        }
+        return Body.Of("answered over HTTP");
+    }
+
+    private async ValueTask<Body> AcceptAndReturnBodyAsync(Environ environ, StartResponse start)
+    {
+        var socket = await environ.WebSocket!.AcceptAsync();
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye");
+        // A body after an accepted websocket has nowhere to go: every host drops it, and disposes a stream.
+        return Body.Of(new NotifyingStream("must not be sent"u8.ToArray(), DiscardedBodyDisposed));
+    }
+
+    private ValueTask<Body> Http(Environ environ, StartResponse start) => environ.PathInfo switch
+    {
+        "/" => DescribeEnviron(environ, start),
         "/plaintext" => Text(start, HelloWorld),
         "/json" => Json(start),
         "/echo" => EchoAsync(environ, start),
@@ -75,8 +118,129 @@ public sealed class ConformanceApp
         "/throw" => throw new InvalidOperationException("app failed on purpose"),
         "/throw-in-body" => ThrowInBody(start),
         "/no-start" => Body.Empty,
+        "/no-content-with-body" => WithBody(start, 204),
+        "/not-modified-with-body" => WithBody(start, 304),
+        "/stream-short" => Streamed(start, bytes: 5, declared: 10),
+        "/stream-long" => Streamed(start, bytes: 20, declared: 10),
+        "/stream-exact" => Streamed(start, bytes: 13, declared: 13),
+        "/chunks-declared-short" => ChunksDeclared(start, declared: 10, chunkBytes: 5),
+        "/connection-close" => WithHeaders(start, ("Connection", "close")),
+        "/connection-keep-alive" => WithHeaders(start, ("Connection", "keep-alive")),
+        "/framing-headers" => WithHeaders(start, ("Content-Length", "999"), ("Transfer-Encoding", "chunked")),
+        "/stream-echo-late" => StreamEchoLate(environ, start),
+        "/catch-body" => CatchBodyAsync(environ, start),
+        "/sync-echo" => SyncEcho(environ, start),
+        "/slow" => SlowAsync(start),
+        "/wait-for-abort" => WaitForAbortAsync(environ, start),
+        "/slow-stream" => SlowStream(start),
         _ => NotFound(start),
     };
+
+    private static ValueTask<Body> WithBody(StartResponse start, int status)
+    {
+        start(status, [("Content-Type", "text/plain")]);
+        return Body.Of("a body this status may not carry");
+    }
+
+    private static ValueTask<Body> Streamed(StartResponse start, int bytes, long declared)
+    {
+        start(200, [("Content-Type", "application/octet-stream")]);
+        return Body.Of(new MemoryStream(Enumerable.Repeat((byte)'s', bytes).ToArray()), declared);
+    }
+
+    private static ValueTask<Body> ChunksDeclared(StartResponse start, long declared, int chunkBytes)
+    {
+        start(200, [("Content-Type", "application/octet-stream"), ("Content-Length", declared.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        return Body.Of(One());
+
+        async IAsyncEnumerable<ReadOnlyMemory<byte>> One()
+        {
+            await Task.Yield();
+            yield return new byte[chunkBytes];
+        }
+    }
+
+    private static ValueTask<Body> WithHeaders(StartResponse start, params (string, string)[] headers)
+    {
+        start(200, [("Content-Type", "text/plain"), .. headers]);
+        return Body.Of("five!");
+    }
+
+    /// <summary>Starts its response, then reads the request body: a 100 Continue must not follow the 200.</summary>
+    private static ValueTask<Body> StreamEchoLate(Environ environ, StartResponse start)
+    {
+        start(200, [("Content-Type", "text/plain")]);
+        return Body.Of(Pieces());
+
+        async IAsyncEnumerable<ReadOnlyMemory<byte>> Pieces()
+        {
+            yield return "start\n"u8.ToArray();
+            var body = new MemoryStream();
+            await environ.Body.CopyToAsync(body);
+            yield return body.ToArray();
+        }
+    }
+
+    private static async ValueTask<Body> CatchBodyAsync(Environ environ, StartResponse start)
+    {
+        try
+        {
+            await environ.Body.CopyToAsync(Stream.Null);
+            start(200, [("Content-Type", "text/plain")]);
+            return Body.Of("read");
+        }
+        catch (IOException)
+        {
+            start(200, [("Content-Type", "text/plain")]);
+            return Body.Of("caught");
+        }
+    }
+
+    private static ValueTask<Body> SyncEcho(Environ environ, StartResponse start)
+    {
+        var body = new MemoryStream();
+        var buffer = new byte[1000];
+        int read;
+        while ((read = environ.Body.Read(buffer, 0, buffer.Length)) > 0)
+            body.Write(buffer, 0, read);
+        start(200, [("Content-Type", "application/octet-stream")]);
+        return Body.Of(body.ToArray());
+    }
+
+    private async ValueTask<Body> SlowAsync(StartResponse start)
+    {
+        await SlowGate.Task;
+        return await Text(start, "slow"u8.ToArray());
+    }
+
+    private async ValueTask<Body> WaitForAbortAsync(Environ environ, StartResponse start)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromMinutes(5), environ.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            AbortsSeen.Writer.TryWrite(environ.QueryString);
+        }
+        return await Text(start, "aborted"u8.ToArray());
+    }
+
+    private static ValueTask<Body> SlowStream(StartResponse start)
+    {
+        start(200, [("Content-Type", "application/octet-stream")]);
+        return Body.Of(Forever());
+
+        static async IAsyncEnumerable<ReadOnlyMemory<byte>> Forever([EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            var piece = new byte[16 * 1024];
+            for (var i = 0; i < 100_000; i++)
+            {
+                yield return piece;
+                await Task.Delay(5, cancellationToken);
+            }
+        }
+    }
 
     private static ValueTask<Body> Text(StartResponse start, byte[] text)
     {
@@ -139,5 +303,15 @@ public sealed class ConformanceApp
     {
         start(404, [("Content-Type", "text/plain")]);
         return Body.Of("not found");
+    }
+
+    /// <summary>A stream that says when it was disposed.</summary>
+    private sealed class NotifyingStream(byte[] data, TaskCompletionSource disposed) : MemoryStream(data)
+    {
+        protected override void Dispose(bool disposing)
+        {
+            disposed.TrySetResult();
+            base.Dispose(disposing);
+        }
     }
 }

@@ -42,7 +42,8 @@ public sealed class ServerUnderTest : IAsyncDisposable
     {
         var host = ConformanceHosts.Registry.Get(hostName);
         var log = new CapturingLoggerProvider();
-        var loggerFactory = LoggerFactory.Create(b => b.AddProvider(log).SetMinimumLevel(LogLevel.Information));
+        // Debug, to see the host kit's debug lines (a client that went away, a refused request); the engines' own chatter is left out.
+        var loggerFactory = LoggerFactory.Create(b => b.AddProvider(log).SetMinimumLevel(LogLevel.Debug).AddFilter("Microsoft", LogLevel.Information));
         var options = new ServerOptions { Urls = [new Uri("http://127.0.0.1:0")], LoggerFactory = loggerFactory, ShutdownTimeout = TimeSpan.FromSeconds(5) };
         options = configure?.Invoke(options) ?? options;
         var app = new ConformanceApp();

@@ -132,6 +132,44 @@ public sealed class LoopbackConnection : IAsyncDisposable
         return result;
     }
 
+    /// <summary>Reads the status line and headers of a response, leaving its body unread.</summary>
+    public async Task<RawResponse> ReadHeadAsync()
+    {
+        var statusLine = await ReadLineAsync() ?? throw new IOException("The connection closed before a response.");
+        var parts = statusLine.Split(' ', 3);
+        var headers = new List<KeyValuePair<string, string>>();
+        string? line;
+        while (!string.IsNullOrEmpty(line = await ReadLineAsync()))
+        {
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            headers.Add(KeyValuePair.Create(line[..colon].Trim(), line[(colon + 1)..].Trim()));
+        }
+        return new RawResponse(parts[0], int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), headers, []);
+    }
+
+    /// <summary>Reads one chunk of a chunked body: its payload, or null at the last chunk (trailers read too).</summary>
+    public async Task<byte[]?> ReadChunkAsync()
+    {
+        var sizeLine = await ReadLineAsync() ?? throw new IOException("The connection closed in the middle of a chunked body.");
+        var size = Convert.ToInt32(sizeLine.Split(';')[0], 16);
+        if (size == 0)
+        {
+            while (!string.IsNullOrEmpty(await ReadLineAsync()))
+            {
+            }
+            return null;
+        }
+        var payload = await ReadExactlyAsync(size);
+        await ReadLineAsync();
+        return payload;
+    }
+
+    /// <summary>Everything the server sends until it closes the connection.</summary>
+    public Task<byte[]> ReadUntilClosedAsync() => ReadToEndAsync();
+
+    /// <summary>Half-closes: the client sends nothing more, and may still read.</summary>
+    public void ShutdownSend() => _client.Client.Shutdown(SocketShutdown.Send);
+
     private async Task<string?> ReadLineAsync()
     {
         var line = new StringBuilder();

@@ -1,0 +1,93 @@
+using System.Net.WebSockets;
+using Microsoft.Extensions.Logging;
+
+namespace HostKit.Hosts;
+
+/// <summary>
+/// What every host's websocket upgrade does the same way: refuses to accept after a response
+/// started, wraps the engine's <see cref="WebSocket"/> in the shared <see cref="WebSocketSession"/>,
+/// tracks it for the 1001 at shutdown, and at the application's end closes it (1000, or 1011 on a
+/// failure), drops any body the application returned, and forgets it. A host only does its engine's
+/// handshake, in <see cref="HandshakeAsync"/>.
+/// </summary>
+public abstract class HostWebSocketUpgrade : WebSocketUpgrade
+{
+    private readonly ResponseHead _head;
+    private readonly WebSocketTracker _tracker;
+    private readonly WebSocketOptions _options;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the upgrade a request offers.</summary>
+    /// <param name="requestedSubProtocols">The subprotocols the client offered, in its order.</param>
+    /// <param name="head">The request's response head: an upgrade after <c>startResponse</c> is refused, and a <c>startResponse</c> after the upgrade.</param>
+    /// <param name="tracker">The server's open websockets.</param>
+    /// <param name="options">Websocket limits and keep-alive.</param>
+    /// <param name="logger">Where handler faults and send failures go.</param>
+    protected HostWebSocketUpgrade(IReadOnlyList<string> requestedSubProtocols, ResponseHead head, WebSocketTracker tracker, WebSocketOptions options, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(requestedSubProtocols);
+        ArgumentNullException.ThrowIfNull(head);
+        ArgumentNullException.ThrowIfNull(tracker);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        RequestedSubProtocols = requestedSubProtocols;
+        _head = head;
+        _tracker = tracker;
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> RequestedSubProtocols { get; }
+
+    /// <summary>The accepted socket, once accepted.</summary>
+    public WebSocketSession? Session { get; private set; }
+
+    /// <summary>The websocket settings, for <see cref="HandshakeAsync"/> (keep-alive interval and timeout).</summary>
+    protected WebSocketOptions Options => _options;
+
+    /// <inheritdoc />
+    protected override bool IsResponseStarted => _head.IsStarted;
+
+    /// <summary>The engine's handshake: send the 101 (with <paramref name="subProtocol"/> when chosen) and return its websocket.</summary>
+    protected abstract ValueTask<WebSocket> HandshakeAsync(string? subProtocol);
+
+    /// <inheritdoc />
+    protected sealed override async ValueTask<IWebSocket> AcceptCoreAsync(string? subProtocol)
+    {
+        var socket = await HandshakeAsync(subProtocol);
+        _head.MarkUpgraded();
+        Session = new WebSocketSession(socket, _options, _logger);
+        _tracker.Add(Session);
+        return Session;
+    }
+
+    /// <summary>
+    /// Called when the application's task completed after it accepted: closes the socket with 1000, or
+    /// with 1011 and a log entry when <paramref name="result"/> is a failure, drops the body it returned,
+    /// and forgets the socket.
+    /// </summary>
+    public async ValueTask FinishAsync(ApplicationResult result)
+    {
+        try
+        {
+            await ResponseBodyWriter.DiscardAsync(result.Body);
+            if (Session is { } session)
+                await session.FinishAsync(result.Failure);
+        }
+        finally
+        {
+            if (Session is { } session)
+                _tracker.Remove(session);
+        }
+    }
+
+    /// <summary>Creates the engine websocket over an upgraded byte stream with these options: for hosts that own the connection.</summary>
+    protected WebSocket CreateFromStream(Stream stream, string? subProtocol) => WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
+    {
+        IsServer = true,
+        SubProtocol = subProtocol,
+        KeepAliveInterval = _options.KeepAliveInterval,
+        KeepAliveTimeout = _options.KeepAliveInterval == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : _options.KeepAliveTimeout,
+    });
+}
