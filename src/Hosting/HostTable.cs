@@ -6,7 +6,8 @@ namespace HostKit.Hosting;
 /// <summary>Prints the registered hosts and their capabilities (<c>--host list</c>); the README's host table shows the same facts.</summary>
 public static class HostTable
 {
-    private static readonly (HostCapabilities Capability, string Title)[] Columns =
+    /// <summary>The capability columns, in order, with their titles: the README's host table uses the same.</summary>
+    public static IReadOnlyList<(HostCapabilities Capability, string Title)> Columns { get; } =
     [
         (HostCapabilities.Http, "HTTP"),
         (HostCapabilities.WebSockets, "websocket"),
@@ -37,7 +38,7 @@ public static class HostTable
         }
         // Redirected output has no width of its own; don't squeeze the table into 80 columns.
         if (Console.IsOutputRedirected)
-            console.Profile.Width = Math.Max(console.Profile.Width, 160);
+            console.Profile.Width = Math.Max(console.Profile.Width, 320);
         console.Write(table);
     }
 }

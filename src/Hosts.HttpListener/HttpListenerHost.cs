@@ -61,11 +61,10 @@ public sealed class HttpListenerHost : IServerHost
                 listener.Start();
                 return (listener, addresses);
             }
-            catch (HttpListenerException ex) when (attempt < BindAttempts && urls.Any(u => u.Port == 0))
+            catch (HttpListenerException) when (attempt < BindAttempts && urls.Any(u => u.Port == 0))
             {
                 // Another process took the free port between our probe and HttpListener's bind: try another.
                 listener.Close();
-                _ = ex;
             }
             catch (HttpListenerException ex)
             {

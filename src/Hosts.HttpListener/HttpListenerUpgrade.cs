@@ -13,6 +13,11 @@ internal sealed class HttpListenerUpgrade(HttpListenerContext context, IReadOnly
 {
     protected override async ValueTask<WebSocket> HandshakeAsync(string? subProtocol)
     {
+        // When the client offered subprotocols and none is chosen, HttpListener answers with an empty
+        // Sec-WebSocket-Protocol, which a client must take for a failed handshake (RFC 6455 4.1): it
+        // only sees the offer through the request's headers, so take the offer away first.
+        if (subProtocol is null)
+            context.Request.Headers.Remove("Sec-WebSocket-Protocol");
         var accepted = await context.AcceptWebSocketAsync(subProtocol, Options.KeepAliveInterval);
         return accepted.WebSocket;
     }

@@ -34,7 +34,10 @@ public enum HostCapabilities
     /// </summary>
     AbortsFailedResponses = 128,
 
-    /// <summary>Answers pipelined HTTP/1.1 requests (several sent before the first answer) in order.</summary>
+    /// <summary>
+    /// Keeps what a client sends ahead of an answer: pipelined HTTP/1.1 requests (several sent before the
+    /// first answer) are answered in order, and a websocket frame sent in the same write as its handshake is read.
+    /// </summary>
     HttpPipelining = 256,
 
     /// <summary>Signals <see cref="Environ.RequestAborted"/> when the client goes away while the application runs (not only when the server stops).</summary>

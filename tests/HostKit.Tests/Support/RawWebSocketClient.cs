@@ -21,15 +21,20 @@ public sealed class RawWebSocketClient : IAsyncDisposable
         _stream = client.GetStream();
     }
 
-    public static async Task<RawWebSocketClient> ConnectAsync(Uri server, string path)
+    /// <summary>The 101 response's head, as received.</summary>
+    public string ResponseHead { get; private set; } = string.Empty;
+
+    /// <summary>Opens a websocket; <paramref name="extraHeaders"/> go into the handshake, and <paramref name="firstFrame"/>, when given, goes in the same write as the handshake.</summary>
+    public static async Task<RawWebSocketClient> ConnectAsync(Uri server, string path, string extraHeaders = "", byte[]? firstFrame = null)
     {
         var client = new TcpClient { NoDelay = true };
         await client.ConnectAsync(server.Host, server.Port).WaitAsync(Timeout);
         var raw = new RawWebSocketClient(client);
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
         var request = $"GET {path} HTTP/1.1\r\nHost: {server.Host}:{server.Port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-            $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n";
-        await raw._stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+            $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n{extraHeaders}\r\n";
+        byte[] bytes = [.. Encoding.ASCII.GetBytes(request), .. firstFrame ?? []];
+        await raw._stream.WriteAsync(bytes);
         // Read the 101 head byte by byte so no frame bytes are consumed with it.
         var head = new StringBuilder();
         var one = new byte[1];
@@ -41,11 +46,16 @@ public sealed class RawWebSocketClient : IAsyncDisposable
         }
         if (!head.ToString().StartsWith("HTTP/1.1 101", StringComparison.Ordinal))
             throw new IOException("The upgrade was refused: " + head);
+        raw.ResponseHead = head.ToString();
         return raw;
     }
 
     /// <summary>Sends one masked frame (as a client must).</summary>
-    public async Task SendFrameAsync(byte opcode, byte[] payload, bool fin = true)
+    public async Task SendFrameAsync(byte opcode, byte[] payload, bool fin = true) =>
+        await _stream.WriteAsync(Frame(opcode, payload, fin)).AsTask().WaitAsync(Timeout);
+
+    /// <summary>One masked frame's bytes.</summary>
+    public static byte[] Frame(byte opcode, byte[] payload, bool fin = true)
     {
         var header = new List<byte> { (byte)((fin ? 0x80 : 0) | opcode) };
         if (payload.Length < 126)
@@ -70,7 +80,7 @@ public sealed class RawWebSocketClient : IAsyncDisposable
         var masked = new byte[payload.Length];
         for (var i = 0; i < payload.Length; i++)
             masked[i] = (byte)(payload[i] ^ mask[i % 4]);
-        await _stream.WriteAsync(header.Concat(masked).ToArray()).AsTask().WaitAsync(Timeout);
+        return [.. header, .. masked];
     }
 
     /// <summary>Reads one frame from the server: (fin, opcode, payload).</summary>

@@ -27,6 +27,24 @@ public class TestClientTests
         Assert.Equal("memory.test", seen["HTTP_HOST"]);
     }
 
+    [Theory]
+    [InlineData("/a/../b", "/a/../b", "")]
+    [InlineData("/a%2Fb/./c?q=%20", "/a%2Fb/./c", "q=%20")]
+    [InlineData("//double", "//double", "")]
+    public async Task Path_info_is_the_target_as_written_not_normalised(string target, string path, string query)
+    {
+        // Regression: PATH_INFO came from Uri.AbsolutePath, which resolves dot segments; socket hosts pass it as sent.
+        var seen = (Path: "", Query: "");
+        await using var client = new TestClient((environ, start) =>
+        {
+            seen = (environ.PathInfo, environ.QueryString);
+            start(200, []);
+            return Body.Empty;
+        });
+        await client.GetAsync(target);
+        Assert.Equal((path, query), seen);
+    }
+
     [Fact]
     public async Task An_app_exception_is_a_500_and_a_log_entry()
     {
