@@ -9,7 +9,7 @@ namespace HostKit.Hosts.Kestrel;
 /// <c>HttpContext</c>). Kestrel keeps one per connection (<c>IHostContextContainer</c>), so a request
 /// allocates no environ; each property reads Kestrel's own state when asked.
 /// </summary>
-internal sealed class KestrelEnviron : Environ, IBodySink
+internal sealed class KestrelEnviron : Environ
 {
     private IHttpRequestFeature _request = null!;
     private IHttpConnectionFeature _connection = null!;
@@ -82,10 +82,6 @@ internal sealed class KestrelEnviron : Environ, IBodySink
 
     public override string? GetHeader(string name) =>
         _request.Headers.TryGetValue(name, out var values) ? Join(values) : null;
-
-    /// <summary>Writes body bytes through Kestrel's response pipe, flushing each piece (a stream or chunk body goes out as produced).</summary>
-    public async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) =>
-        await Features.GetRequiredFeature<IHttpResponseBodyFeature>().Writer.WriteAsync(bytes, cancellationToken);
 
     // Kestrel keeps repeated headers as separate values; the contract joins them with ", " like every host.
     private static string Join(StringValues values) => values.Count == 1 ? values[0]! : string.Join(", ", values.ToArray());

@@ -155,54 +155,16 @@ public sealed class TestClient : IAsyncDisposable
         await Task.Yield();
         var head = upgrade?.Head ?? new ResponseHead();
         var result = await ApplicationInvoker.InvokeAsync(_application, environ, head, _logger);
-        switch (result.Outcome)
+        if (result.Outcome == ApplicationOutcome.WebSocket)
         {
-            case ApplicationOutcome.WebSocket:
-                await upgrade!.FinishAsync(result);
-                return null;
-            case ApplicationOutcome.Reject:
-                var rejection = result.Rejection!.Value;
-                return new TestResponse(RequestRejections.Status(rejection),
-                    [("Content-Type", RequestRejections.ContentType), .. RequestRejections.ExtraHeaders(rejection), ("Connection", "close")],
-                    RequestRejections.Body(rejection).ToArray());
-            case ApplicationOutcome.Fail:
-                head.Set(500, HostResponses.ContentType);
-                return await CollectAsync(environ, head, Body.Of(HostResponses.InternalErrorBody));
-            default:
-                return await CollectAsync(environ, head, result.Body);
+            await RequestPipeline.AnswerAsync(result, environ, head, new MemoryResponse(isHead: false), _logger);
+            return null;
         }
-    }
-
-    /// <summary>Carries out the response plan as a socket host would, into memory.</summary>
-    private async Task<TestResponse> CollectAsync(TestEnviron environ, ResponseHead head, Body body)
-    {
-        var plan = ResponsePlan.For(new RequestSummary(environ.RequestMethod == "HEAD", IsHttp11: true, KeepAlive: true), head, body);
-        var collected = new MemoryStream();
-        try
-        {
-            await ResponseBodyWriter.WriteAsync(body, plan, new MemorySink(collected), environ.RequestAborted);
-        }
-        catch (Exception ex) when (ex is not ClientDisconnectedException)
-        {
-            HostLog.ApplicationFailedAfterStart(_logger, ex, environ.RequestMethod, environ.PathInfo);
-            throw new IOException("The application failed after its response started; a socket host would abort the connection.", ex);
-        }
-        List<(string Name, string Value)> headers = [.. head.Headers.Where(h => !ResponsePlan.IsFramingHeader(h.Name))];
-        if (plan.ContentLength is { } length)
-            headers.Add(("Content-Length", length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        if (plan.Connection == ConnectionHeader.Close)
-            headers.Add(("Connection", "close"));
-        return new TestResponse(head.Status, headers, collected.ToArray());
-    }
-
-    /// <summary>Response bytes collected in memory.</summary>
-    private readonly struct MemorySink(MemoryStream collected) : IBodySink
-    {
-        public ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
-        {
-            collected.Write(bytes.Span);
-            return ValueTask.CompletedTask;
-        }
+        var response = new MemoryResponse(environ.RequestMethod == "HEAD");
+        await RequestPipeline.AnswerAsync(result, environ, head, response, _logger);
+        if (response.Aborted)
+            throw new IOException("The application failed after its response started (see the log); a socket host would abort the connection.");
+        return response.ToTestResponse();
     }
 
     private static Uri Resolve(string pathAndQuery)

@@ -20,7 +20,7 @@ namespace HostKit.Hosts.Raw.Connection;
 /// that does not answer at once), so pipelined responses go out in one write, and a slow request never
 /// holds back the answers before it.</para>
 /// </remarks>
-internal sealed class HttpConnection : IThreadPoolWorkItem, IBodySink
+internal sealed class HttpConnection : IThreadPoolWorkItem, IHostResponse
 {
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
@@ -156,19 +156,13 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IBodySink
             await watch;
         }
 
-        switch (result.Outcome)
-        {
-            case ApplicationOutcome.WebSocket:
-                await upgrade!.FinishAsync(result);
-                return false;
-            case ApplicationOutcome.Reject:
-                return await RejectAsync(result.Rejection!.Value);
-            case ApplicationOutcome.Fail:
-                _response.Set(500, HostResponses.ContentType);
-                return await RespondAsync(Body.Of(HostResponses.InternalErrorBody));
-            default:
-                return await RespondAsync(result.Body);
-        }
+        if (await RequestPipeline.AnswerAsync(result, _environ, _response, this, Server.Logger) is null)
+            return false;
+        _unflushed = true;
+        _protocol.FinishResponse();
+        if (_protocol.Phase == Http1Phase.Draining)
+            await DrainAsync();
+        return _protocol.Phase == Http1Phase.Idle;
     }
 
     /// <summary>
@@ -248,43 +242,6 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IBodySink
         }
     }
 
-    private async Task<bool> RespondAsync(Body body)
-    {
-        var plan = _protocol.StartResponse(_output, _response, body, hostKeepsConnection: !_stopRequested);
-        if (body.Kind == BodyKind.Buffer && plan.SendsBody)
-        {
-            _output.Write(body.Buffer.Span);
-        }
-        else
-        {
-            _chunkedResponse = plan.Framing == BodyFraming.Chunked;
-            try
-            {
-                await ResponseBodyWriter.WriteAsync(body, plan, this, _aborted.Token);
-            }
-            catch (ClientDisconnectedException ex)
-            {
-                HostLog.ClientWentAway(Server.Logger, ex, _environ.RequestMethod, _environ.PathInfo);
-                Abort();
-                return false;
-            }
-            catch (Exception ex)
-            {
-                // Bytes may be out already: the only honest signal left is to drop the connection.
-                HostLog.ApplicationFailedAfterStart(Server.Logger, ex, _environ.RequestMethod, _environ.PathInfo);
-                Abort();
-                return false;
-            }
-            if (_chunkedResponse)
-                ResponseHeadWriter.WriteLastChunk(_output);
-        }
-        _unflushed = true;
-        _protocol.FinishResponse();
-        if (_protocol.Phase == Http1Phase.Draining)
-            await DrainAsync();
-        return _protocol.Phase == Http1Phase.Idle;
-    }
-
     /// <summary>Reads and drops the request body the application left unread, so the next request can be parsed.</summary>
     private async Task DrainAsync()
     {
@@ -339,6 +296,25 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IBodySink
         _unflushed = false;
         await _output.FlushAsync(_aborted.Token);
     }
+
+    RequestSummary IHostResponse.Request => _protocol.Summarize(hostKeepsConnection: !_stopRequested);
+
+    ValueTask IHostResponse.StartAsync(ResponseHead head, ResponsePlan plan, ReadOnlyMemory<byte> body)
+    {
+        _protocol.StartResponse(_output, head, plan);
+        _output.Write(body.Span);
+        _chunkedResponse = plan.Framing == BodyFraming.Chunked;
+        return ValueTask.CompletedTask;
+    }
+
+    ValueTask IHostResponse.CompleteAsync(ResponsePlan plan)
+    {
+        if (_chunkedResponse)
+            ResponseHeadWriter.WriteLastChunk(_output);
+        return ValueTask.CompletedTask;
+    }
+
+    async ValueTask IHostResponse.RejectAsync(RequestRejection reason) => await RejectAsync(reason);
 
     ValueTask IBodySink.WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {

@@ -7,7 +7,7 @@ namespace HostKit.Hosts.Http1;
 /// <c>Connection</c> and Kestrel's <c>Http1Connection</c>): bytes in, decisions and bytes out, no
 /// sockets and no awaits. A host that owns a byte stream runs a small pump around it: read, hand
 /// the bytes to <see cref="ReadHead"/> or <see cref="ReadBody"/>, run the application, write what
-/// <see cref="StartResponse"/> plans. The phases are in <see cref="Http1Phase"/>; a refusal is a
+/// <c>StartResponse</c> plans. The phases are in <see cref="Http1Phase"/>; a refusal is a
 /// <see cref="RequestRejection"/> and sticks.
 /// </summary>
 /// <remarks>
@@ -15,7 +15,7 @@ namespace HostKit.Hosts.Http1;
 /// <listheader><term>phase</term><description>moves on when</description></listheader>
 /// <item><term>Idle</term><description>bytes arrive → ReadingHead; a whole head → Running; a refused head → Error</description></item>
 /// <item><term>ReadingHead</term><description>the head completes → Running; refused, timed out or cut short → Error</description></item>
-/// <item><term>Running</term><description><see cref="StartResponse"/> → Responding; <see cref="Upgrade"/> → Upgraded; <see cref="Reject"/> → Error</description></item>
+/// <item><term>Running</term><description><c>StartResponse</c> → Responding; <see cref="Upgrade"/> → Upgraded; <see cref="Reject"/> → Error</description></item>
 /// <item><term>Responding</term><description><see cref="FinishResponse"/> → Idle, Draining (body left unread) or MustClose</description></item>
 /// <item><term>Draining</term><description>the body is read to its end → Idle; too much or malformed → MustClose</description></item>
 /// <item><term>MustClose, Upgraded, Error</term><description>final for this connection</description></item>
@@ -136,23 +136,30 @@ public sealed class Http1Protocol
     }
 
     /// <summary>
-    /// Plans the response (see <see cref="ResponsePlan"/>), writes its head to <paramref name="output"/>, and moves to
-    /// <see cref="Http1Phase.Responding"/>. <paramref name="hostKeepsConnection"/> false closes the connection after
-    /// it (the server is stopping). The connection also closes when the body was refused or the client still
-    /// holds a body it was never told to send.
+    /// What the response plan needs to know of the current request, once the application ran:
+    /// <paramref name="hostKeepsConnection"/> false closes the connection after the response (the server is
+    /// stopping); so does a refused body, or one the client still holds back for a 100 that never came,
+    /// since the next request's start is then unknown.
     /// </summary>
-    public ResponsePlan StartResponse(IBufferWriter<byte> output, ResponseHead head, in Body body, bool hostKeepsConnection)
+    public RequestSummary Summarize(bool hostKeepsConnection) =>
+        Head.Summary(hostKeepsConnection && Rejection is null && !(_continueDue && !IsBodyComplete));
+
+    /// <summary>Writes the head of the response <paramref name="plan"/> describes to <paramref name="output"/>, and moves to <see cref="Http1Phase.Responding"/>.</summary>
+    public void StartResponse(IBufferWriter<byte> output, ResponseHead head, in ResponsePlan plan)
     {
         ArgumentNullException.ThrowIfNull(head);
         Expect(Http1Phase.Running);
-        // A body whose end is unknown (refused), or one the client holds back for a 100 that never came, leaves
-        // the next request's start unknown: close after this response.
-        var keep = hostKeepsConnection && Rejection is null && !(_continueDue && !IsBodyComplete);
-        var plan = ResponsePlan.For(Head.Summary(keep), head, body);
         ResponseHeadWriter.Write(output, head.Status, head.Headers, plan);
         _keepAlive = plan.KeepAlive;
         _continueDue = false;
         Phase = Http1Phase.Responding;
+    }
+
+    /// <summary>Plans the response <paramref name="head"/> and <paramref name="body"/> make (<see cref="Summarize"/>), writes its head, and returns the plan.</summary>
+    public ResponsePlan StartResponse(IBufferWriter<byte> output, ResponseHead head, in Body body, bool hostKeepsConnection)
+    {
+        var plan = ResponsePlan.For(Summarize(hostKeepsConnection), head, body);
+        StartResponse(output, head, plan);
         return plan;
     }
 

@@ -1,0 +1,78 @@
+using System.Net;
+
+namespace HostKit.Hosts.HttpListener;
+
+/// <summary>HttpListener's response as the host kit drives it. HttpListener owns some headers (Content-Type, Content-Length, keep-alive): they go through its properties.</summary>
+internal readonly struct HttpListenerResponseAdapter(HttpListenerContext context) : IHostResponse
+{
+    public RequestSummary Request => new(context.Request.HttpMethod == "HEAD", context.Request.ProtocolVersion >= HttpVersion.Version11, context.Request.KeepAlive);
+
+    public async ValueTask StartAsync(ResponseHead head, ResponsePlan plan, ReadOnlyMemory<byte> body)
+    {
+        var response = context.Response;
+        response.StatusCode = head.Status;
+        foreach (var (name, value) in head.Headers)
+        {
+            if (ResponsePlan.IsFramingHeader(name))
+                continue;
+            if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
+                response.ContentType = value;
+            else
+                response.AppendHeader(name, value);
+        }
+        response.KeepAlive = plan.KeepAlive;
+        if (plan.ContentLength is { } length)
+            response.ContentLength64 = length;
+        else if (plan.Framing == BodyFraming.Chunked)
+            response.SendChunked = true;
+        if (!body.IsEmpty)
+            await WriteAsync(body, CancellationToken.None);
+    }
+
+    public ValueTask CompleteAsync(ResponsePlan plan)
+    {
+        try
+        {
+            context.Response.Close();
+        }
+        catch (HttpListenerException ex)
+        {
+            throw new ClientDisconnectedException(ex);
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await context.Response.OutputStream.WriteAsync(bytes, cancellationToken);
+        }
+        catch (HttpListenerException ex)
+        {
+            // The engine's way of saying the client went away.
+            throw new ClientDisconnectedException(ex);
+        }
+    }
+
+    public ValueTask RejectAsync(RequestRejection reason)
+    {
+        var response = context.Response;
+        try
+        {
+            response.StatusCode = RequestRejections.Status(reason);
+            response.ContentType = RequestRejections.ContentType;
+            foreach (var (name, value) in RequestRejections.ExtraHeaders(reason))
+                response.AppendHeader(name, value);
+            response.KeepAlive = false;
+            response.Close(RequestRejections.Body(reason).ToArray(), willBlock: false);
+        }
+        catch (Exception ex) when (ex is HttpListenerException or InvalidOperationException or ObjectDisposedException)
+        {
+            response.Abort();
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public void Abort() => context.Response.Abort();
+}

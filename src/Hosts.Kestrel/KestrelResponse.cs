@@ -1,0 +1,59 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace HostKit.Hosts.Kestrel;
+
+/// <summary>Kestrel's response features as the host kit drives them: a struct over the request's features, so answering allocates nothing.</summary>
+internal readonly struct KestrelResponse(IFeatureCollection features, RequestSummary request) : IHostResponse
+{
+    public RequestSummary Request => request;
+
+    public async ValueTask StartAsync(ResponseHead head, ResponsePlan plan, ReadOnlyMemory<byte> body)
+    {
+        var response = features.GetRequiredFeature<IHttpResponseFeature>();
+        response.StatusCode = head.Status;
+        var headers = response.Headers;
+        foreach (var (name, value) in head.Headers)
+        {
+            if (!ResponsePlan.IsFramingHeader(name))
+                headers.Append(name, value);
+        }
+        headers.ContentLength = plan.ContentLength;
+        if (plan.Connection == ConnectionHeader.Close)
+            headers.Connection = "close"; // Kestrel closes after a response that says so
+        if (body.IsEmpty)
+            return; // a streamed body starts the response with its first write
+        // Head and body into Kestrel's output buffer with no flush of our own: Kestrel flushes when the
+        // request ends, so a plaintext response goes out in one send (and pipelined ones batch).
+        var output = features.GetRequiredFeature<IHttpResponseBodyFeature>();
+        await output.StartAsync();
+        output.Writer.Write(body.Span);
+    }
+
+    public ValueTask CompleteAsync(ResponsePlan plan) => ValueTask.CompletedTask;
+
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) =>
+        await features.GetRequiredFeature<IHttpResponseBodyFeature>().Writer.WriteAsync(bytes, cancellationToken);
+
+    public async ValueTask RejectAsync(RequestRejection reason)
+    {
+        var response = features.GetRequiredFeature<IHttpResponseFeature>();
+        if (response.HasStarted)
+        {
+            Abort();
+            return;
+        }
+        var body = RequestRejections.Body(reason);
+        response.StatusCode = RequestRejections.Status(reason);
+        response.Headers.Clear();
+        response.Headers.ContentType = RequestRejections.ContentType;
+        response.Headers.ContentLength = body.Length;
+        response.Headers.Connection = "close";
+        foreach (var (name, value) in RequestRejections.ExtraHeaders(reason))
+            response.Headers.Append(name, value);
+        await features.GetRequiredFeature<IHttpResponseBodyFeature>().Writer.WriteAsync(body);
+    }
+
+    public void Abort() => features.GetRequiredFeature<IHttpRequestLifetimeFeature>().Abort();
+}

@@ -1,0 +1,56 @@
+namespace HostKit.Hosts;
+
+/// <summary>
+/// What every host does with the application's result, once: finish an accepted websocket, answer a
+/// refused request, turn a failure into the 500, plan the response and send it, and blame a failure
+/// while sending on the right side (the application's body: logged and aborted; a client that left:
+/// logged at debug). Hosts call <see cref="ApplicationInvoker.InvokeAsync"/>, then this.
+/// </summary>
+public static class RequestPipeline
+{
+    /// <summary>Carries out <paramref name="result"/> on <paramref name="response"/>.</summary>
+    /// <returns>The plan of the response sent whole, or null when there was none (a websocket, a refusal, an aborted response): the connection then closes.</returns>
+    public static async ValueTask<ResponsePlan?> AnswerAsync<TResponse>(ApplicationResult result, Environ environ, ResponseHead head, TResponse response, Microsoft.Extensions.Logging.ILogger logger)
+        where TResponse : IHostResponse
+    {
+        ArgumentNullException.ThrowIfNull(environ);
+        ArgumentNullException.ThrowIfNull(head);
+        ArgumentNullException.ThrowIfNull(response);
+        var body = result.Body;
+        switch (result.Outcome)
+        {
+            case ApplicationOutcome.WebSocket:
+                await ((HostWebSocketUpgrade)environ.WebSocket!).FinishAsync(result);
+                return null;
+            case ApplicationOutcome.Reject:
+                await response.RejectAsync(result.Rejection!.Value);
+                return null;
+            case ApplicationOutcome.Fail:
+                head.Set(500, HostResponses.ContentType);
+                body = Body.Of(HostResponses.InternalErrorBody);
+                break;
+        }
+
+        var plan = ResponsePlan.For(response.Request, head, body);
+        var whole = body.Kind == BodyKind.Buffer && plan.SendsBody;
+        try
+        {
+            await response.StartAsync(head, plan, whole ? body.Buffer : default);
+            if (!whole)
+                await ResponseBodyWriter.WriteAsync(body, plan, response, environ.RequestAborted);
+            await response.CompleteAsync(plan);
+            return plan;
+        }
+        catch (ClientDisconnectedException ex)
+        {
+            HostLog.ClientWentAway(logger, ex, environ.RequestMethod, environ.PathInfo);
+        }
+        catch (Exception ex)
+        {
+            // Bytes may be out already: the only honest signal left is to drop the connection.
+            HostLog.ApplicationFailedAfterStart(logger, ex, environ.RequestMethod, environ.PathInfo);
+        }
+        response.Abort();
+        return null;
+    }
+}
