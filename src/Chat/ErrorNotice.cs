@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace HostKit.Chat;
 
 /// <summary>
@@ -9,5 +11,6 @@ namespace HostKit.Chat;
 public sealed record ErrorNotice(string Room, string Reason)
 {
     /// <summary>Always <c>"error"</c>.</summary>
+    [JsonPropertyOrder(-1)]
     public string Type => "error";
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace HostKit.Chat;
 
 /// <summary>
@@ -12,5 +14,6 @@ namespace HostKit.Chat;
 public sealed record GapNotice(string Room, long From, long To)
 {
     /// <summary>Always <c>"gap"</c>.</summary>
+    [JsonPropertyOrder(-1)]
     public string Type => "gap";
 }
