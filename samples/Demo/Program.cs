@@ -7,5 +7,5 @@ using HostKit.Hosting;
 // Chat settings come from the same configuration: HostKit:Chat in hostkit.json, HOSTKIT_CHAT__TOKEN=...,
 // or --set HostKit:Chat:Token=... (docs/chat.md).
 return await HostRunner.RunAsync(
-    (configuration, loggerFactory) => DemoApp.Create(new ChatServer(ChatOptions.FromConfiguration(configuration), loggerFactory: loggerFactory)),
+    context => DemoApp.Create(new ChatServer(ChatOptions.FromConfiguration(context.Configuration), loggerFactory: context.LoggerFactory)),
     args);

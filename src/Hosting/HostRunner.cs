@@ -33,13 +33,14 @@ public static class HostRunner
         HostRegistry? hosts = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(application);
-        return RunAsync((_, _) => application, args, requires, hosts, cancellationToken);
+        return RunAsync(_ => application, args, requires, hosts, cancellationToken);
     }
 
     /// <summary>
     /// Like <see cref="RunAsync(Application, string[], HostCapabilities, HostRegistry?, CancellationToken)"/>, for an
     /// application that has settings of its own: <paramref name="build"/> gets the same configuration the runner reads
-    /// (<c>hostkit.json</c>, <c>HOSTKIT_*</c>, the command line with <c>--set KEY=VALUE</c>) and the runner's logger factory.
+    /// (<c>hostkit.json</c>, <c>HOSTKIT_*</c>, the command line with <c>--set KEY=VALUE</c>) and the runner's logger factory,
+    /// once the host is chosen and before it starts.
     /// </summary>
     /// <param name="build">Makes the application. An <see cref="InvalidOperationException"/>, <see cref="ArgumentException"/>
     /// or <see cref="FormatException"/> from it is a configuration error: its message is printed and the exit code is 2.</param>
@@ -48,7 +49,7 @@ public static class HostRunner
     /// <param name="hosts">The hosts to choose from; <see cref="BuiltInHosts.Registry"/> when null.</param>
     /// <param name="cancellationToken">Stops the server when signalled.</param>
     /// <returns>The process exit code: 0 after a clean stop.</returns>
-    public static async Task<int> RunAsync(Func<IConfiguration, ILoggerFactory, Application> build, string[] args,
+    public static async Task<int> RunAsync(Func<HostRunnerContext, Application> build, string[] args,
         HostCapabilities requires = HostCapabilities.Http | HostCapabilities.WebSockets,
         HostRegistry? hosts = null, CancellationToken cancellationToken = default)
     {
@@ -104,7 +105,7 @@ public static class HostRunner
         Application application;
         try
         {
-            application = build(configuration, loggerFactory);
+            application = build(new HostRunnerContext(configuration, loggerFactory));
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
         {
