@@ -45,8 +45,10 @@ public class ChatPageTests(ChromiumFixture chromium) : IClassFixture<ChromiumFix
         var demo = await DemoProcess.StartAsync();
         try
         {
-            await using var context = await browser.NewContextAsync();
+            // A phone-sized window: the page must fit it without sideways scrolling.
+            await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 360, Height = 640 } });
             var page = await OpenAsync(context, demo.Address, "restart", "ann");
+            Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "the page is wider than a narrow window");
             await SayAsync(page, "said before the restart");
             await Expect(page.Locator("#messages li.message")).ToContainTextAsync(["said before the restart"]);
 
@@ -97,9 +99,11 @@ public class ChatPageTests(ChromiumFixture chromium) : IClassFixture<ChromiumFix
     {
         var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(server, $"/?room={room}").ToString());
+        await Expect(page.Locator("#send")).ToBeHiddenAsync();              // nothing to send to before joining
         await page.Locator("#name").FillAsync(name);
         await page.GetByRole(AriaRole.Button, new() { Name = "Join" }).ClickAsync();
         await Expect(page.Locator("#state")).ToHaveAttributeAsync("data-state", "open");
+        await Expect(page.Locator("#messages li.event").Last).ToContainTextAsync($"{name} joined");
         return page;
     }
 

@@ -50,13 +50,14 @@ public class ChatConformanceTests
         var talkerHeard = Task.Run(() => talker.ReceiveUntilAsync(e => e.Text == $"{Messages - 1}"));
         using (var first = await server.ConnectWebSocketAsync(ChatApps.Path("busy", "reader")))
         {
+            var joined = await first.ReceiveUntilAsync(e => e.Type == "join" && e.Name == "reader");
             var talking = Task.Run(async () =>
             {
                 for (var i = 0; i < Messages; i++)
                     await talker.SendTextAsync($"{i}");
             });
             // Read a part of the conversation, leave in the middle of it, and come back while it goes on.
-            var before = await first.ReceiveUntilAsync(e => e.Text == "40");
+            var before = joined.Concat(await first.ReceiveUntilAsync(e => e.Text == "40")).ToList();
             var lastId = before[^1].Id!.Value;
             await first.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).WaitAsync(Timeout);
 
@@ -144,6 +145,7 @@ public class ChatConformanceTests
         // The clock never moves, so the bucket never refills: exactly 2 messages go through, whatever the machine's speed.
         await using var server = await StartAsync(host, ChatOptions.Default with { MaxMessagesPerSecond = 2 }, new FakeTimeProvider());
         using var bob = await server.ConnectWebSocketAsync(ChatApps.Path("lobby", "bob"));
+        await bob.ReceiveEventAsync();                                      // bob's join, before ann's (joins race otherwise)
         using var ann = await server.ConnectWebSocketAsync(ChatApps.Path("lobby", "ann"));
         await bob.ReceiveUntilAsync(e => e.Name == "ann");
         for (var i = 0; i < 3; i++)
