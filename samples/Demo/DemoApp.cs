@@ -1,3 +1,5 @@
+using HostKit.Chat;
+
 namespace HostKit.Demo;
 
 /// <summary>
@@ -7,11 +9,15 @@ namespace HostKit.Demo;
 /// </summary>
 public static class DemoApp
 {
-    /// <summary>Builds the Demo application.</summary>
-    public static Application Create()
+    /// <summary>Builds the Demo application with a chat on its default settings.</summary>
+    public static Application Create() => Create(new ChatServer());
+
+    /// <summary>Builds the Demo application around <paramref name="chat"/> (served at <c>/ws/chat</c>, its page at <c>/</c>).</summary>
+    public static Application Create(ChatServer chat)
     {
         var sockets = new WebSocketRoutes()
-            .Map("/ws/echo", EchoSocket.HandleAsync);
+            .Map("/ws/echo", EchoSocket.HandleAsync)
+            .MapChat(chat);
         return sockets.Wrap(HttpRoutes.Handle);
     }
 }

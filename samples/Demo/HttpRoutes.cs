@@ -10,6 +10,7 @@ internal static class HttpRoutes
 
     public static ValueTask<Body> Handle(Environ environ, StartResponse start) => environ.PathInfo switch
     {
+        "/" => Only("GET", environ, start, ChatPage.Handle),
         "/plaintext" => Only("GET", environ, start, Plaintext),
         "/json" => Only("GET", environ, start, Json),
         "/echo" => Only("POST", environ, start, EchoBody.HandleAsync),

@@ -33,6 +33,8 @@ public static class HostKitCommandLine
         Description = "Trace, Debug, Information (default), Warning, Error.",
     };
 
+    private static readonly Option<string[]> SetOption = CreateSetOption();
+
     private static readonly Option<bool> ListHostsOption = new("--list-hosts")
     {
         Description = "Print the registered hosts and what each supports, then exit.",
@@ -41,7 +43,7 @@ public static class HostKitCommandLine
     /// <summary>Parses <paramref name="args"/> against the runner's options.</summary>
     public static ParseResult Parse(string[] args, string description)
     {
-        var root = new RootCommand(description) { HostOption, UrlsOption, PortOption, ConfigOption, LogLevelOption, ListHostsOption };
+        var root = new RootCommand(description) { HostOption, UrlsOption, PortOption, ConfigOption, LogLevelOption, SetOption, ListHostsOption };
         return root.Parse(args);
     }
 
@@ -60,7 +62,40 @@ public static class HostKitCommandLine
         }
         Add(values, "HostKit:Config", result.GetValue(ConfigOption));
         Add(values, "HostKit:LogLevel", result.GetValue(LogLevelOption));
+        foreach (var setting in result.GetValue(SetOption) ?? [])
+        {
+            var (key, value) = SplitSetting(setting);
+            values[key!] = value;
+        }
         return values;
+    }
+
+    /// <summary>
+    /// <c>--set KEY=VALUE</c>: any configuration key, for settings the runner has no option of its own for
+    /// (an application's, such as <c>HostKit:Chat:Token</c>), so the command line stays checked for typos.
+    /// </summary>
+    private static Option<string[]> CreateSetOption()
+    {
+        var option = new Option<string[]>("--set")
+        {
+            Description = "Sets any configuration key, e.g. --set HostKit:Chat:Token=secret; repeatable.",
+            HelpName = "KEY=VALUE",
+        };
+        option.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+            {
+                if (SplitSetting(token.Value).Key is null)
+                    result.AddError($"--set takes KEY=VALUE, for example --set HostKit:Chat:Token=secret, not '{token.Value}'.");
+            }
+        });
+        return option;
+    }
+
+    private static (string? Key, string Value) SplitSetting(string setting)
+    {
+        var equals = setting.IndexOf('=', StringComparison.Ordinal);
+        return equals > 0 ? (setting[..equals].Trim(), setting[(equals + 1)..]) : (null, setting);
     }
 
     private static void Add(Dictionary<string, string?> values, string key, string? value)

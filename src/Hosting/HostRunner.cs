@@ -29,11 +29,32 @@ public static class HostRunner
     /// <param name="hosts">The hosts to choose from; when null, those the application references (<see cref="HostDiscovery.Registry"/>).</param>
     /// <param name="cancellationToken">Stops the server when signalled.</param>
     /// <returns>The process exit code: 0 after a clean stop.</returns>
-    public static async Task<int> RunAsync(Application application, string[] args,
+    public static Task<int> RunAsync(Application application, string[] args,
         HostCapabilities requires = HostCapabilities.Http | HostCapabilities.WebSockets,
         HostRegistry? hosts = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(application);
+        return RunAsync(_ => application, args, requires, hosts, cancellationToken);
+    }
+
+    /// <summary>
+    /// Like <see cref="RunAsync(Application, string[], HostCapabilities, HostRegistry?, CancellationToken)"/>, for an
+    /// application that has settings of its own: <paramref name="build"/> gets the same configuration the runner reads
+    /// (<c>hostkit.json</c>, <c>HOSTKIT_*</c>, the command line with <c>--set KEY=VALUE</c>) and the runner's logger factory,
+    /// once the host is chosen and before it starts.
+    /// </summary>
+    /// <param name="build">Makes the application. An <see cref="InvalidOperationException"/>, <see cref="ArgumentException"/>
+    /// or <see cref="FormatException"/> from it is a configuration error: its message is printed and the exit code is 2.</param>
+    /// <param name="args">The command line.</param>
+    /// <param name="requires">What the application needs from a host.</param>
+    /// <param name="hosts">The hosts to choose from; when null, those the application references (<see cref="HostDiscovery.Registry"/>).</param>
+    /// <param name="cancellationToken">Stops the server when signalled.</param>
+    /// <returns>The process exit code: 0 after a clean stop.</returns>
+    public static async Task<int> RunAsync(Func<HostRunnerContext, Application> build, string[] args,
+        HostCapabilities requires = HostCapabilities.Http | HostCapabilities.WebSockets,
+        HostRegistry? hosts = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(build);
         ArgumentNullException.ThrowIfNull(args);
         hosts ??= HostDiscovery.Registry;
 
@@ -48,11 +69,13 @@ public static class HostRunner
         if (parsed.Action is not null)
             return await parsed.InvokeAsync(cancellationToken: cancellationToken); // --help, --version
 
+        IConfiguration configuration;
         HostKitSettings settings;
         IServerHost host;
         try
         {
-            settings = HostKitSettings.From(HostKitConfiguration.Build(HostKitCommandLine.ToConfiguration(parsed)));
+            configuration = HostKitConfiguration.Build(HostKitCommandLine.ToConfiguration(parsed));
+            settings = HostKitSettings.From(configuration);
             if (settings.ListHosts)
             {
                 HostTable.Write(AnsiConsole.Console, hosts.Hosts);
@@ -80,6 +103,16 @@ public static class HostRunner
                 console.TimestampFormat = "HH:mm:ss ";
             }));
         var logger = loggerFactory.CreateLogger("HostKit");
+        Application application;
+        try
+        {
+            application = build(new HostRunnerContext(configuration, loggerFactory));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return UsageError;
+        }
         var options = new ServerOptions
         {
             Urls = settings.Urls,

@@ -8,19 +8,20 @@ using Microsoft.Extensions.Logging;
 namespace HostKit.Tests.Conformance;
 
 /// <summary>
-/// One host serving the conformance app on 127.0.0.1, port 0, with its log captured.
+/// One host serving the conformance app (or another app under test) on 127.0.0.1, port 0, with its log captured.
 /// Gives the test an HttpClient, websocket connections, and raw TCP connections.
 /// </summary>
 public sealed class ServerUnderTest : IAsyncDisposable
 {
     private readonly ILoggerFactory _loggerFactory;
     private readonly HttpClient _http;
+    private readonly ConformanceApp? _app;
 
-    private ServerUnderTest(IServerHost host, IRunningServer server, ConformanceApp app, CapturingLoggerProvider log, ILoggerFactory loggerFactory)
+    private ServerUnderTest(IServerHost host, IRunningServer server, ConformanceApp? app, CapturingLoggerProvider log, ILoggerFactory loggerFactory)
     {
         Host = host;
         Server = server;
-        App = app;
+        _app = app;
         Log = log;
         _loggerFactory = loggerFactory;
         _http = CreateHttpClient();
@@ -30,7 +31,7 @@ public sealed class ServerUnderTest : IAsyncDisposable
 
     public IRunningServer Server { get; }
 
-    public ConformanceApp App { get; }
+    public ConformanceApp App => _app ?? throw new InvalidOperationException("This server runs another application than ConformanceApp.");
 
     public CapturingLoggerProvider Log { get; }
 
@@ -40,14 +41,23 @@ public sealed class ServerUnderTest : IAsyncDisposable
 
     public static async Task<ServerUnderTest> StartAsync(string hostName, Func<ServerOptions, ServerOptions>? configure = null)
     {
+        var app = new ConformanceApp();
+        return await StartAsync(hostName, _ => app.Create(), configure, app);
+    }
+
+    /// <summary>Serves the application <paramref name="create"/> makes, given the server's logger factory (for apps that log, like the chat).</summary>
+    public static Task<ServerUnderTest> StartAsync(string hostName, Func<ILoggerFactory, Application> create, Func<ServerOptions, ServerOptions>? configure = null) =>
+        StartAsync(hostName, create, configure, null);
+
+    private static async Task<ServerUnderTest> StartAsync(string hostName, Func<ILoggerFactory, Application> create, Func<ServerOptions, ServerOptions>? configure, ConformanceApp? app)
+    {
         var host = ConformanceHosts.Registry.Get(hostName);
         var log = new CapturingLoggerProvider();
         // Debug, to see the host kit's debug lines (a client that went away, a refused request); the engines' own chatter is left out.
         var loggerFactory = LoggerFactory.Create(b => b.AddProvider(log).SetMinimumLevel(LogLevel.Debug).AddFilter("Microsoft", LogLevel.Information));
         var options = new ServerOptions { Urls = [new Uri("http://127.0.0.1:0")], LoggerFactory = loggerFactory, ShutdownTimeout = TimeSpan.FromSeconds(5) };
         options = configure?.Invoke(options) ?? options;
-        var app = new ConformanceApp();
-        var server = await host.StartAsync(app.Create(), options).WaitAsync(TimeSpan.FromSeconds(30));
+        var server = await host.StartAsync(create(loggerFactory), options).WaitAsync(TimeSpan.FromSeconds(30));
         return new ServerUnderTest(host, server, app, log, loggerFactory);
     }
 
@@ -75,7 +85,8 @@ public sealed class ServerUnderTest : IAsyncDisposable
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
         foreach (var protocol in subProtocols)
             socket.Options.AddSubProtocol(protocol);
-        var uri = new UriBuilder(Address) { Scheme = "ws", Path = path }.Uri;
+        // Resolved rather than set as UriBuilder.Path, which would escape a query's '?'.
+        var uri = new Uri(new UriBuilder(Address) { Scheme = "ws" }.Uri, path);
         try
         {
             await socket.ConnectAsync(uri, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15));

@@ -28,9 +28,10 @@ public class DemoAppTests
     }
 
     [Theory]
-    [InlineData("GET", "/", 404)]
     [InlineData("GET", "/nowhere", 404)]
-    [InlineData("GET", "/ws/chat?room=r&name=n", 404)]
+    [InlineData("GET", "/chat.js", 404)]
+    [InlineData("POST", "/", 405)]
+    [InlineData("GET", "/ws/chat?room=r&name=n", 426)]
     [InlineData("POST", "/plaintext", 405)]
     [InlineData("GET", "/echo", 405)]
     [InlineData("GET", "/ws/echo", 426)]
@@ -59,10 +60,23 @@ public class DemoAppTests
     }
 
     [Fact]
-    public async Task The_chat_route_is_not_there_yet()
+    public async Task The_root_is_the_chat_page_naming_its_host_with_its_script_inline()
     {
         await using var client = new TestClient(DemoApp.Create());
-        var refused = await Assert.ThrowsAsync<WebSocketUpgradeRefusedException>(() => client.ConnectWebSocketAsync("/ws/chat?room=a&name=b"));
-        Assert.Equal(404, refused.Status);
+        var page = await client.GetAsync("/");
+        Assert.Equal((200, "text/html; charset=utf-8"), (page.Status, page.Header("Content-Type")));
+        Assert.Contains("""<meta name="hostkit-host" content="memory">""", page.Text, StringComparison.Ordinal);
+        Assert.Contains("new WebSocket(url)", page.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script src", page.Text, StringComparison.Ordinal);
+        Assert.StartsWith("default-src 'none'; script-src 'sha256-", page.Header("Content-Security-Policy"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_chat_is_at_ws_chat()
+    {
+        await using var client = new TestClient(DemoApp.Create());
+        using var socket = await client.ConnectWebSocketAsync("/ws/chat?room=a&name=b");
+        var join = HostKit.Tests.Chat.ReceivedEvent.Parse(await socket.ReceiveTextAsync());
+        Assert.Equal(("join", "a", "b", 1L), (join.Type, join.Room!, join.Name!, join.Id!.Value));
     }
 }

@@ -89,4 +89,51 @@ public sealed class HostKitSettingsTests : IDisposable
     {
         Assert.NotEmpty(HostKitCommandLine.Parse(["--hots", "raw"], "test").Errors);
     }
+
+    [Fact]
+    public void Set_gives_any_configuration_key_and_beats_the_environment()
+    {
+        var parsed = HostKitCommandLine.Parse(["--set", "HostKit:Chat:Token=from-cli", "--set", "HostKit:Chat:HistoryCount=5"], "test");
+        Assert.Empty(parsed.Errors);
+        var configuration = HostKitConfiguration.Build(HostKitCommandLine.ToConfiguration(parsed), new Dictionary<string, string> { ["HOSTKIT_CHAT__TOKEN"] = "from-env", ["HOSTKIT_CHAT__MAXMESSAGEBYTES"] = "100" }, _directory);
+        Assert.Equal(("from-cli", "5", "100"), (configuration["HostKit:Chat:Token"], configuration["HostKit:Chat:HistoryCount"], configuration["HostKit:Chat:MaxMessageBytes"]));
+    }
+
+    [Theory]
+    [InlineData("HostKit:Chat:Token")]
+    [InlineData("=value")]
+    public void Set_without_a_key_and_value_is_a_parse_error(string setting)
+    {
+        var errors = HostKitCommandLine.Parse(["--set", setting], "test").Errors;
+        Assert.Contains(errors, e => e.Message.Contains("KEY=VALUE", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_application_is_built_from_the_runners_configuration_and_logger_factory()
+    {
+        using var stop = new CancellationTokenSource();
+        Microsoft.Extensions.Configuration.IConfiguration? seen = null;
+        Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null;
+        var exit = await HostRunner.RunAsync(context =>
+        {
+            (seen, loggerFactory) = (context.Configuration, context.LoggerFactory);
+            stop.Cancel();
+            return (_, start) =>
+            {
+                start(204, []);
+                return Body.Empty;
+            };
+        }, ["--host", "memory", "--set", "HostKit:Chat:Token=abc"], hosts: new HostRegistry(new HostKit.Testing.InMemoryHost()), cancellationToken: stop.Token).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, exit);
+        Assert.Equal("abc", seen?["HostKit:Chat:Token"]);
+        Assert.NotNull(loggerFactory);
+    }
+
+    [Fact]
+    public async Task A_configuration_error_from_the_application_is_exit_code_2()
+    {
+        var exit = await HostRunner.RunAsync(_ => throw new InvalidOperationException("HostKit:Chat:HistoryCount is out of range"),
+            ["--host", "memory"], hosts: new HostRegistry(new HostKit.Testing.InMemoryHost())).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HostRunner.UsageError, exit);
+    }
 }

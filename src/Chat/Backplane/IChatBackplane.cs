@@ -1,0 +1,45 @@
+namespace HostKit.Chat.Backplane;
+
+/// <summary>
+/// Where a chat's rooms live: the ordered, bounded log of each room's events, the ids, and the live feed
+/// that drives every node's fan-out. The room logic holds no state of its own beyond the members connected
+/// to this process, so several processes sharing one backplane form one chat.
+/// </summary>
+/// <remarks>
+/// <para>What an implementation must guarantee, per room:</para>
+/// <list type="bullet">
+/// <item><see cref="AppendAsync"/> assigns ids atomically: 1 for the room's first event, then one more per event,
+/// whatever node appends (Redis: <c>INCR</c> and <c>XADD</c> in one Lua script).</item>
+/// <item>A subscription delivers every event stored after <see cref="SubscribeAsync"/> returned, in id order.
+/// It may also deliver some stored before, and may repeat one: members deduplicate by id.</item>
+/// <item>The history reads see the log as of one instant: their events are contiguous and end at
+/// <see cref="ChatHistory.NewestId"/>.</item>
+/// </list>
+/// <para>A node subscribes once per room it has members in, not once per member, and sends what the
+/// subscription delivers; the sender's own message reaches it the same way. docs/chat.md describes how a
+/// Redis Streams backplane maps onto these calls.</para>
+/// </remarks>
+public interface IChatBackplane : IAsyncDisposable
+{
+    /// <summary>
+    /// False while the backplane cannot be reached: new chat connections are then refused with 503.
+    /// Always true for <see cref="InMemoryChatBackplane"/>.
+    /// </summary>
+    bool IsAvailable { get; }
+
+    /// <summary>Stores an event at the end of its room's log and returns it with its id and time.</summary>
+    /// <exception cref="ChatBackplaneUnavailableException">The event could not be stored; it was not (the sender is told).</exception>
+    ValueTask<ChatEvent> AppendAsync(ChatPost post, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Starts the live feed of <paramref name="room"/>. Returns once every event stored from now on is sure to be
+    /// delivered. The feed completes when the subscription is disposed, or with an exception when the backplane fails.
+    /// </summary>
+    ValueTask<IChatSubscription> SubscribeAsync(string room, CancellationToken cancellationToken = default);
+
+    /// <summary>The room's latest <paramref name="count"/> kept events (fewer when it keeps fewer), oldest first.</summary>
+    ValueTask<ChatHistory> ReadLatestAsync(string room, int count, CancellationToken cancellationToken = default);
+
+    /// <summary>Every kept event of the room with an id greater than <paramref name="afterId"/>, oldest first.</summary>
+    ValueTask<ChatHistory> ReadAfterAsync(string room, long afterId, CancellationToken cancellationToken = default);
+}

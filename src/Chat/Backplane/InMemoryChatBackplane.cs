@@ -1,0 +1,166 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+
+namespace HostKit.Chat.Backplane;
+
+/// <summary>
+/// The default backplane: every room's log in this process's memory, nothing to install. It serves one
+/// process only, and its history is gone when the process stops (a resuming client then gets a <c>gap</c>).
+/// </summary>
+/// <remarks>
+/// Each room keeps its last <see cref="HistoryLimit"/> events in a ring. Appending, trimming and delivering to the
+/// room's subscribers happen under the room's lock, which is what makes ids and delivery order agree.
+/// Rooms are never forgotten while the process runs (that is what lets a client resume in an empty room);
+/// memory grows with the number of rooms, each bounded by the history limit.
+/// </remarks>
+public sealed class InMemoryChatBackplane : IChatBackplane
+{
+    private readonly ConcurrentDictionary<string, RoomLog> _rooms = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates an empty backplane.</summary>
+    /// <param name="historyLimit">Events kept per room (<see cref="ChatOptions.HistoryLimit"/>).</param>
+    /// <param name="timeProvider">The clock for each event's <c>ts</c>; the system clock when null.</param>
+    public InMemoryChatBackplane(int historyLimit = 1000, TimeProvider? timeProvider = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(historyLimit, 1);
+        HistoryLimit = historyLimit;
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>How many events each room keeps.</summary>
+    public int HistoryLimit { get; }
+
+    /// <inheritdoc />
+    public bool IsAvailable => true;
+
+    /// <inheritdoc />
+    public ValueTask<ChatEvent> AppendAsync(ChatPost post, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(post);
+        return ValueTask.FromResult(Room(post.Room).Append(post, _time.GetUtcNow().ToUnixTimeMilliseconds()));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IChatSubscription> SubscribeAsync(string room, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IChatSubscription>(Room(room).Subscribe());
+
+    /// <inheritdoc />
+    public ValueTask<ChatHistory> ReadLatestAsync(string room, int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return ValueTask.FromResult(_rooms.TryGetValue(room, out var log) ? log.ReadLatest(count) : ChatHistory.Empty);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ChatHistory> ReadAfterAsync(string room, long afterId, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_rooms.TryGetValue(room, out var log) ? log.ReadAfter(afterId) : ChatHistory.Empty);
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        foreach (var log in _rooms.Values)
+            log.CompleteSubscribers();
+        return ValueTask.CompletedTask;
+    }
+
+    private RoomLog Room(string room)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(room);
+        return _rooms.GetOrAdd(room, static (_, limit) => new RoomLog(limit), HistoryLimit);
+    }
+
+    /// <summary>One room: a ring of its newest events, indexed by id, and its subscribers.</summary>
+    private sealed class RoomLog(int limit)
+    {
+        private readonly Lock _gate = new();
+        private ChatEvent[] _ring = new ChatEvent[Math.Min(limit, 16)];
+        private int _count;
+        private long _newestId;
+        private Channel<ChatEvent>[] _subscribers = [];
+
+        private long OldestKeptId => _newestId - _count + 1;
+
+        public ChatEvent Append(ChatPost post, long ts)
+        {
+            lock (_gate)
+            {
+                var stored = new ChatEvent(post.Type, post.Room, post.Name, post.Text, _newestId + 1, ts);
+                if (_count == _ring.Length && _count < limit)
+                    Grow();
+                _ring[stored.Id % _ring.Length] = stored;
+                _newestId = stored.Id;
+                _count = Math.Min(_count + 1, limit);
+                // Delivered under the lock: every subscriber sees ids in the order they were assigned.
+                foreach (var subscriber in _subscribers)
+                    subscriber.Writer.TryWrite(stored);
+                return stored;
+            }
+        }
+
+        public ChatHistory ReadLatest(int count)
+        {
+            lock (_gate)
+                return Read(Math.Max(OldestKeptId, _newestId - count + 1));
+        }
+
+        public ChatHistory ReadAfter(long afterId)
+        {
+            lock (_gate)
+                return Read(Math.Max(OldestKeptId, afterId + 1));
+        }
+
+        public IChatSubscription Subscribe()
+        {
+            var channel = Channel.CreateUnbounded<ChatEvent>(new UnboundedChannelOptions { SingleReader = true });
+            lock (_gate)
+                _subscribers = [.. _subscribers, channel];
+            return new Subscription(this, channel);
+        }
+
+        public void CompleteSubscribers()
+        {
+            lock (_gate)
+            {
+                foreach (var subscriber in _subscribers)
+                    subscriber.Writer.TryComplete();
+                _subscribers = [];
+            }
+        }
+
+        private void Unsubscribe(Channel<ChatEvent> channel)
+        {
+            lock (_gate)
+                _subscribers = [.. _subscribers.Where(c => c != channel)];
+            channel.Writer.TryComplete();
+        }
+
+        private ChatHistory Read(long fromId)
+        {
+            var events = new ChatEvent[Math.Max(0, _newestId - fromId + 1)];
+            for (var i = 0; i < events.Length; i++)
+                events[i] = _ring[(fromId + i) % _ring.Length];
+            return new ChatHistory(events, OldestKeptId, _newestId);
+        }
+
+        /// <summary>Doubles the ring (up to the limit) so that a room with little history holds little memory.</summary>
+        private void Grow()
+        {
+            var larger = new ChatEvent[Math.Min(limit, _ring.Length * 2)];
+            for (var id = OldestKeptId; id <= _newestId; id++)
+                larger[id % larger.Length] = _ring[id % _ring.Length];
+            _ring = larger;
+        }
+
+        private sealed class Subscription(RoomLog log, Channel<ChatEvent> channel) : IChatSubscription
+        {
+            public ChannelReader<ChatEvent> Events => channel.Reader;
+
+            public ValueTask DisposeAsync()
+            {
+                log.Unsubscribe(channel);
+                return ValueTask.CompletedTask;
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Net.WebSockets;
+using HostKit.Chat.Backplane;
+using Microsoft.Extensions.Logging;
+
+namespace HostKit.Chat;
+
+/// <summary>
+/// One member's connection from start to end: enter the room, catch up (history or resume), announce the join,
+/// relay what the member says, announce the leave.
+/// </summary>
+internal sealed class ChatConnection(IWebSocket socket, ChatRequest request, ChatServer chat)
+{
+    private readonly ChatOptions _options = chat.Options;
+    private readonly IChatBackplane _backplane = chat.Backplane;
+    private readonly ILogger _logger = chat.Logger;
+
+    public async ValueTask RunAsync()
+    {
+        var member = new ChatMember(socket, request.Room, request.Name, _logger);
+        var room = await chat.Rooms.EnterAsync(request.Room);
+        var joined = false;
+        try
+        {
+            // Subscribed first, then listed in the room (holding live events), then the history is read:
+            // whatever is stored from here on reaches the member live, whatever was stored before is in the history,
+            // and ids sort out the overlap.
+            room.Add(member);
+            var (history, gapFrom) = await ReadHistoryAsync();
+            await member.CatchUpAsync(history, gapFrom, CancellationToken.None);
+            await _backplane.AppendAsync(new ChatPost(ChatEventType.Join, request.Room, request.Name));
+            joined = true;
+            await RelayAsync();
+        }
+        catch (WebSocketClosedException)
+        {
+            // The member went away (or was closed as too slow) while being sent to.
+        }
+        finally
+        {
+            room.Remove(member);
+            chat.Rooms.Leave(room);
+            if (joined)
+                await TryAppendAsync(new ChatPost(ChatEventType.Leave, request.Room, request.Name));
+        }
+    }
+
+    /// <summary>
+    /// Without <c>after</c>: the latest events. With it: what is newer, announcing a gap when the room no longer keeps
+    /// everything since, or cannot place the id at all (beyond its newest, as after an in-memory restart): then the
+    /// client gets what the room keeps and takes those ids as its new baseline.
+    /// </summary>
+    private async ValueTask<(ChatHistory History, long? GapFrom)> ReadHistoryAsync()
+    {
+        if (request.After is not { } after)
+            return (await _backplane.ReadLatestAsync(request.Room, _options.HistoryCount), null);
+        var history = await _backplane.ReadAfterAsync(request.Room, after);
+        if (after > history.NewestId)
+            return (await _backplane.ReadAfterAsync(request.Room, 0), after);
+        return (history, after < history.OldestKeptId - 1 ? after : null);
+    }
+
+    private async ValueTask RelayAsync()
+    {
+        var rate = new MessageRateLimiter(_options.MaxMessagesPerSecond, chat.Time);
+        while (await socket.ReceiveAsync() is { } message)
+        {
+            if (!message.IsText)
+            {
+                await socket.CloseAsync(WebSocketCloseStatus.InvalidMessageType, "binary messages are not accepted; send text");
+                return;
+            }
+            if (message.Data.Length > _options.MaxMessageBytes)
+            {
+                await socket.CloseAsync(WebSocketCloseStatus.MessageTooBig, $"message over {_options.MaxMessageBytes} bytes");
+                return;
+            }
+            if (!rate.TryTake())
+            {
+                ChatLog.MemberOverRate(_logger, request.Room, request.Name, _options.MaxMessagesPerSecond);
+                await socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, $"rate limit: over {_options.MaxMessagesPerSecond} messages per second");
+                return;
+            }
+            if (!await TryAppendAsync(new ChatPost(ChatEventType.Message, request.Room, request.Name, message.Text)))
+                await socket.SendAsync(ChatWire.Encode(new ErrorNotice(request.Room, "the message was not stored: the chat backplane is unavailable")));
+        }
+    }
+
+    private async ValueTask<bool> TryAppendAsync(ChatPost post)
+    {
+        try
+        {
+            await _backplane.AppendAsync(post);
+            return true;
+        }
+        catch (ChatBackplaneUnavailableException ex)
+        {
+            ChatLog.EventNotStored(_logger, post.Room, ex.Message);
+            return false;
+        }
+    }
+}

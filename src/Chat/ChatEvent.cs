@@ -1,0 +1,13 @@
+namespace HostKit.Chat;
+
+/// <summary>
+/// One event of a room's log, as every member receives it:
+/// <c>{"type":"message","room":"lobby","name":"ann","text":"hi","id":7,"ts":1764600000000}</c>.
+/// </summary>
+/// <param name="Type">Join, leave or message.</param>
+/// <param name="Room">The room it happened in.</param>
+/// <param name="Name">Who joined, left or spoke.</param>
+/// <param name="Text">What was said; null (and left out of the JSON) for join and leave.</param>
+/// <param name="Id">The event's place in the room: 1 for the first event, then one more per event, the same for every member. Assigned by the backplane.</param>
+/// <param name="Ts">When the backplane stored it, in Unix milliseconds.</param>
+public sealed record ChatEvent(ChatEventType Type, string Room, string Name, string? Text, long Id, long Ts);

@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Configuration;
+
+namespace HostKit.Chat;
+
+/// <summary>
+/// How the chat behaves: who may connect, how much history is kept and replayed, and the limits
+/// on what a member may send. Bound from the <c>HostKit:Chat</c> configuration section by
+/// <see cref="FromConfiguration"/>; every default is listed in docs/chat.md.
+/// </summary>
+public sealed record ChatOptions
+{
+    /// <summary>The configuration section these options are read from.</summary>
+    public const string SectionName = "HostKit:Chat";
+
+    /// <summary>
+    /// A token clients must give as <c>token=</c> in the query; a missing or wrong one is refused with 401
+    /// before the upgrade. Null (the default) together with an empty <see cref="Tokens"/> means no token is needed.
+    /// </summary>
+    public string? Token { get; init; }
+
+    /// <summary>More accepted tokens, for rotating them without downtime; any one of these or <see cref="Token"/> is accepted. Default: none.</summary>
+    public IReadOnlyList<string> Tokens { get; init; } = [];
+
+    /// <summary>
+    /// Origins (<c>scheme://host[:port]</c>) whose pages may open a chat websocket, besides the server's own
+    /// address, which is always allowed. <c>*</c> allows any origin. A request from another origin is refused
+    /// with 403 (cross-site websocket hijacking); a request without <c>Origin</c> (not a browser) is allowed.
+    /// Default: none, so only pages served by this server's own address.
+    /// </summary>
+    public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
+
+    /// <summary>How many of a room's latest events a client gets on connect without <c>after</c>. Default 50.</summary>
+    public int HistoryCount { get; init; } = 50;
+
+    /// <summary>How many events a room keeps for history and resume; older ones are dropped (a resume from before them gets a <c>gap</c>). Default 1000.</summary>
+    public int HistoryLimit { get; init; } = 1000;
+
+    /// <summary>Messages a connection may send per second, sustained; as many may come in a burst. Over it the socket is closed with 1008. 0 turns the limit off. Default 10.</summary>
+    public int MaxMessagesPerSecond { get; init; } = 10;
+
+    /// <summary>Largest chat message a client may send, in UTF-8 bytes; a larger one closes the socket with 1009. Default 4096 (4 KiB).</summary>
+    public int MaxMessageBytes { get; init; } = 4096;
+
+    /// <summary>Every accepted token: <see cref="Token"/> and <see cref="Tokens"/>, blanks left out. Empty when no token is needed.</summary>
+    public IReadOnlyList<string> AcceptedTokens =>
+        [.. Tokens.Append(Token).Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>The defaults: no token, own origin only, 50 events of history out of 1000 kept, 10 messages per second, 4 KiB messages.</summary>
+    public static ChatOptions Default { get; } = new();
+
+    /// <summary>Reads the <c>HostKit:Chat</c> section of <paramref name="configuration"/>; absent keys keep their defaults.</summary>
+    /// <exception cref="InvalidOperationException">A key is unknown or a value is malformed or out of range; the message names it.</exception>
+    public static ChatOptions FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(SectionName);
+        var options = new ChatOptions();
+        if (section.Exists())
+        {
+            try
+            {
+                section.Bind(options, o => o.ErrorOnUnknownConfiguration = true);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new InvalidOperationException($"{SectionName} is not valid: {ex.Message}", ex);
+            }
+        }
+        options.Validate();
+        return options;
+    }
+
+    /// <summary>Checks that every value is in range.</summary>
+    /// <exception cref="InvalidOperationException">A value is out of range; the message names its configuration key.</exception>
+    public void Validate()
+    {
+        Check(HistoryLimit >= 1, nameof(HistoryLimit), HistoryLimit, "at least 1");
+        Check(HistoryCount >= 0 && HistoryCount <= HistoryLimit, nameof(HistoryCount), HistoryCount, $"from 0 to HistoryLimit ({HistoryLimit})");
+        Check(MaxMessagesPerSecond >= 0, nameof(MaxMessagesPerSecond), MaxMessagesPerSecond, "0 (no limit) or more");
+        Check(MaxMessageBytes >= 1, nameof(MaxMessageBytes), MaxMessageBytes, "at least 1");
+        foreach (var origin in AllowedOrigins)
+        {
+            if (origin != "*" && !Uri.TryCreate(origin, UriKind.Absolute, out _))
+                throw new InvalidOperationException($"{SectionName}:{nameof(AllowedOrigins)} has '{origin}', which is not an origin such as https://chat.example.com or '*'.");
+        }
+
+        static void Check(bool ok, string key, int value, string expected)
+        {
+            if (!ok)
+                throw new InvalidOperationException($"{SectionName}:{key} = {value} is out of range: it must be {expected}.");
+        }
+    }
+}

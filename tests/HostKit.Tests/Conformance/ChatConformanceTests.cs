@@ -1,0 +1,230 @@
+using System.Net.WebSockets;
+using System.Text;
+using HostKit.Chat;
+using HostKit.Hosts;
+using HostKit.Testing;
+using HostKit.Tests.Chat;
+using HostKit.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+
+namespace HostKit.Tests.Conformance;
+
+/// <summary>The chat's protocol (docs/chat.md) on every host that serves websockets: the same app, the same assertions.</summary>
+public class ChatConformanceTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    public static TheoryData<string> Hosts => ConformanceHosts.Supporting(HostCapabilities.WebSockets);
+
+    public static TheoryData<string> NetworkHosts => ConformanceHosts.Supporting(HostCapabilities.WebSockets | HostCapabilities.Network);
+
+    private static Task<ServerUnderTest> StartAsync(string host, ChatOptions? options = null, TimeProvider? time = null, Func<ServerOptions, ServerOptions>? configure = null) =>
+        ServerUnderTest.StartAsync(host, loggerFactory =>
+            ChatApps.Create(new ChatServer(options ?? ChatOptions.Default with { MaxMessagesPerSecond = 0 }, loggerFactory: loggerFactory, timeProvider: time)), configure);
+
+    [Theory, MemberData(nameof(Hosts))]
+    public async Task Join_message_and_leave_arrive_in_one_order_with_the_same_ids_for_everyone(string host)
+    {
+        await using var server = await StartAsync(host);
+        using var ann = await server.ConnectWebSocketAsync(ChatApps.Path("lobby", "ann"));
+        Assert.Equal(("join", "ann", 1L), Summary(await ann.ReceiveEventAsync()));
+        using var bob = await server.ConnectWebSocketAsync(ChatApps.Path("lobby", "bob"));
+        Assert.Equal([("join", "ann", 1L), ("join", "bob", 2L)], (await bob.ReceiveEventsAsync(2)).Select(Summary));
+        Assert.Equal(("join", "bob", 2L), Summary(await ann.ReceiveEventAsync()));
+
+        await bob.SendTextAsync("hi <ann> & \"all\" ✓");
+        var atBob = await bob.ReceiveEventAsync();
+        var atAnn = await ann.ReceiveEventAsync();
+        Assert.Equal(atBob.Raw, atAnn.Raw);
+        Assert.Equal(("message", "bob", 3L, "hi <ann> & \"all\" ✓"), (atAnn.Type, atAnn.Name!, atAnn.Id!.Value, atAnn.Text!));
+
+        await bob.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal(("leave", "bob", 4L), Summary(await ann.ReceiveEventAsync()));
+    }
+
+    [Theory, MemberData(nameof(Hosts))]
+    public async Task Resuming_with_after_while_the_room_talks_misses_nothing_and_repeats_nothing(string host)
+    {
+        const int Messages = 150;
+        await using var server = await StartAsync(host);
+        using var talker = await server.ConnectWebSocketAsync(ChatApps.Path("busy", "talker"));
+        var talkerHeard = Task.Run(() => talker.ReceiveUntilAsync(e => e.Text == $"{Messages - 1}"));
+        using (var first = await server.ConnectWebSocketAsync(ChatApps.Path("busy", "reader")))
+        {
+            var joined = await first.ReceiveUntilAsync(e => e.Type == "join" && e.Name == "reader");
+            var talking = Task.Run(async () =>
+            {
+                for (var i = 0; i < Messages; i++)
+                    await talker.SendTextAsync($"{i}");
+            });
+            // Read a part of the conversation, leave in the middle of it, and come back while it goes on.
+            var before = joined.Concat(await first.ReceiveUntilAsync(e => e.Text == "40")).ToList();
+            var lastId = before[^1].Id!.Value;
+            await first.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).WaitAsync(Timeout);
+
+            using var again = await server.ConnectWebSocketAsync(ChatApps.Path("busy", "reader", after: lastId));
+            // Until the last message, the first connection's leave and the second's join are in (any order).
+            var after = new List<ReceivedEvent>();
+            while (!(after.Any(e => e.Text == $"{Messages - 1}") && after.Any(e => e.Type == "leave") && after.Any(e => e.Type == "join")))
+                after.Add(await again.ReceiveEventAsync());
+            after.AssertContiguousFrom(lastId + 1);
+            var texts = before.Concat(after).Where(e => e.Type == "message").Select(e => e.Text).ToList();
+            Assert.Equal(Enumerable.Range(0, Messages).Select(i => $"{i}"), texts);
+            await talking.WaitAsync(Timeout);
+        }
+        (await talkerHeard.WaitAsync(Timeout)).AssertContiguousFrom(1);
+    }
+
+    [Theory, MemberData(nameof(Hosts))]
+    public async Task A_resume_the_room_cannot_serve_whole_starts_with_a_gap(string host)
+    {
+        await using var server = await StartAsync(host, ChatOptions.Default with { HistoryLimit = 3, HistoryCount = 3, MaxMessagesPerSecond = 0 });
+        using var ann = await server.ConnectWebSocketAsync(ChatApps.Path("lobby", "ann"));
+        for (var i = 2; i <= 6; i++)
+            await ann.SendTextAsync($"m{i}");
+        await ann.ReceiveUntilAsync(e => e.Text == "m6");                   // kept: 4..6
+
+        using var late = await server.ConnectWebSocketAsync(ChatApps.Path("lobby", "cat", after: 1));
+        var events = await late.ReceiveEventsAsync(5);
+        Assert.Equal(("gap", "lobby", 1L, 4L), (events[0].Type, events[0].Room!, events[0].From!.Value, events[0].To!.Value));
+        events.Skip(1).ToList().AssertContiguousFrom(4);                     // 4, 5, 6, then cat's join 7
+
+        using var lost = await server.ConnectWebSocketAsync(ChatApps.Path("lobby", "dan", after: 1000));  // as after a restart
+        var gap = await lost.ReceiveEventAsync();
+        var next = await lost.ReceiveEventAsync();
+        Assert.Equal(("gap", 1000L), (gap.Type, gap.From!.Value));
+        Assert.Equal(gap.To, next.Id);
+    }
+
+    [Theory, MemberData(nameof(Hosts))]
+    public async Task Refusals_come_before_the_upgrade_400_for_a_bad_query_401_without_the_token(string host)
+    {
+        await using var server = await StartAsync(host, ChatOptions.Default with { Tokens = ["t0k3n"] });
+        Assert.Equal(401, (await UpgradeAsync(server, ChatApps.Path("lobby", "ann"))).Status);
+        Assert.Equal(401, (await UpgradeAsync(server, ChatApps.Path("lobby", "ann", after: 7, token: "guess"))).Status);
+        var bad = await UpgradeAsync(server, ChatApps.Path("lobby", new string('n', 33), token: "t0k3n"));
+        Assert.Equal(400, bad.Status);
+        Assert.Contains("name must be 1 to 32 printable characters", bad.Body, StringComparison.Ordinal);
+        Assert.Equal(101, (await UpgradeAsync(server, ChatApps.Path("lobby", "ann", after: 0, token: "t0k3n"))).Status);
+    }
+
+    [Theory, MemberData(nameof(NetworkHosts))]
+    public async Task A_page_from_a_foreign_origin_is_403_and_one_from_the_server_itself_is_accepted(string host)
+    {
+        await using var server = await StartAsync(host);
+        var foreign = await UpgradeAsync(server, ChatApps.Path("lobby", "ann"), origin: "http://evil.example");
+        Assert.Equal(403, foreign.Status);
+        Assert.Contains("http://evil.example", foreign.Body, StringComparison.Ordinal);
+        Assert.Equal(101, (await UpgradeAsync(server, ChatApps.Path("lobby", "ann"), origin: $"http://{server.Address.Authority}")).Status);
+    }
+
+    [Theory, MemberData(nameof(Hosts))]
+    public async Task A_binary_message_closes_with_1003(string host)
+    {
+        await using var server = await StartAsync(host);
+        using var ann = await server.ConnectWebSocketAsync(ChatApps.Path("lobby", "ann"));
+        await ann.ReceiveEventAsync();
+        await ann.SendAsync(new byte[] { 0x68, 0x69 }, WebSocketMessageType.Binary, true, CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal(WebSocketCloseStatus.InvalidMessageType, await ann.ReceiveCloseAsync());
+    }
+
+    [Theory, MemberData(nameof(Hosts))]
+    public async Task A_text_over_4_KiB_closes_with_1009(string host)
+    {
+        await using var server = await StartAsync(host);
+        using var ann = await server.ConnectWebSocketAsync(ChatApps.Path("lobby", "ann"));
+        await ann.ReceiveEventAsync();
+        await ann.SendTextAsync(new string('x', 4096));
+        Assert.Equal(4096, (await ann.ReceiveEventAsync()).Text!.Length);
+        await ann.SendTextAsync(new string('x', 4097));
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, await ann.ReceiveCloseAsync());
+    }
+
+    [Theory, MemberData(nameof(Hosts))]
+    public async Task Over_the_rate_limit_closes_with_1008_and_a_reason(string host)
+    {
+        // The clock never moves, so the bucket never refills: exactly 2 messages go through, whatever the machine's speed.
+        await using var server = await StartAsync(host, ChatOptions.Default with { MaxMessagesPerSecond = 2 }, new FakeTimeProvider());
+        using var bob = await server.ConnectWebSocketAsync(ChatApps.Path("lobby", "bob"));
+        await bob.ReceiveEventAsync();                                      // bob's join, before ann's (joins race otherwise)
+        using var ann = await server.ConnectWebSocketAsync(ChatApps.Path("lobby", "ann"));
+        await bob.ReceiveUntilAsync(e => e.Name == "ann");
+        for (var i = 0; i < 3; i++)
+            await ann.SendTextAsync($"m{i}");
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await ann.ReceiveCloseAsync());
+        Assert.Equal("rate limit: over 2 messages per second", ann.CloseStatusDescription);
+        await ann.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).WaitAsync(Timeout); // answer it, as a browser does
+        // The room got the two within the limit, never the third.
+        Assert.Equal([("message", "m0"), ("message", "m1"), ("leave", null)], (await bob.ReceiveEventsAsync(3)).Select(e => (e.Type, e.Text)));
+        await server.Log.WaitForAsync(e => e.EventId.Id == 102);
+    }
+
+    [Theory, MemberData(nameof(Hosts))]
+    public async Task A_member_that_stops_reading_is_closed_with_1013_while_the_room_keeps_flowing(string host)
+    {
+        // Small send queues so the stall shows soon; a long close timeout so the stalled client can still read its 1013.
+        await using var server = await StartAsync(host, configure: o => o with
+        {
+            WebSockets = o.WebSockets with { MaxBufferedMessages = 8, MaxBufferedBytes = 32 * 1024, CloseTimeout = TimeSpan.FromMinutes(2) },
+        });
+        using var stalled = await server.ConnectWebSocketAsync(ChatApps.Path("lobby", "sleepy"));   // never reads, until the end
+        using var ann = await server.ConnectWebSocketAsync(ChatApps.Path("lobby", "ann"));
+        using var bob = await server.ConnectWebSocketAsync(ChatApps.Path("lobby", "bob"));
+        var annEvents = await ann.ReceiveUntilAsync(e => e.Type == "join" && e.Name == "bob");
+        var bobEvents = await bob.ReceiveUntilAsync(e => e.Type == "join" && e.Name == "bob");
+        var text = new string('z', 4000);
+
+        // Talk until the server gives up on the sleeper (socket buffers take megabytes first), then a little more:
+        // every message reaches ann and bob, in order, each time before the next one is sent.
+        var extra = -1;
+        for (var i = 0; i < 20_000 && extra < 5; i++)
+        {
+            await ann.SendTextAsync($"{i} {text}");
+            annEvents.AddRange(await ann.ReceiveUntilAsync(e => e.Text?.StartsWith($"{i} ", StringComparison.Ordinal) == true));
+            bobEvents.AddRange(await bob.ReceiveUntilAsync(e => e.Text?.StartsWith($"{i} ", StringComparison.Ordinal) == true));
+            if (extra >= 0 || server.Log.Entries.Any(e => e.EventId.Id == 101))
+                extra++;
+        }
+        Assert.True(extra >= 5, "the stalled member was never closed");
+        Assert.Contains(server.Log.Entries, e => e.EventId.Id == 101 && e.Message.Contains("'sleepy'", StringComparison.Ordinal));
+        annEvents.AssertContiguousFrom(1);                                   // from the history: sleepy's join is 1
+        bobEvents.AssertContiguousFrom(1);
+
+        // The sleeper wakes up: what it was sent arrives whole and in order, then the close with 1013.
+        var slept = new List<ReceivedEvent>();
+        while (true)
+        {
+            var (type, data) = await stalled.ReceiveMessageAsync();
+            if (type == WebSocketMessageType.Close)
+                break;
+            slept.Add(ReceivedEvent.Parse(Encoding.UTF8.GetString(data)));
+        }
+        Assert.Equal((WebSocketCloseStatus)1013, stalled.CloseStatus);
+        slept.AssertContiguousFrom(1);
+        Assert.True(slept.Count < annEvents.Count, "the sleeper should have missed the end of the conversation");
+    }
+
+    private static (string, string, long) Summary(ReceivedEvent e) => (e.Type, e.Name!, e.Id!.Value);
+
+    /// <summary>A websocket handshake to <paramref name="pathAndQuery"/>: 101 when accepted, else the status and body the app refused with.</summary>
+    private static async Task<(int Status, string Body)> UpgradeAsync(ServerUnderTest server, string pathAndQuery, string? origin = null)
+    {
+        if (server.Server is InMemoryServer memory)
+        {
+            try
+            {
+                using var accepted = await memory.Client.ConnectWebSocketAsync(pathAndQuery).WaitAsync(Timeout);
+                return (101, "");
+            }
+            catch (WebSocketUpgradeRefusedException refused)
+            {
+                return (refused.Status, refused.Body);
+            }
+        }
+        await using var connection = await server.OpenConnectionAsync();
+        await connection.SendAsync($"GET {pathAndQuery} HTTP/1.1\r\nHost: {server.Address.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+            $"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n{(origin is null ? "" : $"Origin: {origin}\r\n")}\r\n");
+        var response = await connection.ReadResponseAsync();
+        return (response.Status, response.Text);
+    }
+}
