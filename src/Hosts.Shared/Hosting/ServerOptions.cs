@@ -18,6 +18,9 @@ public sealed record ServerOptions
     /// <summary>Websocket limits and keep-alive.</summary>
     public WebSocketOptions WebSockets { get; init; } = WebSocketOptions.Default;
 
-    /// <summary>How long <see cref="IRunningServer.StopAsync"/> waits for requests in flight before dropping them. Default 5 s.</summary>
+    /// <summary>
+    /// How long <see cref="IRunningServer.StopAsync"/> lets HTTP requests in flight finish before it closes
+    /// websockets (1001) and drops what is left (see <see cref="GracefulStop"/>). Default 5 s.
+    /// </summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }
