@@ -26,7 +26,8 @@ public sealed class HttpListenerHost : IServerHost
 
     /// <inheritdoc />
     public HostCapabilities Capabilities =>
-        HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols | HostCapabilities.Network;
+        HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols | HostCapabilities.Network |
+        HostCapabilities.RequestLimits;
 
     /// <inheritdoc />
     public Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)

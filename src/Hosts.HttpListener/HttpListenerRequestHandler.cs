@@ -9,11 +9,11 @@ internal sealed class HttpListenerRequestHandler(HostRuntime runtime)
     {
         var request = context.Request;
         var response = new HttpListenerResponseAdapter(context);
-        // HttpListener has no body-size limit of its own: the adapter enforces HostKit's.
-        if (request.ContentLength64 > runtime.Options.Limits.MaxRequestBodyBytes)
+        if (RequestSizeCheck.Check(request, runtime.Options.Limits) is { } tooLarge)
         {
-            runtime.Metrics.Rejected(RequestRejection.BodyTooLarge);
-            await response.RejectAsync(RequestRejection.BodyTooLarge);
+            runtime.Metrics.Rejected(tooLarge);
+            HostLog.RequestRejected(runtime.Logger, RequestRejections.Status(tooLarge), tooLarge);
+            await response.RejectAsync(tooLarge);
             return;
         }
         var head = new ResponseHead();
@@ -29,7 +29,7 @@ internal sealed class HttpListenerRequestHandler(HostRuntime runtime)
             }
             upgrade = new HttpListenerUpgrade(context, WebSocketHandshake.SubProtocols(request.Headers["Sec-WebSocket-Protocol"]), head, runtime);
         }
-        var environ = new HttpListenerEnviron(context, upgrade, stopping);
+        var environ = new HttpListenerEnviron(context, upgrade, stopping, runtime.Options.Limits.MaxRequestBodyBytes);
         var result = await ApplicationInvoker.InvokeAsync(runtime, environ, head);
         await RequestPipeline.AnswerAsync(runtime, result, environ, head, response);
     }

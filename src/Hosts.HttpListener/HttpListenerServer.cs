@@ -32,7 +32,7 @@ internal sealed class HttpListenerServer : IRunningServer
     public Task StopAsync(CancellationToken cancellationToken = default)
     {
         lock (_gate)
-            return _stop ??= GracefulStop.RunAsync(_runtime, () => Task.CompletedTask, AbortRemainingAsync, cancellationToken);
+            return _stop ??= GracefulStop.RunAsync(_runtime, () => Task.CompletedTask, _ => Task.CompletedTask, AbortRemainingAsync, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

@@ -15,7 +15,7 @@ internal sealed class RunningKestrel(KestrelServer server, HostRuntime runtime, 
     public Task StopAsync(CancellationToken cancellationToken = default)
     {
         lock (_gate)
-            return _stopping ??= GracefulStop.RunAsync(runtime, StopAcceptingAsync, AbortRemainingAsync, cancellationToken);
+            return _stopping ??= GracefulStop.RunAsync(runtime, StopAcceptingAsync, cancel => _kestrelStopped.WaitAsync(cancel), AbortRemainingAsync, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

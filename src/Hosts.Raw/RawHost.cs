@@ -25,7 +25,7 @@ public sealed class RawHost : IServerHost
     public HostCapabilities Capabilities =>
         HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols |
         HostCapabilities.WebSocketKeepAliveTimeout | HostCapabilities.RequestLimits | HostCapabilities.Network | HostCapabilities.AbortsFailedResponses | HostCapabilities.HttpPipelining |
-        HostCapabilities.SignalsClientDisconnect | HostCapabilities.StrictRequestParsing;
+        HostCapabilities.SignalsClientDisconnect | HostCapabilities.StrictRequestParsing | HostCapabilities.RequestTimeouts | HostCapabilities.ConnectionLimit;
 
     /// <inheritdoc />
     public Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)

@@ -42,7 +42,7 @@ internal sealed class RawServer : IRunningServer
     public Task StopAsync(CancellationToken cancellationToken = default)
     {
         lock (_stopGate)
-            return _stopping ??= GracefulStop.RunAsync(Runtime, StopAcceptingAsync, AbortRemainingAsync, cancellationToken);
+            return _stopping ??= GracefulStop.RunAsync(Runtime, StopAcceptingAsync, ConnectionsClosedAsync, AbortRemainingAsync, cancellationToken);
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
@@ -89,6 +89,9 @@ internal sealed class RawServer : IRunningServer
         foreach (var connection in _connections.Keys)
             connection.RequestStop();
     }
+
+    private Task ConnectionsClosedAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(_connections.Keys.Select(c => c.Completion)).WaitAsync(cancellationToken);
 
     private async Task AbortRemainingAsync()
     {

@@ -114,8 +114,12 @@ public sealed class TestClient : IAsyncDisposable
     public Task StopAsync(CancellationToken cancellationToken = default)
     {
         lock (_stopGate)
-            return _stop ??= GracefulStop.RunAsync(_runtime, () => Task.CompletedTask, AbandonRemainingAsync, cancellationToken);
+            return _stop ??= GracefulStop.RunAsync(_runtime, () => Task.CompletedTask, RequestsFinishedAsync, AbandonRemainingAsync, cancellationToken);
     }
+
+    /// <summary>Each request's outcome was already given to its caller: wait for them, don't rethrow.</summary>
+    private Task RequestsFinishedAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(_running.Keys).ContinueWith(static _ => { }, TaskScheduler.Default).WaitAsync(cancellationToken);
 
     private async Task AbandonRemainingAsync()
     {
