@@ -11,8 +11,7 @@ internal sealed class HttpListenerRequestHandler(HostRuntime runtime)
         var response = new HttpListenerResponseAdapter(context);
         if (RequestSizeCheck.Check(request, runtime.Options.Limits) is { } tooLarge)
         {
-            runtime.Metrics.Rejected(tooLarge);
-            HostLog.RequestRejected(runtime.Logger, RequestRejections.Status(tooLarge), tooLarge);
+            runtime.Rejected(tooLarge);
             await response.RejectAsync(tooLarge);
             return;
         }
@@ -23,7 +22,7 @@ internal sealed class HttpListenerRequestHandler(HostRuntime runtime)
             // Checked here with the host kit's rules: HttpListener's own check answers a bad handshake with 500.
             if (WebSocketHandshake.Validate(request.Headers["Sec-WebSocket-Version"], request.Headers["Sec-WebSocket-Key"]) is { } refused)
             {
-                runtime.Metrics.Rejected(refused);
+                runtime.Rejected(refused);
                 await response.RejectAsync(refused);
                 return;
             }

@@ -37,7 +37,7 @@ internal sealed class KestrelApplication(HostRuntime runtime) : IHttpApplication
             var key = environ.GetHeader("Sec-WebSocket-Key");
             if (WebSocketHandshake.Validate(environ.GetHeader("Sec-WebSocket-Version"), key) is { } refused)
             {
-                runtime.Metrics.Rejected(refused);
+                runtime.Rejected(refused);
                 await response.RejectAsync(refused);
                 return;
             }

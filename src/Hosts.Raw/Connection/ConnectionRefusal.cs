@@ -9,8 +9,7 @@ internal static class ConnectionRefusal
 {
     public static async Task RefuseAsync(Socket socket, RequestRejection reason, HostRuntime runtime)
     {
-        runtime.Metrics.Rejected(reason);
-        HostLog.RequestRejected(runtime.Logger, RequestRejections.Status(reason), reason);
+        runtime.Rejected(reason);
         try
         {
             var answer = new ArrayBufferWriter<byte>(256);

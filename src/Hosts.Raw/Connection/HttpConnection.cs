@@ -256,8 +256,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostResponse
     /// <summary>Refuses a request before the application saw it: counted, logged, answered, closed.</summary>
     private Task<bool> RejectAsync(RequestRejection reason)
     {
-        Server.Runtime.Metrics.Rejected(reason);
-        HostLog.RequestRejected(Server.Logger, RequestRejections.Status(reason), reason);
+        Server.Runtime.Rejected(reason);
         return AnswerRejectionAsync(reason);
     }
 

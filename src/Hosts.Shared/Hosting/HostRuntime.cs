@@ -39,4 +39,14 @@ public sealed class HostRuntime
 
     /// <summary>The server's counters, under the <c>HostKit</c> meter.</summary>
     public HostMetrics Metrics { get; }
+
+    private readonly RateLimitedLog _refusals = new(perWindow: 10, window: TimeSpan.FromSeconds(10), TimeProvider.System);
+
+    /// <summary>Reports a refused request or connection: always counted, logged at most ten times every ten seconds.</summary>
+    public void Rejected(RequestRejection reason)
+    {
+        Metrics.Rejected(reason);
+        if (_refusals.TryEnter(out var suppressed))
+            HostLog.RequestRejected(Logger, RequestRejections.Status(reason), reason, suppressed);
+    }
 }

@@ -46,7 +46,7 @@ public static class RequestPipeline
                 await ((HostWebSocketUpgrade)environ.WebSocket!).FinishAsync(result);
                 return null;
             case ApplicationOutcome.Reject:
-                runtime.Metrics.Rejected(result.Rejection!.Value);
+                runtime.Rejected(result.Rejection!.Value);
                 await response.RejectAsync(result.Rejection!.Value);
                 return null;
             case ApplicationOutcome.Fail:
