@@ -38,7 +38,7 @@ public sealed class RawHost : IServerHost
         {
             foreach (var url in options.Urls)
             {
-                var listener = Bind(url);
+                var listener = ListenAddress.Listen(url, HostName);
                 listeners.Add(listener);
                 var bound = (IPEndPoint)listener.LocalEndPoint!;
                 addresses.Add(new UriBuilder("http", url.Host, bound.Port).Uri);
@@ -53,25 +53,5 @@ public sealed class RawHost : IServerHost
         foreach (var address in addresses)
             HostLog.Listening(server.Logger, HostName, address.ToString());
         return Task.FromResult<IRunningServer>(server);
-    }
-
-    private static Socket Bind(Uri url)
-    {
-        var endpoint = ListenAddress.Parse(url, HostName);
-        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            // [::] serves IPv4 clients too, as Kestrel's does; their addresses come as ::ffff:a.b.c.d (see RemoteAddress).
-            if (endpoint.Address.Equals(IPAddress.IPv6Any))
-                socket.DualMode = true;
-            socket.Bind(endpoint);
-            socket.Listen(1024);
-            return socket;
-        }
-        catch (SocketException ex)
-        {
-            socket.Dispose();
-            throw new HostStartException($"The raw host could not listen on {url}: {ex.Message}", ex);
-        }
     }
 }

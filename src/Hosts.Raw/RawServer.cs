@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Sockets;
 using HostKit.Hosts.Raw.Connection;
 using Microsoft.Extensions.Logging;
@@ -9,17 +8,18 @@ namespace HostKit.Hosts.Raw;
 internal sealed class RawServer : IRunningServer
 {
     private readonly List<Socket> _listeners;
-    private readonly ConcurrentDictionary<HttpConnection, byte> _connections = new();
-    private readonly Task[] _acceptLoops;
+    private readonly ConnectionSet<HttpConnection> _connections;
     private readonly Lock _stopGate = new();
     private Task? _stopping;
 
     public RawServer(Application application, ServerOptions options, List<Socket> listeners, IReadOnlyList<Uri> addresses)
     {
         Runtime = new HostRuntime(RawHost.HostName, application, options);
+        _connections = new ConnectionSet<HttpConnection>(Runtime);
         _listeners = listeners;
         Addresses = addresses;
-        _acceptLoops = [.. listeners.Select(AcceptLoopAsync)];
+        foreach (var listener in listeners)
+            _ = AcceptLoopAsync(listener);
     }
 
     /// <summary>The server as the host kit sees it: application, options, logger, activity, metrics.</summary>
@@ -31,18 +31,10 @@ internal sealed class RawServer : IRunningServer
 
     public IReadOnlyList<Uri> Addresses { get; }
 
-    private bool IsStopping => _stopping is not null;
-
-    public void Forget(HttpConnection connection)
-    {
-        if (_connections.TryRemove(connection, out _))
-            Runtime.Metrics.ConnectionClosed();
-    }
-
     public Task StopAsync(CancellationToken cancellationToken = default)
     {
         lock (_stopGate)
-            return _stopping ??= GracefulStop.RunAsync(Runtime, StopAcceptingAsync, ConnectionsClosedAsync, AbortRemainingAsync, cancellationToken);
+            return _stopping ??= GracefulStop.RunAsync(Runtime, () => _listeners.ForEach(l => l.Dispose()), _connections, cancellationToken);
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
@@ -56,7 +48,7 @@ internal sealed class RawServer : IRunningServer
             {
                 socket = await listener.AcceptAsync();
             }
-            catch (Exception ex) when (ex is ObjectDisposedException or SocketException && IsStopping)
+            catch (Exception ex) when (ex is ObjectDisposedException or SocketException && Runtime.Activity.IsStopping)
             {
                 return;
             }
@@ -67,37 +59,14 @@ internal sealed class RawServer : IRunningServer
                 continue;
             }
             socket.NoDelay = true;
-            if (_connections.Count >= Options.Limits.MaxConcurrentConnections)
+            if (_connections.IsFull)
             {
                 _ = ConnectionRefusal.RefuseAsync(socket, RequestRejection.TooManyConnections, Runtime);
                 continue;
             }
             var connection = new HttpConnection(socket, this);
-            _connections.TryAdd(connection, 0);
-            Runtime.Metrics.ConnectionOpened();
+            _connections.Add(connection);
             connection.Start();
         }
-    }
-
-    /// <summary>Closes the listeners, and asks every connection to close after its current request (idle ones close at once).</summary>
-    private async Task StopAcceptingAsync()
-    {
-        await Task.Yield();
-        foreach (var listener in _listeners)
-            listener.Dispose();
-        await Task.WhenAll(_acceptLoops);
-        foreach (var connection in _connections.Keys)
-            connection.RequestStop();
-    }
-
-    private Task ConnectionsClosedAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(_connections.Keys.Select(c => c.Completion)).WaitAsync(cancellationToken);
-
-    private async Task AbortRemainingAsync()
-    {
-        foreach (var connection in _connections.Keys)
-            connection.Abort();
-        // An aborted connection ends at once; the wait is bounded all the same, so a stop always returns.
-        await Task.WhenAll(_connections.Keys.Select(c => c.Completion)).WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(static _ => { }, TaskScheduler.Default);
     }
 }

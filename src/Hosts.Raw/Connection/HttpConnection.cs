@@ -1,9 +1,7 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using HostKit.Hosts.Http1;
-using HostKit.Hosts.Raw.WebSockets;
 
 namespace HostKit.Hosts.Raw.Connection;
 
@@ -20,7 +18,7 @@ namespace HostKit.Hosts.Raw.Connection;
 /// that does not answer at once), so pipelined responses go out in one write, and a slow request never
 /// holds back the answers before it.</para>
 /// </remarks>
-internal sealed class HttpConnection : IThreadPoolWorkItem, IHostResponse
+internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
 {
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
@@ -30,12 +28,12 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostResponse
     private readonly ResponseHead _response = new();
     private readonly Http1Environ _environ;
     private readonly CancellationTokenSource _aborted = new();
+    private readonly Http1PipeResponse _answer;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CancellationTokenSource _timeout = new();
     private volatile bool _waitingForRequest;
     private volatile bool _stopRequested;
     private bool _unflushed;
-    private bool _chunkedResponse;
 
     public HttpConnection(Socket socket, RawServer server)
     {
@@ -47,6 +45,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostResponse
         _protocol = new Http1Protocol(server.Options.Limits);
         RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
         var body = new Http1RequestBody(_input, _output, _protocol);
+        _answer = new Http1PipeResponse(_protocol, _input, _output, socket, () => !_stopRequested, _aborted);
         _environ = new Http1Environ(_protocol.Head, RawHost.HostName, (IPEndPoint)socket.LocalEndPoint!, RemoteEndPoint, body);
     }
 
@@ -74,18 +73,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostResponse
     }
 
     /// <summary>Drops the connection at once, with a TCP reset so the client cannot take a cut-short response for a whole one.</summary>
-    public void Abort()
-    {
-        _aborted.Cancel();
-        try
-        {
-            _socket.LingerState = new LingerOption(true, 0);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-        }
-        _socket.Close();
-    }
+    public void Abort() => _answer.Abort();
 
     private async Task RunAsync()
     {
@@ -114,7 +102,6 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostResponse
             // _aborted is not disposed: the server may still Abort() this connection while stopping,
             // and the app may still hold its RequestAborted token.
             _timeout.Dispose();
-            Server.Forget(this);
         }
     }
 
@@ -125,12 +112,13 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostResponse
             return false;
 
         var head = _protocol.Head;
-        RawUpgrade? upgrade = null;
+        StreamWebSocketUpgrade? upgrade = null;
         if (head.WantsWebSocket)
         {
             if (WebSocketHandshake.Validate(head.GetHeader("Sec-WebSocket-Version"), head.GetHeader("Sec-WebSocket-Key")) is { } refused)
                 return await RejectAsync(refused);
-            upgrade = new RawUpgrade(this, head.GetHeader("Sec-WebSocket-Key")!, WebSocketHandshake.SubProtocols(head.GetHeader("Sec-WebSocket-Protocol")), _response);
+            upgrade = new StreamWebSocketUpgrade(head.GetHeader("Sec-WebSocket-Key")!, WebSocketHandshake.SubProtocols(head.GetHeader("Sec-WebSocket-Protocol")),
+                _response, Server.Runtime, switchingProtocols => Http1Pipes.SwitchProtocolsAsync(_protocol, _input, _output, _stream, switchingProtocols));
         }
         _response.Reset();
         _environ.Begin(upgrade, _aborted.Token);
@@ -156,7 +144,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostResponse
             await watch;
         }
 
-        if (await RequestPipeline.AnswerAsync(Server.Runtime, result, _environ, _response, this) is null)
+        if (await RequestPipeline.AnswerAsync(Server.Runtime, result, _environ, _response, _answer) is null)
             return false;
         _unflushed = true;
         _protocol.FinishResponse();
@@ -253,37 +241,11 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostResponse
         }
     }
 
-    /// <summary>Refuses a request before the application saw it: counted, logged, answered, closed.</summary>
-    private Task<bool> RejectAsync(RequestRejection reason)
+    /// <summary>Refuses a request before the application saw it: counted, logged, answered, closed gently.</summary>
+    private async Task<bool> RejectAsync(RequestRejection reason)
     {
         Server.Runtime.Rejected(reason);
-        return AnswerRejectionAsync(reason);
-    }
-
-    /// <summary>Answers a refused request, then closes: stop sending, and read what the client still sends, briefly.</summary>
-    private async Task<bool> AnswerRejectionAsync(RequestRejection reason)
-    {
-        _protocol.WriteRejection(_output, reason);
-        await FlushAsync();
-        // Closing with unread input makes the kernel send RST, which can destroy the answer before the
-        // client reads it. So: stop sending, then read and drop what the client still sends, briefly.
-        _socket.Shutdown(SocketShutdown.Send);
-        try
-        {
-            using var linger = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-            long discarded = 0;
-            while (discarded < 1024 * 1024)
-            {
-                var result = await _input.ReadAsync(linger.Token);
-                discarded += result.Buffer.Length;
-                _input.AdvanceTo(result.Buffer.End);
-                if (result.IsCompleted || result.IsCanceled)
-                    break;
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException)
-        {
-        }
+        await _answer.RejectAsync(reason);
         return false;
     }
 
@@ -301,62 +263,5 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostResponse
     {
         _unflushed = false;
         await _output.FlushAsync(_aborted.Token);
-    }
-
-    RequestSummary IHostResponse.Request => _protocol.Summarize(hostKeepsConnection: !_stopRequested);
-
-    ValueTask IHostResponse.StartAsync(ResponseHead head, ResponsePlan plan, ReadOnlyMemory<byte> body)
-    {
-        _protocol.StartResponse(_output, head, plan);
-        _output.Write(body.Span);
-        _chunkedResponse = plan.Framing == BodyFraming.Chunked;
-        return ValueTask.CompletedTask;
-    }
-
-    ValueTask IHostResponse.CompleteAsync(ResponsePlan plan)
-    {
-        if (_chunkedResponse)
-            ResponseHeadWriter.WriteLastChunk(_output);
-        return ValueTask.CompletedTask;
-    }
-
-    async ValueTask IHostResponse.RejectAsync(RequestRejection reason) => await AnswerRejectionAsync(reason);
-
-    ValueTask IBodySink.WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
-    {
-        if (_chunkedResponse)
-        {
-            ResponseHeadWriter.WriteChunkHeader(_output, bytes.Length);
-            _output.Write(bytes.Span);
-            ResponseHeadWriter.WriteChunkEnd(_output);
-        }
-        else
-        {
-            _output.Write(bytes.Span);
-        }
-        _unflushed = false;
-        return FlushOutputAsync(cancellationToken);
-    }
-
-    private async ValueTask FlushOutputAsync(CancellationToken cancellationToken) => await _output.FlushAsync(cancellationToken);
-
-    /// <summary>
-    /// Writes the 101 response and turns the connection into a plain stream for the websocket:
-    /// bytes already buffered past the handshake go first, then the socket itself.
-    /// </summary>
-    public async ValueTask<Stream> SwitchProtocolsAsync(byte[] switchingProtocols)
-    {
-        _protocol.Upgrade();
-        _output.Write(switchingProtocols);
-        await _output.FlushAsync();
-        var buffered = Array.Empty<byte>();
-        if (_input.TryRead(out var result))
-        {
-            buffered = result.Buffer.ToArray();
-            _input.AdvanceTo(result.Buffer.End);
-        }
-        await _input.CompleteAsync();
-        await _output.CompleteAsync();
-        return new UpgradedStream(buffered, _stream);
     }
 }

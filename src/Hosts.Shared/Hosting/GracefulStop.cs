@@ -47,6 +47,20 @@ public static class GracefulStop
         }
     }
 
+    /// <summary>Stops a host that owns its sockets: <paramref name="stopListening"/> closes its listeners, and <paramref name="connections"/> does the rest.</summary>
+    public static Task RunAsync<TConnection>(HostRuntime runtime, Action stopListening, ConnectionSet<TConnection> connections, CancellationToken cancellationToken)
+        where TConnection : class, IHostConnection
+    {
+        ArgumentNullException.ThrowIfNull(stopListening);
+        ArgumentNullException.ThrowIfNull(connections);
+        return RunAsync(runtime, () =>
+        {
+            stopListening();
+            connections.RequestStopAll();
+            return Task.CompletedTask;
+        }, connections.WhenAllClosedAsync, connections.AbortAllAsync, cancellationToken);
+    }
+
     private static async Task WithinAsync(Func<CancellationToken, Task> wait, TimeSpan limit, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

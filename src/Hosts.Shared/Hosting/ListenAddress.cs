@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 
 namespace HostKit.Hosts;
 
@@ -18,5 +19,30 @@ public static class ListenAddress
             : IPAddress.TryParse(url.Host.Trim('[', ']'), out var ip) ? ip
             : throw new HostStartException($"'{url.Host}' is not an IP address; listen on an IP such as 127.0.0.1 or 0.0.0.0.");
         return new IPEndPoint(address, url.Port);
+    }
+
+    /// <summary>
+    /// A socket bound to <paramref name="url"/> and listening, for a host that owns its sockets. <c>[::]</c> is
+    /// dual mode and serves IPv4 clients too, as Kestrel's does (their addresses come as <c>::ffff:a.b.c.d</c>:
+    /// see <see cref="RemoteAddress"/>).
+    /// </summary>
+    /// <exception cref="HostStartException">The address is malformed or cannot be bound (taken, not local).</exception>
+    public static Socket Listen(Uri url, string hostName, int backlog = 1024)
+    {
+        var endpoint = Parse(url, hostName);
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (endpoint.Address.Equals(IPAddress.IPv6Any))
+                socket.DualMode = true;
+            socket.Bind(endpoint);
+            socket.Listen(backlog);
+            return socket;
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw new HostStartException($"The {hostName} host could not listen on {url}: {ex.Message}", ex);
+        }
     }
 }

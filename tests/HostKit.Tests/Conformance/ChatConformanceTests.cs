@@ -22,7 +22,7 @@ public class ChatConformanceTests
         ServerUnderTest.StartAsync(host, loggerFactory =>
             ChatApps.Create(new ChatServer(options ?? ChatOptions.Default with { MaxMessagesPerSecond = 0 }, loggerFactory: loggerFactory, timeProvider: time)), configure);
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task Join_message_and_leave_arrive_in_one_order_with_the_same_ids_for_everyone(string host)
     {
         await using var server = await StartAsync(host);
@@ -42,7 +42,7 @@ public class ChatConformanceTests
         Assert.Equal(("leave", "bob", 4L), Summary(await ann.ReceiveEventAsync()));
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task Resuming_with_after_while_the_room_talks_misses_nothing_and_repeats_nothing(string host)
     {
         const int Messages = 150;
@@ -75,7 +75,7 @@ public class ChatConformanceTests
         (await talkerHeard.WaitAsync(Timeout)).AssertContiguousFrom(1);
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task A_resume_the_room_cannot_serve_whole_starts_with_a_gap(string host)
     {
         await using var server = await StartAsync(host, ChatOptions.Default with { HistoryLimit = 3, HistoryCount = 3, MaxMessagesPerSecond = 0 });
@@ -96,7 +96,7 @@ public class ChatConformanceTests
         Assert.Equal(gap.To, next.Id);
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task Refusals_come_before_the_upgrade_400_for_a_bad_query_401_without_the_token(string host)
     {
         await using var server = await StartAsync(host, ChatOptions.Default with { Tokens = ["t0k3n"] });
@@ -108,7 +108,7 @@ public class ChatConformanceTests
         Assert.Equal(101, (await UpgradeAsync(server, ChatApps.Path("lobby", "ann", after: 0, token: "t0k3n"))).Status);
     }
 
-    [Theory, MemberData(nameof(NetworkHosts))]
+    [HostTheory, MemberData(nameof(NetworkHosts))]
     public async Task A_page_from_a_foreign_origin_is_403_and_one_from_the_server_itself_is_accepted(string host)
     {
         await using var server = await StartAsync(host);
@@ -118,7 +118,7 @@ public class ChatConformanceTests
         Assert.Equal(101, (await UpgradeAsync(server, ChatApps.Path("lobby", "ann"), origin: $"http://{server.Address.Authority}")).Status);
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task A_binary_message_closes_with_1003(string host)
     {
         await using var server = await StartAsync(host);
@@ -128,7 +128,7 @@ public class ChatConformanceTests
         Assert.Equal(WebSocketCloseStatus.InvalidMessageType, await ann.ReceiveCloseAsync());
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task A_text_over_4_KiB_closes_with_1009(string host)
     {
         await using var server = await StartAsync(host);
@@ -140,7 +140,7 @@ public class ChatConformanceTests
         Assert.Equal(WebSocketCloseStatus.MessageTooBig, await ann.ReceiveCloseAsync());
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task Over_the_rate_limit_closes_with_1008_and_a_reason(string host)
     {
         // The clock never moves, so the bucket never refills: exactly 2 messages go through, whatever the machine's speed.
@@ -159,7 +159,7 @@ public class ChatConformanceTests
         await server.Log.WaitForAsync(e => e.EventId.Id == 102);
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task A_member_that_stops_reading_is_closed_with_1013_while_the_room_keeps_flowing(string host)
     {
         // Small send queues so the stall shows soon; a long close timeout so the stalled client can still read its 1013.

@@ -29,7 +29,7 @@ public class HttpConformanceTests
         return data;
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task Plaintext_answers_hello_world(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -40,7 +40,7 @@ public class HttpConformanceTests
         Assert.Equal("Hello, World!", await response.Content.ReadAsStringAsync());
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task Json_answers_a_json_document(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -50,7 +50,7 @@ public class HttpConformanceTests
         Assert.Equal("Hello, World!", document.RootElement.GetProperty("message").GetString());
     }
 
-    [Theory, MemberData(nameof(HostsAndEchoSizes))]
+    [HostTheory, MemberData(nameof(HostsAndEchoSizes))]
     public async Task Echo_returns_the_body_byte_for_byte(string host, int size)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -64,7 +64,7 @@ public class HttpConformanceTests
         Assert.Equal(body, await response.Content.ReadAsByteArrayAsync());
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task Chunked_upload_is_dechunked_for_the_app(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -77,14 +77,14 @@ public class HttpConformanceTests
         Assert.Equal(body, await response.Content.ReadAsByteArrayAsync());
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task A_body_of_unknown_length_reaches_the_client_whole(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
         Assert.Equal("one,two,three", await server.Http.GetStringAsync("/chunked"));
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task Unknown_path_is_404(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -92,7 +92,7 @@ public class HttpConformanceTests
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task Head_has_the_headers_and_no_body(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -102,7 +102,7 @@ public class HttpConformanceTests
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task Environ_carries_the_cgi_fields(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -124,7 +124,7 @@ public class HttpConformanceTests
             Assert.Equal("127.0.0.1", environ["REMOTE_ADDR"]);
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task App_exception_is_a_500_and_a_logged_stack(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -137,7 +137,7 @@ public class HttpConformanceTests
         Assert.Equal("Hello, World!", await server.Http.GetStringAsync("/plaintext"));
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task App_returning_without_start_response_is_a_500(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -146,7 +146,7 @@ public class HttpConformanceTests
         await server.Log.WaitForAsync(e => e.Exception is InvalidOperationException && e.Exception.Message.Contains("startResponse", StringComparison.Ordinal));
     }
 
-    [Theory, MemberData(nameof(AbortingHosts))]
+    [HostTheory, MemberData(nameof(AbortingHosts))]
     public async Task Body_failure_after_start_aborts_the_connection_and_is_logged(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -156,7 +156,7 @@ public class HttpConformanceTests
         await server.Log.WaitForAsync(e => e.Exception?.Message == "body failed on purpose");
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task Body_failure_after_start_is_logged_on_every_host(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -171,7 +171,7 @@ public class HttpConformanceTests
         await server.Log.WaitForAsync(e => e.Exception?.Message == "body failed on purpose");
     }
 
-    [Theory, MemberData(nameof(NetworkHosts))]
+    [HostTheory, MemberData(nameof(NetworkHosts))]
     public async Task Hundred_requests_share_one_keep_alive_connection(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -185,7 +185,7 @@ public class HttpConformanceTests
         }
     }
 
-    [Theory, MemberData(nameof(PipeliningHosts))]
+    [HostTheory, MemberData(nameof(PipeliningHosts))]
     public async Task Sixteen_pipelined_requests_are_answered_in_order(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -202,7 +202,7 @@ public class HttpConformanceTests
         }
     }
 
-    [Theory, MemberData(nameof(NetworkHosts))]
+    [HostTheory, MemberData(nameof(NetworkHosts))]
     public async Task Malformed_request_is_a_400(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -213,7 +213,7 @@ public class HttpConformanceTests
         Assert.True(await connection.IsClosedByServerAsync());
     }
 
-    [Theory, MemberData(nameof(NetworkHosts))]
+    [HostTheory, MemberData(nameof(NetworkHosts))]
     public async Task Http10_request_is_answered_and_closed(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);

@@ -42,7 +42,7 @@ public sealed class MetricsConformanceTests : IDisposable
 
     public void Dispose() => _listener.Dispose();
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task Requests_and_websockets_are_counted_under_the_same_names(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -55,7 +55,7 @@ public sealed class MetricsConformanceTests : IDisposable
         Assert.Equal(1, Sum("hostkit.websockets.opened", host));
     }
 
-    [Theory, MemberData(nameof(NetworkHosts))]
+    [HostTheory, MemberData(nameof(NetworkHosts))]
     public async Task A_refused_request_is_counted_with_its_reason(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -65,7 +65,7 @@ public sealed class MetricsConformanceTests : IDisposable
         await Eventually(() => Sum("hostkit.rejections", host, ("reason", nameof(RequestRejection.InvalidWebSocketKey))) == 1);
     }
 
-    [Theory, MemberData(nameof(ConnectionHosts))]
+    [HostTheory, MemberData(nameof(ConnectionHosts))]
     public async Task Connections_are_counted_open_and_closed(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);

@@ -20,7 +20,7 @@ public class RequestConformanceTests
 
     public static TheoryData<string> DisconnectHosts => ConformanceHosts.Supporting(HostCapabilities.Http | HostCapabilities.Network | HostCapabilities.SignalsClientDisconnect);
 
-    [Theory, MemberData(nameof(NetworkHosts))]
+    [HostTheory, MemberData(nameof(NetworkHosts))]
     public async Task An_absolute_form_target_is_served_as_its_path_and_query(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -36,7 +36,7 @@ public class RequestConformanceTests
         }
     }
 
-    [Theory, MemberData(nameof(StrictHosts))]
+    [HostTheory, MemberData(nameof(StrictHosts))]
     public async Task A_malformed_host_header_is_a_400(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -49,7 +49,7 @@ public class RequestConformanceTests
         }
     }
 
-    [Theory, MemberData(nameof(PipeliningHosts))]
+    [HostTheory, MemberData(nameof(PipeliningHosts))]
     public async Task An_empty_line_before_a_pipelined_request_is_ignored(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -60,7 +60,7 @@ public class RequestConformanceTests
         Assert.Equal("Hello, World!", (await connection.ReadResponseAsync()).Text);
     }
 
-    [Theory, MemberData(nameof(PipeliningHosts))]
+    [HostTheory, MemberData(nameof(PipeliningHosts))]
     public async Task A_slow_pipelined_request_does_not_hold_back_the_answer_before_it(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -74,7 +74,7 @@ public class RequestConformanceTests
         Assert.Equal("slow", (await connection.ReadResponseAsync()).Text);
     }
 
-    [Theory, MemberData(nameof(NetworkHosts))]
+    [HostTheory, MemberData(nameof(NetworkHosts))]
     public async Task Remote_addr_is_ipv4_on_a_dual_mode_listener(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host, o => o with { Urls = [new Uri("http://[::]:0")] });
@@ -84,7 +84,7 @@ public class RequestConformanceTests
         Assert.Equal("127.0.0.1", ResponsePlanConformanceTests.ReadEnviron(response.Text)["REMOTE_ADDR"]);
     }
 
-    [Theory, MemberData(nameof(DisconnectHosts))]
+    [HostTheory, MemberData(nameof(DisconnectHosts))]
     public async Task A_client_that_disconnects_mid_request_fires_request_aborted(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -93,7 +93,7 @@ public class RequestConformanceTests
         Assert.Equal("who=leaver", await server.App.AbortsSeen.Reader.ReadAsync().AsTask().WaitAsync(Timeout));
     }
 
-    [Theory, MemberData(nameof(NetworkHosts))]
+    [HostTheory, MemberData(nameof(NetworkHosts))]
     public async Task Http10_keep_alive_is_kept_when_the_length_is_known(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);

@@ -34,7 +34,7 @@ public class RequestLimitConformanceTests
         return data;
     }
 
-    [Theory, MemberData(nameof(OverTheLimits))]
+    [HostTheory, MemberData(nameof(OverTheLimits))]
     public async Task A_request_over_a_limit_gets_its_status_the_connection_closes_and_others_are_served(string host, string template, int status)
     {
         await using var server = await ServerUnderTest.StartAsync(host, o => o with { Limits = Small });
@@ -48,7 +48,7 @@ public class RequestLimitConformanceTests
         Assert.Equal("Hello, World!", await server.Http.GetStringAsync("/plaintext"));
     }
 
-    [Theory, MemberData(nameof(TimeoutHosts))]
+    [HostTheory, MemberData(nameof(TimeoutHosts))]
     public async Task A_client_too_slow_with_its_headers_gets_408_and_is_cut_off(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host, o => o with { Limits = HttpLimits.Default with { RequestHeadersTimeout = TimeSpan.FromSeconds(1) } });
@@ -59,7 +59,7 @@ public class RequestLimitConformanceTests
         Assert.True(await connection.IsClosedByServerAsync());
     }
 
-    [Theory, MemberData(nameof(TimeoutHosts))]
+    [HostTheory, MemberData(nameof(TimeoutHosts))]
     public async Task An_idle_keep_alive_connection_is_closed_after_the_keep_alive_timeout(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host, o => o with { Limits = HttpLimits.Default with { KeepAliveTimeout = TimeSpan.FromSeconds(1) } });
@@ -69,7 +69,7 @@ public class RequestLimitConformanceTests
         Assert.True(await connection.IsClosedByServerAsync());
     }
 
-    [Theory, MemberData(nameof(ConnectionLimitHosts))]
+    [HostTheory, MemberData(nameof(ConnectionLimitHosts))]
     public async Task A_connection_over_the_limit_is_refused_and_the_others_are_served(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host, o => o with { Limits = HttpLimits.Default with { MaxConcurrentConnections = 2 } });
@@ -98,7 +98,7 @@ public class RequestLimitConformanceTests
         Assert.Equal("Hello, World!", (await first.ReadResponseAsync()).Text);
     }
 
-    [Theory, MemberData(nameof(NetworkHosts))]
+    [HostTheory, MemberData(nameof(NetworkHosts))]
     public async Task Expect_100_continue_is_answered_when_the_app_reads_the_body(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -110,7 +110,7 @@ public class RequestLimitConformanceTests
         Assert.Equal((200, "hello"), (response.Status, response.Text));
     }
 
-    [Theory, MemberData(nameof(NetworkHosts))]
+    [HostTheory, MemberData(nameof(NetworkHosts))]
     public async Task A_chunked_upload_with_extensions_and_trailers_is_dechunked(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -120,7 +120,7 @@ public class RequestLimitConformanceTests
         Assert.Equal((200, "abcde"), (response.Status, response.Text));
     }
 
-    [Theory, MemberData(nameof(NetworkHosts))]
+    [HostTheory, MemberData(nameof(NetworkHosts))]
     public async Task A_taken_port_is_a_clear_start_error(string host)
     {
         await using var first = await ServerUnderTest.StartAsync(host);
@@ -128,7 +128,7 @@ public class RequestLimitConformanceTests
         Assert.Contains(first.Address.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
     }
 
-    [Theory, MemberData(nameof(NetworkHosts))]
+    [HostTheory, MemberData(nameof(NetworkHosts))]
     public async Task Stopping_while_connections_are_closing_never_throws(string host)
     {
         // A connection that finishes while the server stops must not make StopAsync fail (a race once seen in CI runs).

@@ -21,7 +21,7 @@ public class ResponsePlanConformanceTests
 
     public static TheoryData<string> AbortingHosts => ConformanceHosts.Supporting(HostCapabilities.Http | HostCapabilities.Network | HostCapabilities.AbortsFailedResponses);
 
-    [Theory, MemberData(nameof(NetworkHosts))]
+    [HostTheory, MemberData(nameof(NetworkHosts))]
     public async Task A_204_or_304_sends_no_body_and_the_next_response_on_the_connection_is_intact(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -42,7 +42,7 @@ public class ResponsePlanConformanceTests
         }
     }
 
-    [Theory, MemberData(nameof(NetworkHosts))]
+    [HostTheory, MemberData(nameof(NetworkHosts))]
     public async Task Head_with_a_stream_body_sends_the_get_length_and_no_body(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -54,7 +54,7 @@ public class ResponsePlanConformanceTests
         Assert.Equal("Hello, World!", (await connection.ReadResponseAsync()).Text);
     }
 
-    [Theory, MemberData(nameof(AbortingHosts))]
+    [HostTheory, MemberData(nameof(AbortingHosts))]
     public async Task A_stream_body_shorter_or_longer_than_declared_aborts_the_connection_and_is_logged(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -68,7 +68,7 @@ public class ResponsePlanConformanceTests
         Assert.Equal(3, await CountLengthFailuresAsync(server, 3));
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task A_body_that_breaks_its_declared_length_is_logged_on_every_host(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -85,7 +85,7 @@ public class ResponsePlanConformanceTests
         Assert.Equal(2, await CountLengthFailuresAsync(server, 2));
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task The_applications_framing_headers_give_way_to_the_body(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -96,7 +96,7 @@ public class ResponsePlanConformanceTests
         Assert.Equal("five!", await response.Content.ReadAsStringAsync());
     }
 
-    [Theory, MemberData(nameof(NetworkHosts))]
+    [HostTheory, MemberData(nameof(NetworkHosts))]
     public async Task Connection_close_from_the_application_closes_after_the_response(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -107,7 +107,7 @@ public class ResponsePlanConformanceTests
         Assert.True(await connection.IsClosedByServerAsync());
     }
 
-    [Theory, MemberData(nameof(NetworkHosts))]
+    [HostTheory, MemberData(nameof(NetworkHosts))]
     public async Task Connection_keep_alive_from_the_application_cannot_keep_what_http11_keeps_anyway(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -121,7 +121,7 @@ public class ResponsePlanConformanceTests
         }
     }
 
-    [Theory, MemberData(nameof(NetworkHosts))]
+    [HostTheory, MemberData(nameof(NetworkHosts))]
     public async Task No_100_continue_follows_a_response_that_has_started(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -143,7 +143,7 @@ public class ResponsePlanConformanceTests
         Assert.Equal("hello", Encoding.ASCII.GetString(rest.ToArray()));
     }
 
-    [Theory, MemberData(nameof(StrictHosts))]
+    [HostTheory, MemberData(nameof(StrictHosts))]
     public async Task A_malformed_request_body_gets_the_same_400_on_every_host_and_the_connection_closes(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -155,7 +155,7 @@ public class ResponsePlanConformanceTests
         Assert.True(await connection.IsClosedByServerAsync());
     }
 
-    [Theory, MemberData(nameof(StrictHosts))]
+    [HostTheory, MemberData(nameof(StrictHosts))]
     public async Task A_body_error_the_application_catches_is_answered_and_then_the_connection_closes(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -167,7 +167,7 @@ public class ResponsePlanConformanceTests
         Assert.True(await connection.IsClosedByServerAsync());
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task An_application_failure_gets_the_same_500_body_on_every_host(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -177,7 +177,7 @@ public class ResponsePlanConformanceTests
         Assert.Equal("Hello, World!", await server.Http.GetStringAsync("/plaintext"));
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task A_synchronous_body_read_works_on_every_host(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -187,7 +187,7 @@ public class ResponsePlanConformanceTests
         Assert.Equal(body, await response.Content.ReadAsByteArrayAsync());
     }
 
-    [Theory, MemberData(nameof(NetworkHosts))]
+    [HostTheory, MemberData(nameof(NetworkHosts))]
     public async Task A_client_that_goes_away_mid_response_is_not_an_application_failure(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);

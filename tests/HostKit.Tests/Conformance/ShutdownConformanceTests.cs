@@ -16,7 +16,7 @@ public class ShutdownConformanceTests
 
     public static TheoryData<string> NetworkHosts => ConformanceHosts.Supporting(HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.Network);
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task A_request_in_flight_at_stop_gets_its_whole_response(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host, o => o with { ShutdownTimeout = TimeSpan.FromMinutes(2) });
@@ -31,7 +31,7 @@ public class ShutdownConformanceTests
         await stopping.WaitAsync(Timeout);
     }
 
-    [Theory, MemberData(nameof(NetworkHosts))]
+    [HostTheory, MemberData(nameof(NetworkHosts))]
     public async Task A_keep_alive_connection_that_tries_to_upgrade_during_the_drain_is_refused(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host, o => o with { ShutdownTimeout = TimeSpan.FromMinutes(2) });
@@ -60,7 +60,7 @@ public class ShutdownConformanceTests
         await stopping.WaitAsync(Timeout);
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task Every_open_websocket_sees_1001_and_the_stop_returns(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -85,7 +85,7 @@ public class ShutdownConformanceTests
         sockets.ForEach(s => s.Dispose());
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task A_request_that_arrives_during_the_drain_is_refused_with_503_or_not_accepted(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host, o => o with { ShutdownTimeout = TimeSpan.FromMinutes(2) });

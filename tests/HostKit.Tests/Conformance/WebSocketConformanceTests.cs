@@ -31,7 +31,7 @@ public class WebSocketConformanceTests
         return data;
     }
 
-    [Theory, MemberData(nameof(HostsTypesAndSizes))]
+    [HostTheory, MemberData(nameof(HostsTypesAndSizes))]
     public async Task Echo_returns_each_message_with_its_type_and_bytes(string host, WebSocketMessageType type, int size)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -48,7 +48,7 @@ public class WebSocketConformanceTests
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).WaitAsync(Timeout);
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task A_fragmented_message_is_reassembled(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -58,7 +58,7 @@ public class WebSocketConformanceTests
         Assert.Equal("fragmented", await socket.ReceiveTextAsync());
     }
 
-    [Theory, MemberData(nameof(NetworkHosts))]
+    [HostTheory, MemberData(nameof(NetworkHosts))]
     public async Task Ping_is_answered_with_pong(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -70,7 +70,7 @@ public class WebSocketConformanceTests
         Assert.Equal("are you there", Encoding.UTF8.GetString(payload));
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task Client_close_code_and_reason_reach_the_handler(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -82,7 +82,7 @@ public class WebSocketConformanceTests
         Assert.Equal((WebSocketCloseStatus)4001, socket.CloseStatus);
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task Server_close_code_and_reason_reach_the_client(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -92,7 +92,7 @@ public class WebSocketConformanceTests
         Assert.Equal("server says bye", socket.CloseStatusDescription);
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task Handler_returning_without_close_gives_1000(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -100,7 +100,7 @@ public class WebSocketConformanceTests
         Assert.Equal(WebSocketCloseStatus.NormalClosure, await socket.ReceiveCloseAsync());
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task Handler_exception_gives_1011_and_a_log_entry(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -114,7 +114,7 @@ public class WebSocketConformanceTests
         Assert.Equal("still here", await again.ReceiveTextAsync());
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task Refused_upgrade_is_seen_as_its_status(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -123,7 +123,7 @@ public class WebSocketConformanceTests
         Assert.Equal(HttpStatusCode.Forbidden, status);
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task Upgrade_to_an_unknown_route_is_404(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -132,7 +132,7 @@ public class WebSocketConformanceTests
         Assert.Equal(HttpStatusCode.NotFound, status);
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task Plain_get_on_a_websocket_route_is_426_with_an_explanation(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -141,7 +141,7 @@ public class WebSocketConformanceTests
         Assert.Contains("websocket", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
     }
 
-    [Theory, MemberData(nameof(SubProtocolHosts))]
+    [HostTheory, MemberData(nameof(SubProtocolHosts))]
     public async Task The_route_picks_its_best_subprotocol_the_client_offered(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -150,7 +150,7 @@ public class WebSocketConformanceTests
         Assert.Equal("chat.v2", await socket.ReceiveTextAsync());
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task Hundred_concurrent_clients_each_get_their_own_echo(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -166,7 +166,7 @@ public class WebSocketConformanceTests
         }));
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task Stopping_the_host_closes_open_websockets_with_1001(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);

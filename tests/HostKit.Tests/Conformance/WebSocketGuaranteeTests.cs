@@ -19,7 +19,7 @@ public class WebSocketGuaranteeTests
     public static TheoryData<string> KeepAliveHosts =>
         ConformanceHosts.Supporting(HostCapabilities.WebSockets | HostCapabilities.WebSocketKeepAliveTimeout | HostCapabilities.Network);
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task Concurrent_sends_arrive_whole_and_in_per_task_order(string host)
     {
         const int Tasks = 64, PerTask = 200;
@@ -47,7 +47,7 @@ public class WebSocketGuaranteeTests
         Assert.All(next, count => Assert.Equal(PerTask, count));
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task A_client_that_stops_reading_fills_a_bounded_buffer_and_others_are_unaffected(string host)
     {
         const int Limit = 1024 * 1024;
@@ -86,7 +86,7 @@ public class WebSocketGuaranteeTests
         Assert.Equal("unaffected", await other.ReceiveTextAsync());
     }
 
-    [Theory, MemberData(nameof(KeepAliveHosts))]
+    [HostTheory, MemberData(nameof(KeepAliveHosts))]
     public async Task A_peer_that_stops_answering_pings_is_dropped_with_1006(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host, o => o with
@@ -99,7 +99,7 @@ public class WebSocketGuaranteeTests
         Assert.Equal(WebSocketSession.AbnormalClosure, status);
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task After_close_sends_throw_receives_return_null_and_close_is_idempotent(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -123,7 +123,7 @@ public class WebSocketGuaranteeTests
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, new string('x', 123)).AsTask().WaitAsync(Timeout);
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task A_message_over_the_size_limit_closes_with_1009(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host, o => o with { WebSockets = o.WebSockets with { MaxMessageBytes = 1000 } });

@@ -32,7 +32,7 @@ public class WebSocketHandshakeConformanceTests
         return data;
     }
 
-    [Theory, MemberData(nameof(InvalidHandshakes))]
+    [HostTheory, MemberData(nameof(InvalidHandshakes))]
     public async Task An_invalid_handshake_is_refused_with_400_or_426_never_500(string host, string headers, int status)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -44,7 +44,7 @@ public class WebSocketHandshakeConformanceTests
             Assert.Equal("13", response.Header("Sec-WebSocket-Version"));
     }
 
-    [Theory, MemberData(nameof(NetworkHosts))]
+    [HostTheory, MemberData(nameof(NetworkHosts))]
     public async Task Offered_subprotocols_the_route_does_not_speak_give_no_subprotocol_header(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -55,7 +55,7 @@ public class WebSocketHandshakeConformanceTests
         Assert.Equal("still works", Encoding.UTF8.GetString((await client.ReadFrameAsync()).Payload));
     }
 
-    [Theory, MemberData(nameof(PipeliningHosts))]
+    [HostTheory, MemberData(nameof(PipeliningHosts))]
     public async Task A_first_frame_sent_with_the_handshake_is_answered(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -64,7 +64,7 @@ public class WebSocketHandshakeConformanceTests
         Assert.Equal((0x1, "eager"), (opcode, Encoding.UTF8.GetString(payload)));
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task Accepting_after_starting_a_response_is_refused_and_the_response_stands(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
@@ -74,7 +74,7 @@ public class WebSocketHandshakeConformanceTests
         Assert.Equal(nameof(InvalidOperationException), await server.App.AcceptAfterStart.Task.WaitAsync(Timeout));
     }
 
-    [Theory, MemberData(nameof(Hosts))]
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task A_body_returned_after_an_accepted_websocket_is_dropped_and_disposed(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);

@@ -1,13 +1,22 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using HostKit.Hosts;
 
 namespace HostKit.Tests.Demo;
 
 /// <summary>The Demo as a newcomer runs it: a process, a host flag, port 0, and a clean stop on SIGTERM.</summary>
 public partial class DemoProcessTests
 {
-    // The Demo references the same host packages as this test project, so it offers the hosts discovery finds here.
-    public static TheoryData<string> Hosts => [.. HostKit.Hosting.HostDiscovery.Registry.Hosts.Select(h => h.Name)];
+    /// <summary>The hosts the Demo offers: discovered from the Demo's own deps.json, as its runner does.</summary>
+    private static readonly HostRegistry DemoHosts = DiscoverDemoHosts();
+
+    public static TheoryData<string> Hosts => [.. DemoHosts.Hosts.Select(h => h.Name)];
+
+    private static HostRegistry DiscoverDemoHosts()
+    {
+        using var deps = File.OpenRead(Path.Combine(AppContext.BaseDirectory, "HostKit.Demo.deps.json"));
+        return HostKit.Hosting.HostDiscovery.Discover(new Microsoft.Extensions.DependencyModel.DependencyContextJsonReader().Read(deps));
+    }
 
     [Theory, MemberData(nameof(Hosts))]
     public async Task Demo_serves_on_the_chosen_host_and_stops_cleanly_on_sigterm(string host)
@@ -81,7 +90,7 @@ public partial class DemoProcessTests
         var error = await process.StandardError.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(2, process.ExitCode);
-        var known = string.Join(", ", HostKit.Hosting.HostDiscovery.Registry.Hosts.Select(h => h.Name));
+        var known = string.Join(", ", DemoHosts.Hosts.Select(h => h.Name));
         Assert.Contains($"Unknown host 'fleck'. Known hosts: {known}.", error, StringComparison.Ordinal);
     }
 

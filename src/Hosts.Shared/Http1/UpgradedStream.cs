@@ -1,13 +1,11 @@
-using System.Net.Sockets;
-
-namespace HostKit.Hosts.Raw.WebSockets;
+namespace HostKit.Hosts.Http1;
 
 /// <summary>
 /// The connection after a websocket upgrade: first the bytes the HTTP layer had already buffered
 /// past the handshake, then the socket itself. Handing the websocket the socket directly (no pipe)
 /// means an idle websocket holds no read buffer.
 /// </summary>
-internal sealed class UpgradedStream(byte[] buffered, NetworkStream socket) : Stream
+internal sealed class UpgradedStream(byte[] buffered, Stream socket) : Stream
 {
     private int _bufferedOffset;
 

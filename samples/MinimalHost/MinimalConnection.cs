@@ -1,0 +1,100 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using HostKit.Hosts;
+using HostKit.Hosts.Http1;
+
+namespace HostKit.Samples.MinimalHost;
+
+/// <summary>One connection: read a head, run the application, answer; again while keep-alive lasts.</summary>
+internal sealed class MinimalConnection : IHostConnection
+{
+    private readonly NetworkStream _stream;
+    private readonly PipeReader _input;
+    private readonly PipeWriter _output;
+    private readonly HostRuntime _runtime;
+    private readonly Http1Protocol _protocol;
+    private readonly ResponseHead _head = new();
+    private readonly Http1Environ _environ;
+    private readonly Http1PipeResponse _response;
+    private readonly CancellationTokenSource _aborted = new();
+
+    // Step 4: a connection is a stream read and written through pipes, and the host kit's protocol state.
+    public MinimalConnection(Socket socket, HostRuntime runtime)
+    {
+        _runtime = runtime;
+        _stream = new NetworkStream(socket, ownsSocket: true);
+        // leaveOpen: after a websocket upgrade the pipes are done but the stream lives on.
+        _input = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
+        _output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
+        _protocol = new Http1Protocol(runtime.Options.Limits);
+        _response = new Http1PipeResponse(_protocol, _input, _output, socket, () => !runtime.Activity.IsStopping, _aborted);
+        _environ = new Http1Environ(_protocol.Head, runtime.HostName, (IPEndPoint)socket.LocalEndPoint!, (IPEndPoint)socket.RemoteEndPoint!,
+            new Http1RequestBody(_input, _output, _protocol));
+    }
+
+    public Task Completion { get; private set; } = Task.CompletedTask;
+
+    public void Start() => Completion = Task.Run(RunAsync);
+
+    private async Task RunAsync()
+    {
+        try
+        {
+            while (await ServeOneAsync())
+            {
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The client went away, or the server dropped the connection.
+        }
+        finally
+        {
+            _aborted.Cancel();
+            await _stream.DisposeAsync();
+        }
+    }
+
+    // Step 5: one request, from its head to the last byte of its answer; false when the connection closes.
+    private async Task<bool> ServeOneAsync()
+    {
+        var status = await Http1Pipes.ReadHeadAsync(_input, _protocol);
+        if (status == HeadStatus.Rejected)
+            return await RefuseAsync(_protocol.Rejection!.Value);
+        if (status != HeadStatus.Complete)
+            return false; // the client closed, or the server is stopping
+        var request = _protocol.Head;
+        StreamWebSocketUpgrade? upgrade = null;
+        if (request.WantsWebSocket)
+        {
+            var key = request.GetHeader("Sec-WebSocket-Key");
+            if (WebSocketHandshake.Validate(request.GetHeader("Sec-WebSocket-Version"), key) is { } refused)
+                return await RefuseAsync(refused);
+            upgrade = new StreamWebSocketUpgrade(key!, WebSocketHandshake.SubProtocols(request.GetHeader("Sec-WebSocket-Protocol")), _head, _runtime,
+                switchingProtocols => Http1Pipes.SwitchProtocolsAsync(_protocol, _input, _output, _stream, switchingProtocols));
+        }
+
+        _head.Reset();
+        _environ.Begin(upgrade, _aborted.Token);
+        var result = await ApplicationInvoker.InvokeAsync(_runtime, _environ, _head);
+        if (await RequestPipeline.AnswerAsync(_runtime, result, _environ, _head, _response) is null)
+            return false; // a websocket, a refusal, or an aborted answer: the connection is done
+        await _output.FlushAsync();
+        _protocol.FinishResponse();
+        await Http1Pipes.DrainAsync(_input, _protocol);
+        return _protocol.Phase == Http1Phase.Idle;
+    }
+
+    private async Task<bool> RefuseAsync(RequestRejection reason)
+    {
+        _runtime.Rejected(reason);
+        await _response.RejectAsync(reason);
+        return false;
+    }
+
+    /// <summary>An idle connection closes now; a busy one after its answer (which then says <c>Connection: close</c>).</summary>
+    public void RequestStop() => _input.CancelPendingRead();
+
+    public void Abort() => _response.Abort();
+}

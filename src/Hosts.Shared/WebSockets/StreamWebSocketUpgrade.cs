@@ -1,0 +1,21 @@
+using System.Net.WebSockets;
+
+namespace HostKit.Hosts;
+
+/// <summary>
+/// The websocket upgrade of a host that owns its connection: it writes the 101 itself (through
+/// <paramref name="switchProtocols"/>, usually <see cref="Http1.Http1Pipes.SwitchProtocolsAsync"/>) and frames
+/// the stream it gets back with <see cref="WebSocket.CreateFromStream(Stream, WebSocketCreationOptions)"/>.
+/// </summary>
+/// <param name="key">The client's <c>Sec-WebSocket-Key</c>, already validated.</param>
+/// <param name="requestedSubProtocols">The subprotocols the client offered.</param>
+/// <param name="head">The request's response head.</param>
+/// <param name="runtime">The server.</param>
+/// <param name="switchProtocols">Sends the 101 it is given and returns the connection as a stream.</param>
+public sealed class StreamWebSocketUpgrade(string key, IReadOnlyList<string> requestedSubProtocols, ResponseHead head, HostRuntime runtime,
+    Func<byte[], ValueTask<Stream>> switchProtocols) : HostWebSocketUpgrade(requestedSubProtocols, head, runtime)
+{
+    /// <inheritdoc />
+    protected override async ValueTask<WebSocket> HandshakeAsync(string? subProtocol) =>
+        CreateFromStream(await switchProtocols(WebSocketHandshake.SwitchingProtocols(key, subProtocol)), subProtocol);
+}
