@@ -5,12 +5,12 @@ using HostKit.Bench.Running;
 // The side-by-side benchmark (issue 17): every HostKit host and the baselines, the same Demo
 // routes, one report with charts. See docs/benchmarks.md.
 //   dotnet run -c Release --project bench/HostKit.Bench -- --hosts all
-var quick = new Option<bool>("--quick") { Description = "A smoke run under a minute: 1 s warm-up and window, one round, fewer connections, HostKit hosts and bare-kestrel unless --hosts says otherwise. Written to bench/results/quick/ and marked QUICK." };
+var quick = new Option<bool>("--quick") { Description = "A smoke run under a minute: 0.5 s warm-up and window (wrk: no warm-up, 1 s), one round, fewer connections, HostKit hosts and bare-kestrel unless --hosts says otherwise. Written to bench/results/quick/ and marked QUICK." };
 var hosts = new Option<string?>("--hosts") { Description = "Servers to run, comma-separated: names (kestrel, raw, bare-kestrel, node-ws...) or groups (all, hostkit, bare, python, node, baselines). Default: all." };
 var workloads = new Option<string?>("--workloads") { Description = "Workloads to run, comma-separated ids (plaintext, ws-echo-32x32B...), prefixes ending in * (ws-*, chat-*), or all. Default: all." };
-var duration = new Option<double?>("--duration") { Description = "Measurement window per workload, in seconds. Default: 5 (quick: 1)." };
+var duration = new Option<double?>("--duration") { Description = "Measurement window per workload, in seconds. Default: 5 (quick: 0.5)." };
 var rounds = new Option<int?>("--rounds") { Description = "Fresh server processes per server, in rotated order. Default: 3 (quick: 1)." };
-var warmup = new Option<double?>("--warmup") { Description = "Warm-up on each workload before its window, in seconds. Default: 20, since .NET keeps speeding up for about 20 s (quick: 1)." };
+var warmup = new Option<double?>("--warmup") { Description = "Warm-up on each workload before its window, in seconds. Default: 20, since .NET keeps speeding up for about 20 s (quick: 0.5)." };
 var output = new Option<string?>("--output") { Description = "Report folder. Default: bench/results/<UTC stamp> (quick: bench/results/quick/<UTC stamp>)." };
 var list = new Option<bool>("--list") { Description = "Print the servers (installed or not) and the workloads, and exit." };
 
@@ -26,8 +26,8 @@ root.SetAction((result, cancellationToken) =>
         result.GetValue(hosts) ?? (isQuick ? "hostkit,bare" : "all"),
         result.GetValue(workloads) ?? "all",
         new RunSettings(
-            TimeSpan.FromSeconds(result.GetValue(warmup) ?? (isQuick ? 1 : 20)),
-            TimeSpan.FromSeconds(result.GetValue(duration) ?? (isQuick ? 1 : 5)),
+            TimeSpan.FromSeconds(result.GetValue(warmup) ?? (isQuick ? 0.5 : 20)),
+            TimeSpan.FromSeconds(result.GetValue(duration) ?? (isQuick ? 0.5 : 5)),
             result.GetValue(rounds) ?? (isQuick ? 1 : 3),
             isQuick),
         result.GetValue(output),

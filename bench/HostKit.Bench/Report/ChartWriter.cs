@@ -59,14 +59,17 @@ internal static class ChartWriter
         var plot = BarsWithSpread(rows.Select(r => (r.Server, r.Row.Throughput!)).ToList(), v => v);
         plot.Title(Quick(summary) + workload.Title);
         plot.YLabel(workload.Unit + " (median of rounds, bars: min-max)");
+        var top = rows.Count > 0 ? rows.Max(r => r.Row.Throughput!.Max) : 1;
         if (summary.Ceiling(workload.Id)?.Throughput is { } ceiling)
         {
+            top = Math.Max(top, ceiling.Median * RowSummary.ClientBoundFraction);
             var line = plot.Add.HorizontalLine(ceiling.Median * RowSummary.ClientBoundFraction);
             line.LinePattern = LinePattern.Dashed;
             line.Color = GroupColours[ServerGroup.Ceiling];
             line.LegendText = $"80% of the load generator's ceiling ({ceiling.Median:N0}): rows above are client-bound";
             plot.ShowLegend(Alignment.UpperRight);
         }
+        plot.Axes.SetLimitsY(0, top * 1.25); // room for the legend above the tallest bar or the ceiling line
         return plot;
     }
 
@@ -102,6 +105,7 @@ internal static class ChartWriter
         target.LinePattern = LinePattern.Dashed;
         target.LegendText = "raw host target: 8 KiB";
         plot.ShowLegend(Alignment.UpperRight);
+        plot.Axes.SetLimitsY(0, Math.Max(8, rows.Count > 0 ? rows.Max(r => r.Item2.Max) / 1024 : 8) * 1.25);
         return plot;
     }
 

@@ -36,7 +36,7 @@ internal sealed record TargetCheck(string Target, string Measured, string Verdic
     private static TargetCheck Ratio(string target, RowSummary? subject, RowSummary? baseline, double factor)
     {
         if (subject?.Throughput is not { } a || baseline?.Throughput is not { } b || b.Median <= 0)
-            return new TargetCheck(target, "-", $"not measured ({Why(subject) ?? Why(baseline) ?? "no rows"})");
+            return new TargetCheck(target, "-", $"not measured ({Why(subject) ?? Why(baseline) ?? "a server was not in this run"})");
         var ratio = a.Median / b.Median;
         var measured = string.Create(CultureInfo.InvariantCulture, $"{ratio:0.00}x (range {a.Min / b.Max:0.00}-{a.Max / b.Min:0.00})");
         string verdict;
@@ -55,7 +55,7 @@ internal sealed record TargetCheck(string Target, string Measured, string Verdic
     {
         const string target = "`raw` <= 8 KiB per idle websocket";
         if (raw?.BytesPerConnection is not { } bytes)
-            return new TargetCheck(target, "-", $"not measured ({Why(raw) ?? "no row"})");
+            return new TargetCheck(target, "-", $"not measured ({Why(raw) ?? "raw was not in this run"})");
         var measured = string.Create(CultureInfo.InvariantCulture, $"{bytes.Median / 1024:0.0} KiB (range {bytes.Min / 1024:0.0}-{bytes.Max / 1024:0.0})");
         return new TargetCheck(target, measured, bytes.Median <= 8 * 1024 ? "**met**" : "**not met**");
     }

@@ -16,12 +16,13 @@ namespace HostKit.Bench.Running;
 internal sealed class BenchRunner(RunSettings settings, NativeTools tools, string? wrkPath, string wrkScripts, string outputFolder, Action<RunRecord> record)
 {
     private readonly WsLoad _wsLoad = new(tools.WsLoad, settings.LoadCore);
+    private static readonly TimeSpan CeilingWarmup = TimeSpan.FromSeconds(2);
     private readonly Wrk _wrk = new(wrkScripts, Path.Combine(outputFolder, "obj"), settings.LoadCore);
 
     /// <summary>A rough duration, printed before the run starts.</summary>
     public static TimeSpan Estimate(RunSettings settings, int servers, int workloads) =>
-        ((settings.Warmup + settings.Duration + TimeSpan.FromSeconds(2)) * workloads * ((servers * settings.Rounds) + 1))
-        + (TimeSpan.FromSeconds(3) * servers * settings.Rounds);
+        ((settings.Warmup + settings.Duration + TimeSpan.FromSeconds(1)) * workloads * servers * settings.Rounds)
+        + ((CeilingWarmup + settings.Duration) * workloads) + (TimeSpan.FromSeconds(3) * servers * settings.Rounds);
 
     public async Task RunAsync(IReadOnlyList<ServerSpec> servers, IReadOnlyList<Workload> workloads, CancellationToken cancellationToken)
     {
@@ -65,7 +66,9 @@ internal sealed class BenchRunner(RunSettings settings, NativeTools tools, strin
                 task.Description = Markup.Escape($"{prefix} · {workload.Id}: starting");
                 RunRecord result;
                 if ((workload.Needs & ~spec.Features) != 0)
-                    result = Record(spec, workload, round, RunStatus.Unsupported, $"not supported by this server: it lacks {workload.Needs & ~spec.Features}");
+                    result = Record(spec, workload, round, RunStatus.Unsupported, (workload.Needs & ~spec.Features) == ServerFeatures.Chat
+                        ? "not applicable: the chat is the HostKit Demo's, baselines serve the echo routes only"
+                        : $"not supported by this server: it lacks {workload.Needs & ~spec.Features}");
                 else if (workload.Needs.HasFlag(ServerFeatures.Http) && wrkPath is null)
                     result = Record(spec, workload, round, RunStatus.NotInstalled, "not installed: wrk (run bench/install-baselines.sh)");
                 else
@@ -106,7 +109,9 @@ internal sealed class BenchRunner(RunSettings settings, NativeTools tools, strin
 
     private async Task<RunRecord> MeasureAsync(ServerProcess server, ServerSpec spec, Workload workload, int round, int restarts, Action<string> status, CancellationToken cancellationToken)
     {
-        var context = new WorkloadContext(server, _wrk, _wsLoad, settings) { Status = status };
+        // C has no JIT to warm: the ceiling server only needs its connections open.
+        var timings = spec.Group == ServerGroup.Ceiling && settings.Warmup > CeilingWarmup ? settings with { Warmup = CeilingWarmup } : settings;
+        var context = new WorkloadContext(server, _wrk, _wsLoad, timings) { Status = status };
         try
         {
             if (await workload.UnavailableReasonAsync(context, cancellationToken) is { } reason)

@@ -39,7 +39,8 @@ internal static class ServerCatalog
         return HostListParser.Parse(result.Output)
             .Where(host => host.Has("sockets")) // the in-memory test host has no sockets to load
             .Select(host => new ServerSpec(host.Name, ServerGroup.HostKit, $"HostKit Demo on `{host.Name}` ({host.Engine})",
-                (host.Has("HTTP") ? ServerFeatures.Http : 0) | (host.Has("websocket") ? ServerFeatures.WebSockets : 0) | (host.Has("pipelining") ? ServerFeatures.HttpPipelining : 0),
+                (host.Has("HTTP") ? ServerFeatures.Http : 0) | (host.Has("websocket") ? ServerFeatures.WebSockets : 0) | (host.Has("pipelining") ? ServerFeatures.HttpPipelining : 0)
+                    | (host.Has("websocket") ? ServerFeatures.Chat : 0),
                 port => ["dotnet", layout.DemoAssembly, "--host", host.Name, "--urls", $"http://127.0.0.1:{port}", "--log-level", "Warning"]));
     }
 

@@ -11,5 +11,9 @@ internal enum ServerFeatures
     /// <summary>Answers pipelined requests (the HttpListener host declares it does not).</summary>
     HttpPipelining = 4,
 
+    /// <summary>Serves the Demo's chat (WS /ws/chat): HostKit hosts only, and only once the chat is built (probed).</summary>
+    Chat = 8,
+
+    /// <summary>What every baseline serves: the Demo's HTTP and echo routes.</summary>
     All = Http | WebSockets | HttpPipelining,
 }

@@ -21,7 +21,7 @@ internal sealed class ChatFanoutWorkload(string id, int members) : Workload
 
     public override string Unit => "deliveries/s";
 
-    public override ServerFeatures Needs => ServerFeatures.WebSockets;
+    public override ServerFeatures Needs => ServerFeatures.WebSockets | ServerFeatures.Chat;
 
     public override bool HasCeiling => false;
 

@@ -25,7 +25,7 @@ internal sealed class HttpWorkload(string id, string title, string script, strin
         var settings = context.Settings;
         context.Meter.BeginWorkload();
         // wrk counts whole seconds; a quick run's sub-second warm-up is skipped rather than stretched.
-        var warmup = (int)Math.Round(settings.Warmup.TotalSeconds);
+        var warmup = (int)Math.Floor(settings.Warmup.TotalSeconds);
         if (warmup >= 1)
         {
             context.Status($"warm-up {warmup} s");
