@@ -35,4 +35,6 @@ root.SetAction((result, cancellationToken) =>
         "dotnet run -c Release --project bench/HostKit.Bench -- " + string.Join(' ', args));
     return BenchCommand.RunAsync(options, cancellationToken);
 });
-return await root.Parse(args).InvokeAsync();
+// On Ctrl+C or SIGTERM the action's token is cancelled; give it time to stop every server it
+// started (SIGTERM, then SIGKILL after 5 s) and to write the report of what was measured.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
