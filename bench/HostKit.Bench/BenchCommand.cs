@@ -13,6 +13,12 @@ internal static class BenchCommand
 {
     public static async Task<int> RunAsync(BenchOptions options, CancellationToken cancellationToken)
     {
+        if (options.ReportFrom is { } existing)
+        {
+            var reportFolder = Path.GetFullPath(existing);
+            await WriteReportAsync(ResultsFile.Load(Path.Combine(reportFolder, "results.json")), reportFolder);
+            return 0;
+        }
         var layout = RepositoryLayout.Locate();
         IReadOnlyList<ServerSpec> servers;
         IReadOnlyList<Workload> workloads;
@@ -77,14 +83,19 @@ internal static class BenchCommand
         results.FinishedUtc = DateTimeOffset.UtcNow;
         results.LoadAverageAtEnd = MachineInfo.LoadAverage();
         results.Save(resultsPath);
-        var summary = new ResultsSummary(results);
-        var charts = ChartWriter.Write(summary, Path.Combine(folder, "charts"));
-        await File.WriteAllTextAsync(Path.Combine(folder, "report.md"), MarkdownReport.Write(summary, charts), CancellationToken.None);
-        AnsiConsole.MarkupLine(Markup.Escape($"Report: {Path.Combine(folder, "report.md")} ({charts.Count} charts, {results.Runs.Count} runs, {(results.FinishedUtc - started):h\\:mm\\:ss})"));
+        await WriteReportAsync(results, folder);
         var failed = results.Runs.Count(r => r.Status == RunStatus.Failed);
         if (failed > 0)
             AnsiConsole.MarkupLine($"[yellow]{failed} run(s) failed: see the notes in report.md and the server logs in {Markup.Escape(Path.Combine(folder, "logs"))}.[/]");
         return interrupted ? 130 : 0;
+    }
+
+    private static async Task WriteReportAsync(ResultsFile results, string folder)
+    {
+        var summary = new ResultsSummary(results);
+        var charts = ChartWriter.Write(summary, Path.Combine(folder, "charts"));
+        await File.WriteAllTextAsync(Path.Combine(folder, "report.md"), MarkdownReport.Write(summary, charts), CancellationToken.None);
+        AnsiConsole.MarkupLine(Markup.Escape($"Report: {Path.Combine(folder, "report.md")} ({charts.Count} charts, {results.Runs.Count} runs, {results.FinishedUtc - results.StartedUtc:h\\:mm\\:ss})"));
     }
 
     private static void PrintCatalog(IReadOnlyList<ServerSpec> servers, IReadOnlyList<Workload> workloads)

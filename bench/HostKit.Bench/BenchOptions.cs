@@ -9,5 +9,6 @@ namespace HostKit.Bench;
 /// <param name="Settings">Timings and rounds.</param>
 /// <param name="Output">The report folder, or null for the default.</param>
 /// <param name="ListOnly">Print servers and workloads, run nothing.</param>
+/// <param name="ReportFrom">A report folder to summarise again from its results.json, running nothing.</param>
 /// <param name="CommandLine">As typed, for the report.</param>
-internal sealed record BenchOptions(bool Quick, string Hosts, string Workloads, RunSettings Settings, string? Output, bool ListOnly, string CommandLine);
+internal sealed record BenchOptions(bool Quick, string Hosts, string Workloads, RunSettings Settings, string? Output, bool ListOnly, string? ReportFrom, string CommandLine);

@@ -13,10 +13,11 @@ var rounds = new Option<int?>("--rounds") { Description = "Fresh server processe
 var warmup = new Option<double?>("--warmup") { Description = "Warm-up on each workload before its window, in seconds. Default: 20, since .NET keeps speeding up for about 20 s (quick: 0.5)." };
 var output = new Option<string?>("--output") { Description = "Report folder. Default: bench/results/<UTC stamp> (quick: bench/results/quick/<UTC stamp>)." };
 var list = new Option<bool>("--list") { Description = "Print the servers (installed or not) and the workloads, and exit." };
+var from = new Option<string?>("--from") { Description = "Run nothing: write report.md and the charts again from FOLDER/results.json (after a change to the report)." };
 
 var root = new RootCommand("HostKit's side-by-side benchmark: every host and the stacks its users come from, on the same Demo routes; writes report.md, results.json and charts.")
 {
-    quick, hosts, workloads, duration, rounds, warmup, output, list,
+    quick, hosts, workloads, duration, rounds, warmup, output, list, from,
 };
 root.SetAction((result, cancellationToken) =>
 {
@@ -32,6 +33,7 @@ root.SetAction((result, cancellationToken) =>
             isQuick),
         result.GetValue(output),
         result.GetValue(list),
+        result.GetValue(from),
         "dotnet run -c Release --project bench/HostKit.Bench -- " + string.Join(' ', args));
     return BenchCommand.RunAsync(options, cancellationToken);
 });

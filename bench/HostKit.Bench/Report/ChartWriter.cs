@@ -62,11 +62,11 @@ internal static class ChartWriter
         var top = rows.Count > 0 ? rows.Max(r => r.Row.Throughput!.Max) : 1;
         if (summary.Ceiling(workload.Id)?.Throughput is { } ceiling)
         {
-            top = Math.Max(top, ceiling.Median * RowSummary.ClientBoundFraction);
-            var line = plot.Add.HorizontalLine(ceiling.Median * RowSummary.ClientBoundFraction);
+            top = Math.Max(top, ceiling.Max * RowSummary.ClientBoundFraction);
+            var line = plot.Add.HorizontalLine(ceiling.Max * RowSummary.ClientBoundFraction);
             line.LinePattern = LinePattern.Dashed;
             line.Color = GroupColours[ServerGroup.Ceiling];
-            line.LegendText = $"80% of the load generator's ceiling ({ceiling.Median:N0}): rows above are client-bound";
+            line.LegendText = $"80% of the load generator's ceiling ({ceiling.Max:N0}): rows above are client-bound";
             plot.ShowLegend(Alignment.UpperRight);
         }
         plot.Axes.SetLimitsY(0, top * 1.25); // room for the legend above the tallest bar or the ceiling line

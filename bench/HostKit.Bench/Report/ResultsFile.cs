@@ -37,9 +37,14 @@ internal sealed class ResultsFile
 
     public required IReadOnlyList<WorkloadView> Workloads { get; init; }
 
+    [JsonObjectCreationHandling(JsonObjectCreationHandling.Populate)]
     public List<RunRecord> Runs { get; } = [];
 
     public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Options));
+
+    /// <summary>Reads a results.json written by <see cref="Save"/> (to summarise a run again without re-running it).</summary>
+    public static ResultsFile Load(string path) =>
+        JsonSerializer.Deserialize<ResultsFile>(File.ReadAllText(path), Options) ?? throw new InvalidDataException($"{path} holds no results");
 
     /// <summary>The settings as written to results.json.</summary>
     public sealed record RunSettingsView(double WarmupSeconds, double DurationSeconds, int Rounds, string ServerCore, string LoadCore, double ClientBoundFraction);

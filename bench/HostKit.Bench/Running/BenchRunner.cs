@@ -7,11 +7,12 @@ using Spectre.Console;
 namespace HostKit.Bench.Running;
 
 /// <summary>
-/// Runs the method of issue 17: first each load generator's ceiling against the trivial C server,
-/// then <see cref="RunSettings.Rounds"/> rounds; in each round every server, in an order rotated by
-/// one per round, runs in a fresh process pinned to the server core and goes through every
-/// workload (warm-up on that workload, then the measurement window), while the load runs on the
-/// other core. Every server x workload x round ends as a <see cref="RunRecord"/>, measured or not.
+/// Runs the method of issue 17 in <see cref="RunSettings.Rounds"/> rounds. Each round first
+/// measures each load generator's ceiling against the trivial C server (the machine's load
+/// changes, so the ceiling is taken again each round, and the report uses the best), then runs
+/// every server, in an order rotated by one per round, in a fresh process pinned to the server
+/// core through every workload (warm-up on that workload, then the measurement window), while the
+/// load runs on the other core. Every server x workload x round ends as a <see cref="RunRecord"/>, measured or not.
 /// </summary>
 internal sealed class BenchRunner(RunSettings settings, NativeTools tools, string? wrkPath, string wrkScripts, string outputFolder, Action<RunRecord> record)
 {
@@ -22,7 +23,7 @@ internal sealed class BenchRunner(RunSettings settings, NativeTools tools, strin
     /// <summary>A rough duration, printed before the run starts.</summary>
     public static TimeSpan Estimate(RunSettings settings, int servers, int workloads) =>
         ((settings.Warmup + settings.Duration + TimeSpan.FromSeconds(1)) * workloads * servers * settings.Rounds)
-        + ((CeilingWarmup + settings.Duration) * workloads) + (TimeSpan.FromSeconds(3) * servers * settings.Rounds);
+        + ((CeilingWarmup + settings.Duration) * workloads * settings.Rounds) + (TimeSpan.FromSeconds(3) * servers * settings.Rounds);
 
     public async Task RunAsync(IReadOnlyList<ServerSpec> servers, IReadOnlyList<Workload> workloads, CancellationToken cancellationToken)
     {
@@ -33,17 +34,17 @@ internal sealed class BenchRunner(RunSettings settings, NativeTools tools, strin
         }
         var available = servers.Where(s => s.IsAvailable).ToList();
         var ceilingWorkloads = workloads.Where(w => w.HasCeiling).ToList();
-        var total = ceilingWorkloads.Count + (available.Count * workloads.Count * settings.Rounds);
+        var total = (ceilingWorkloads.Count + (available.Count * workloads.Count)) * settings.Rounds;
         await AnsiConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .StartAsync(async progress =>
             {
                 var task = progress.AddTask("starting", maxValue: total);
-                if (ceilingWorkloads.Count > 0)
-                    await RunServerAsync(ServerCatalog.Ceiling(tools.CeilingServer), ceilingWorkloads, 1, task, ceilingRun: true, cancellationToken);
                 for (var round = 1; round <= settings.Rounds; round++)
                 {
+                    if (ceilingWorkloads.Count > 0)
+                        await RunServerAsync(ServerCatalog.Ceiling(tools.CeilingServer), ceilingWorkloads, round, task, ceilingRun: true, cancellationToken);
                     // Rotated order: no server always runs first (on a cold machine) or last (on a hot one).
                     var shift = (round - 1) % Math.Max(1, available.Count);
                     foreach (var server in available.Skip(shift).Concat(available.Take(shift)))
@@ -55,7 +56,7 @@ internal sealed class BenchRunner(RunSettings settings, NativeTools tools, strin
 
     private async Task RunServerAsync(ServerSpec spec, IReadOnlyList<Workload> workloads, int round, ProgressTask task, bool ceilingRun, CancellationToken cancellationToken)
     {
-        var prefix = ceilingRun ? "generator ceilings" : $"round {round}/{settings.Rounds} · {spec.Name}";
+        var prefix = $"round {round}/{settings.Rounds} · {(ceilingRun ? "generator ceiling" : spec.Name)}";
         var restarts = 0;
         ServerProcess? server = null;
         try
