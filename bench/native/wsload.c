@@ -35,7 +35,7 @@
 #include <unistd.h>
 
 enum mode { MODE_ECHO, MODE_IDLE, MODE_FANOUT, MODE_PROBE };
-enum state { ST_CONNECTING, ST_HANDSHAKE, ST_OPEN, ST_DEAD };
+enum state { ST_CONNECTING, ST_HANDSHAKE, ST_OPEN, ST_CLOSING, ST_DEAD };
 
 /* ---- options ---- */
 static enum mode mode = MODE_ECHO;
@@ -532,9 +532,6 @@ static void start_connect(conn *c)
     }
     int one = 1;
     setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    /* Close with a reset: thousands of sockets per run would otherwise fill TIME_WAIT. */
-    struct linger linger = {.l_onoff = 1, .l_linger = 0};
-    setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &linger, sizeof linger);
     c->state = ST_CONNECTING;
     c->head_need = 2;
     connecting++;
@@ -542,6 +539,66 @@ static void start_connect(conn *c)
     epoll_ctl(epoll_fd, EPOLL_CTL_ADD, c->fd, &e);
     if (connect(c->fd, (struct sockaddr *)&address, sizeof address) < 0 && errno != EINPROGRESS)
         kill_conn(c, strerror(errno));
+}
+
+/* Ends a socket with a reset: for sockets that did not finish the close handshake in time. */
+static void reset_conn(conn *c)
+{
+    struct linger linger = {.l_onoff = 1, .l_linger = 0};
+    setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &linger, sizeof linger);
+    close(c->fd);
+    c->state = ST_DEAD;
+}
+
+static int closing;
+
+/*
+ * The close handshake (RFC 6455 5.5.1) on every open socket: a close frame with 1000, then wait for
+ * the server's close and its end of the connection. Servers then finish their sessions normally:
+ * a reset would make some of them log a stack trace per socket (10,000 after the idle workload),
+ * which would land in the next workload's measurement. Sockets still open after the timeout are reset.
+ */
+static void close_all(double timeout_s)
+{
+    static const uint8_t normal[2] = {0x03, 0xe8};
+    for (int i = 0; i < connections; i++)
+    {
+        conn *c = &conns[i];
+        if (c->state == ST_OPEN)
+        {
+            send_small(c, 0x8, normal, 2);
+            if (c->state == ST_OPEN)
+            {
+                c->state = ST_CLOSING;
+                closing++;
+            }
+        }
+        else if (c->state == ST_CONNECTING || c->state == ST_HANDSHAKE)
+            reset_conn(c);
+    }
+    uint64_t until = now_ns() + (uint64_t)(timeout_s * 1e9);
+    struct epoll_event events[512];
+    static uint8_t discard[1 << 16];
+    while (closing > 0 && now_ns() < until)
+    {
+        int n = epoll_wait(epoll_fd, events, 512, 50);
+        for (int i = 0; i < n; i++)
+        {
+            conn *c = events[i].data.ptr;
+            if (c == NULL || c->state != ST_CLOSING)
+                continue;
+            ssize_t r = read(c->fd, discard, sizeof discard);
+            if (r == 0 || (r < 0 && errno != EAGAIN))
+            {
+                close(c->fd); /* the server closed first, so TIME_WAIT stays on its side */
+                c->state = ST_DEAD;
+                closing--;
+            }
+        }
+    }
+    for (int i = 0; i < connections; i++)
+        if (conns[i].state == ST_CLOSING)
+            reset_conn(&conns[i]);
 }
 
 static void handle(conn *c, uint32_t events, uint64_t at)
@@ -783,6 +840,8 @@ int main(int argc, char **argv)
     }
     double cpu = measuring ? cpu_seconds() - cpu_from : 0;
     phase("done");
+    if (mode != MODE_PROBE)
+        close_all(5);
 
     if (mode == MODE_PROBE)
     {

@@ -118,6 +118,8 @@ internal sealed class BenchRunner(RunSettings settings, NativeTools tools, strin
             if (await workload.UnavailableReasonAsync(context, cancellationToken) is { } reason)
                 return Record(spec, workload, round, RunStatus.Unavailable, reason);
             var measured = await workload.RunAsync(context, cancellationToken);
+            if (measured.Load is { Count: 0 } silent)
+                return Record(spec, workload, round, RunStatus.Failed, $"nothing completed in the window{(silent.Errors is null ? "" : $": {silent.Errors}")}");
             var note = string.Join("; ", new[] { restarts > 0 ? $"on a fresh process after {restarts} crash(es)" : null, measured.Errors }.Where(n => n is not null));
             if (server.HasExited)
                 note = $"the server exited during the run; {note}";

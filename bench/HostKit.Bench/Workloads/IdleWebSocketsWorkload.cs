@@ -23,6 +23,23 @@ internal sealed class IdleWebSocketsWorkload(string id, int connections, TimeSpa
 
     public override bool HasCeiling => false;
 
+    /// <summary>
+    /// Waits (at most 20 s) until the server has finished closing the sockets: a server still busy
+    /// with thousands of closes would slow the next workload's window.
+    /// </summary>
+    private static async Task SettleAsync(WorkloadContext context, CancellationToken cancellationToken)
+    {
+        context.Status("waiting for the server to finish closing");
+        var interval = TimeSpan.FromMilliseconds(500);
+        for (var waited = TimeSpan.Zero; waited < TimeSpan.FromSeconds(20); waited += interval)
+        {
+            var before = ProcessTree.CpuSeconds(context.Pid);
+            await Task.Delay(interval, cancellationToken);
+            if (ProcessTree.CpuSeconds(context.Pid) - before < 0.1 * interval.TotalSeconds)
+                return; // under 10% of a core: idle
+        }
+    }
+
     public override async Task<Measurement> RunAsync(WorkloadContext context, CancellationToken cancellationToken)
     {
         context.Meter.BeginWorkload();
@@ -40,6 +57,7 @@ internal sealed class IdleWebSocketsWorkload(string id, int connections, TimeSpa
                 after = context.Meter.ResidentBytes;
                 closeInput(); // wsload closes its sockets and prints its result
             }, cancellationToken);
+        await SettleAsync(context, cancellationToken);
         var open = (int)json.Long("open");
         double? perConnection = open > 0 && after > 0 ? (after - before) / (double)open : null;
         var errors = open < connections ? $"only {open:N0} of {connections:N0} websockets opened; {load.Errors}" : load.Errors;

@@ -9,6 +9,9 @@ internal sealed class WorkloadContext(ServerProcess server, Wrk wrk, WsLoad wsLo
 {
     public int Port => server.Port;
 
+    /// <summary>The server's process id (the root of its process tree).</summary>
+    public int Pid => server.Pid;
+
     public ServerMeter Meter { get; } = new(server.Pid);
 
     public Wrk Wrk => wrk;
