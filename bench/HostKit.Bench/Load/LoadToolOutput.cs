@@ -18,5 +18,5 @@ internal static class LoadToolOutput
 
     public static double Double(this JsonElement json, string name) => json.TryGetProperty(name, out var value) ? value.GetDouble() : 0;
 
-    public static string String(this JsonElement json, string name) => json.TryGetProperty(name, out var value) ? value.GetString() ?? "" : "";
+    public static string Text(this JsonElement json, string name) => json.TryGetProperty(name, out var value) ? value.GetString() ?? "" : "";
 }

@@ -25,7 +25,7 @@ internal sealed class WsLoad(string binary, string loadCore)
         Count("dropped", "sockets dropped");
         Count("lost", "chat messages lost");
         Count("wrong_size", "echoes of the wrong size");
-        if (json.String("error") is { Length: > 0 } first)
+        if (json.Text("error") is { Length: > 0 } first)
             problems.Add($"first: {first}");
         var result = new LoadResult(json.Long("messages"), json.Double("seconds"), json.Double("p50_us"), json.Double("p99_us"),
             json.Double("client_cpu_s"), problems.Count > 0 ? "wsload: " + string.Join("; ", problems) : null);
@@ -40,6 +40,6 @@ internal sealed class WsLoad(string binary, string loadCore)
             TimeSpan.FromSeconds(30), null, cancellationToken);
         return LoadToolOutput.FindResult(run.Lines) is { } json && json.TryGetProperty("upgraded", out var upgraded) && upgraded.GetBoolean()
             ? null
-            : LoadToolOutput.FindResult(run.Lines)?.String("error") ?? "no answer";
+            : LoadToolOutput.FindResult(run.Lines)?.Text("error") ?? "no answer";
     }
 }

@@ -45,6 +45,7 @@ internal static class MarkdownReport
         md.AppendLine("- HTTP load: wrk, one thread. Websocket load: bench/native/wsload.c (C, epoll, closed loop, pre-built masked frames). Idle memory: server RSS growth over the idle sockets, on a fresh process before any load.");
         md.AppendLine(CultureInfo.InvariantCulture, $"- **client-bound**: a row at {RowSummary.ClientBoundFraction:P0} or more of what the same generator drives through a trivial C server (bench/native/ceiling_server.c) measures the generator, not the server.");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Differences under {TargetCheck.Noise:P0} are noise here: two processes of one binary differ by up to ~15% on this machine.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- **Server CPU s** near the window ({s.DurationSeconds:0.#} s) means the server had its core to itself and was the limit; far below it, the server waited on the load generator or shared its core with something else. On a shared machine, **server CPU µs/op** (CPU per request or message) is the steadier figure to compare.");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Tools: {string.Join(", ", results.Tools.Select(t => $"{t.Key} {t.Value}"))}");
         md.AppendLine();
     }
