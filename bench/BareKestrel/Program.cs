@@ -1,45 +1,73 @@
-// Bare Kestrel serving the Demo's /plaintext and /ws/echo, with nothing of HostKit in between.
-// Same builder choices as HostKit's Kestrel host (empty builder, Kestrel core, no server header),
-// so a load test measures the adapter and nothing else.
+// The Demo's routes (/plaintext, /json, POST /echo, WS /ws/echo) written straight on ASP.NET Core,
+// the way a user who did not pick HostKit writes them: WebApplication.CreateSlimBuilder and one
+// request delegate (app.Run). HostKit on Kestrel is measured against this.
+//   dotnet bench/BareKestrel/bin/Release/net10.0/BareKestrel.dll --urls http://127.0.0.1:8000
 using System.Net.WebSockets;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 
-var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = args });
-builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.AddServerHeader = false);
-builder.WebHost.UseUrls(args.SkipWhile(a => a != "--urls").Skip(1).FirstOrDefault() ?? "http://127.0.0.1:8000");
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, BareJsonContext.Default));
 var app = builder.Build();
 app.UseWebSockets();
+
 var hello = "Hello, World!"u8.ToArray();
 app.Run(async context =>
 {
-    switch (context.Request.Path.Value)
+    var request = context.Request;
+    var response = context.Response;
+    switch (request.Path.Value)
     {
-        case "/plaintext":
-            context.Response.StatusCode = 200;
-            context.Response.ContentType = "text/plain";
-            context.Response.ContentLength = hello.Length;
-            await context.Response.BodyWriter.WriteAsync(hello);
+        case "/plaintext" when HttpMethods.IsGet(request.Method):
+            response.ContentType = "text/plain";
+            response.ContentLength = hello.Length;
+            await response.Body.WriteAsync(hello);
+            break;
+        case "/json" when HttpMethods.IsGet(request.Method):
+            await response.WriteAsJsonAsync(new Greeting("Hello, World!"), BareJsonContext.Default.Greeting);
+            break;
+        case "/echo" when HttpMethods.IsPost(request.Method):
+            response.ContentType = request.ContentType ?? "application/octet-stream";
+            if (request.ContentLength is { } length)
+                response.ContentLength = length;
+            await request.Body.CopyToAsync(response.Body);
             break;
         case "/ws/echo" when context.WebSockets.IsWebSocketRequest:
             using (var socket = await context.WebSockets.AcceptWebSocketAsync())
-            {
-                var buffer = new byte[4 * 1024]; // the size the ASP.NET Core websocket samples use
-                while (true)
-                {
-                    var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
-                    if (result.MessageType == WebSocketMessageType.Close)
-                    {
-                        await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
-                        break;
-                    }
-                    await socket.SendAsync(buffer.AsMemory(0, result.Count), result.MessageType, result.EndOfMessage, CancellationToken.None);
-                }
-            }
+                await EchoAsync(socket);
+            break;
+        case "/ws/echo":
+            response.StatusCode = StatusCodes.Status426UpgradeRequired;
+            await response.WriteAsync("426 Upgrade Required: connect with a websocket\n");
             break;
         default:
-            context.Response.StatusCode = 404;
+            response.StatusCode = StatusCodes.Status404NotFound;
             break;
     }
 });
-await app.StartAsync();
-Console.WriteLine("BareKestrel listening on " + string.Join(", ", app.Urls));
-await app.WaitForShutdownAsync();
+await app.RunAsync();
+
+// Every message back, same type: the loop of the ASP.NET Core websocket sample, with its 4 KiB buffer.
+static async Task EchoAsync(WebSocket socket)
+{
+    var buffer = new byte[4 * 1024];
+    while (true)
+    {
+        var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+        if (result.MessageType == WebSocketMessageType.Close)
+        {
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+            return;
+        }
+        await socket.SendAsync(buffer.AsMemory(0, result.Count), result.MessageType, result.EndOfMessage, CancellationToken.None);
+    }
+}
+
+/// <summary>The body of <c>GET /json</c>.</summary>
+internal sealed record Greeting([property: JsonPropertyName("message")] string Message);
+
+/// <summary>Source-generated serialization, as the slim builder expects.</summary>
+[JsonSerializable(typeof(Greeting))]
+internal sealed partial class BareJsonContext : JsonSerializerContext;

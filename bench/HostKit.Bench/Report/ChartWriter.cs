@@ -1,0 +1,165 @@
+using HostKit.Bench.Servers;
+using HostKit.Bench.Workloads;
+using ScottPlot;
+
+namespace HostKit.Bench.Report;
+
+/// <summary>
+/// The report's charts (ScottPlot, each as PNG and SVG): throughput per server for each workload with
+/// the min-max spread over rounds, latency p50/p99 per workload, memory per idle websocket, and
+/// server CPU per request or message.
+/// </summary>
+internal static class ChartWriter
+{
+    private const int Width = 1000;
+    private const int Height = 560;
+
+    private static readonly Dictionary<ServerGroup, Color> GroupColours = new()
+    {
+        [ServerGroup.HostKit] = Color.FromHex("#1f77b4"),
+        [ServerGroup.Bare] = Color.FromHex("#7f7f7f"),
+        [ServerGroup.Python] = Color.FromHex("#2ca02c"),
+        [ServerGroup.Node] = Color.FromHex("#ff7f0e"),
+        [ServerGroup.Ceiling] = Color.FromHex("#d62728"),
+    };
+
+    /// <summary>Writes every chart into <paramref name="folder"/>; returns the base names (without extension), in report order.</summary>
+    public static IReadOnlyList<(string Name, string Title)> Write(ResultsSummary summary, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var written = new List<(string, string)>();
+        foreach (var workload in summary.Results.Workloads)
+        {
+            if (workload.Kind == WorkloadKind.Memory)
+                Save(IdleMemory(summary, workload), folder, $"memory-{workload.Id}", $"Memory per idle websocket ({workload.Title})", written);
+            else if (Rows(summary, workload.Id).Any())
+            {
+                Save(Throughput(summary, workload), folder, $"throughput-{workload.Id}", $"Throughput: {workload.Title}", written);
+                Save(Latency(summary, workload), folder, $"latency-{workload.Id}", $"Latency: {workload.Title}", written);
+            }
+        }
+        if (CpuPerOperation(summary) is { } cpu)
+            Save(cpu, folder, "cpu-per-operation", "Server CPU per request or message", written);
+        return written;
+    }
+
+    private static void Save(Plot plot, string folder, string name, string title, List<(string, string)> written)
+    {
+        plot.SavePng(Path.Combine(folder, name + ".png"), Width, Height);
+        plot.SaveSvg(Path.Combine(folder, name + ".svg"), Width, Height);
+        written.Add((name, title));
+    }
+
+    private static IEnumerable<(ResultsFile.ServerView Server, RowSummary Row)> Rows(ResultsSummary summary, string workload) =>
+        summary.Servers.Select(s => (s, summary.Row(s.Name, workload))).Where(p => p.Item2 is { IsMeasured: true }).Select(p => (p.s, p.Item2!));
+
+    private static Plot Throughput(ResultsSummary summary, ResultsFile.WorkloadView workload)
+    {
+        var rows = Rows(summary, workload.Id).ToList();
+        var plot = BarsWithSpread(rows.Select(r => (r.Server, r.Row.Throughput!)).ToList(), v => v);
+        plot.Title(Quick(summary) + workload.Title);
+        plot.YLabel(workload.Unit + " (median of rounds, bars: min-max)");
+        var top = rows.Count > 0 ? rows.Max(r => r.Row.Throughput!.Max) : 1;
+        if (summary.Ceiling(workload.Id)?.Throughput is { } ceiling)
+        {
+            top = Math.Max(top, ceiling.Max * RowSummary.ClientBoundFraction);
+            var line = plot.Add.HorizontalLine(ceiling.Max * RowSummary.ClientBoundFraction);
+            line.LinePattern = LinePattern.Dashed;
+            line.Color = GroupColours[ServerGroup.Ceiling];
+            line.LegendText = $"80% of the load generator's ceiling ({ceiling.Max:N0}): rows above are client-bound";
+            plot.ShowLegend(Alignment.UpperRight);
+        }
+        plot.Axes.SetLimitsY(0, top * 1.25); // room for the legend above the tallest bar or the ceiling line
+        return plot;
+    }
+
+    private static Plot Latency(ResultsSummary summary, ResultsFile.WorkloadView workload)
+    {
+        var rows = Rows(summary, workload.Id).Where(r => r.Row.P99Microseconds.HasValue).ToList();
+        var plot = new Plot();
+        var p50 = new List<Bar>();
+        var p99 = new List<Bar>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            p50.Add(new Bar { Position = (i * 3) + 0, Value = (rows[i].Row.P50Microseconds ?? 0) / 1000, FillColor = Color.FromHex("#9ecae1") });
+            p99.Add(new Bar { Position = (i * 3) + 1, Value = rows[i].Row.P99Microseconds!.Value / 1000, FillColor = Color.FromHex("#08519c") });
+        }
+        plot.Add.Bars(p50).LegendText = "p50";
+        plot.Add.Bars(p99).LegendText = "p99";
+        Label(plot, [.. rows.Select((r, i) => (i * 3) + 0.5)], [.. rows.Select(r => r.Server.Name)]);
+        plot.Title(Quick(summary) + "latency: " + workload.Title);
+        plot.YLabel("milliseconds (median of rounds)");
+        plot.ShowLegend(Alignment.UpperLeft);
+        plot.Axes.Margins(bottom: 0);
+        return plot;
+    }
+
+    private static Plot IdleMemory(ResultsSummary summary, ResultsFile.WorkloadView workload)
+    {
+        var rows = summary.Servers.Select(s => (s, summary.Row(s.Name, workload.Id)))
+            .Where(p => p.Item2?.BytesPerConnection is not null).Select(p => (p.s, p.Item2!.BytesPerConnection!)).ToList();
+        var plot = BarsWithSpread(rows, v => v / 1024);
+        plot.Title(Quick(summary) + workload.Title);
+        plot.YLabel("KiB of server RSS per idle websocket (median, bars: min-max)");
+        var target = plot.Add.HorizontalLine(8);
+        target.LinePattern = LinePattern.Dashed;
+        target.LegendText = "raw host target: 8 KiB";
+        plot.ShowLegend(Alignment.UpperRight);
+        plot.Axes.SetLimitsY(0, Math.Max(8, rows.Count > 0 ? rows.Max(r => r.Item2.Max) / 1024 : 8) * 1.25);
+        return plot;
+    }
+
+    private static Plot? CpuPerOperation(ResultsSummary summary)
+    {
+        var workloads = summary.Results.Workloads.Where(w => w.Kind == WorkloadKind.Throughput && Rows(summary, w.Id).Any()).ToList();
+        var servers = summary.Servers.Where(s => workloads.Any(w => summary.Row(s.Name, w.Id)?.ServerCpuMicrosecondsPerOperation is not null)).ToList();
+        if (workloads.Count == 0 || servers.Count == 0)
+            return null;
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        var slot = servers.Count + 1;
+        for (var s = 0; s < servers.Count; s++)
+        {
+            var bars = new List<Bar>();
+            for (var w = 0; w < workloads.Count; w++)
+            {
+                if (summary.Row(servers[s].Name, workloads[w].Id)?.ServerCpuMicrosecondsPerOperation is { } cpu)
+                    bars.Add(new Bar { Position = (w * slot) + s, Value = cpu, FillColor = palette.GetColor(s) });
+            }
+            plot.Add.Bars(bars).LegendText = servers[s].Name;
+        }
+        Label(plot, [.. workloads.Select((_, w) => (w * slot) + ((servers.Count - 1) / 2.0))], [.. workloads.Select(w => w.Id)]);
+        plot.Title(Quick(summary) + "server CPU per request or message (lower is better)");
+        plot.YLabel("CPU microseconds per operation (median of rounds)");
+        plot.ShowLegend(Alignment.UpperLeft);
+        plot.Axes.Margins(bottom: 0);
+        return plot;
+    }
+
+    /// <summary>One bar per server, coloured by group, with the min-max range as an error bar.</summary>
+    private static Plot BarsWithSpread(List<(ResultsFile.ServerView Server, Spread Value)> rows, Func<double, double> scale)
+    {
+        var plot = new Plot();
+        var bars = rows.Select((r, i) => new Bar { Position = i, Value = scale(r.Value.Median), FillColor = GroupColours[r.Server.Group] }).ToList();
+        plot.Add.Bars(bars);
+        var spread = new ScottPlot.Plottables.ErrorBar(
+            [.. rows.Select((_, i) => (double)i)], [.. rows.Select(r => scale(r.Value.Median))], new double[rows.Count], new double[rows.Count],
+            [.. rows.Select(r => scale(r.Value.Max) - scale(r.Value.Median))], [.. rows.Select(r => scale(r.Value.Median) - scale(r.Value.Min))])
+        { Color = Colors.Black, CapSize = 6 };
+        plot.Add.Plottable(spread);
+        Label(plot, [.. rows.Select((_, i) => (double)i)], [.. rows.Select(r => r.Server.Name)]);
+        plot.Axes.Margins(bottom: 0);
+        return plot;
+    }
+
+    private static void Label(Plot plot, double[] positions, string[] labels)
+    {
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, labels);
+        plot.Axes.Bottom.TickLabelStyle.Rotation = 30;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        plot.Axes.Bottom.MinimumSize = 110;
+        plot.Grid.XAxisStyle.IsVisible = false;
+    }
+
+    private static string Quick(ResultsSummary summary) => summary.Results.Quick ? "QUICK (not a measurement): " : "";
+}

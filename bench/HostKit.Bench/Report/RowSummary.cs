@@ -1,0 +1,53 @@
+using HostKit.Bench.Running;
+
+namespace HostKit.Bench.Report;
+
+/// <summary>One server x workload over all rounds: medians and spreads, and whether the load generator set the figure.</summary>
+internal sealed record RowSummary(
+    string Server,
+    string Workload,
+    RunStatus Status,
+    string? Note,
+    int MeasuredRuns,
+    Spread? Throughput,
+    double? P50Microseconds,
+    double? P99Microseconds,
+    double? ServerCpuSeconds,
+    double? ServerCpuMicrosecondsPerOperation,
+    double? ServerPeakRssBytes,
+    double? ClientCpuSeconds,
+    Spread? BytesPerConnection,
+    double? Ceiling)
+{
+    /// <summary>A row at 80% or more of what its generator drives through the trivial server: the generator, not the server, set it.</summary>
+    public const double ClientBoundFraction = 0.8;
+
+    public bool IsMeasured => Status == RunStatus.Ok && (Throughput is not null || BytesPerConnection is not null);
+
+    public bool ClientBound => Throughput is not null && Ceiling is > 0 && Throughput.Median >= ClientBoundFraction * Ceiling.Value;
+
+    /// <summary>Summarises the records of one server x workload.</summary>
+    public static RowSummary Of(string server, string workload, IReadOnlyList<RunRecord> records, double? ceiling)
+    {
+        var ok = records.Where(r => r.Status == RunStatus.Ok).ToList();
+        if (ok.Count == 0)
+        {
+            var first = records.FirstOrDefault();
+            return new RowSummary(server, workload, first?.Status ?? RunStatus.Failed, first?.Note ?? "no run", 0, null, null, null, null, null, null, null, null, ceiling);
+        }
+        var notes = ok.Select(r => r.Note).Where(n => n is not null).Distinct().ToList();
+        var failed = records.Count(r => r.Status == RunStatus.Failed);
+        if (failed > 0)
+            notes.Insert(0, $"{failed} of {records.Count} rounds failed: {records.First(r => r.Status == RunStatus.Failed).Note}");
+        return new RowSummary(server, workload, RunStatus.Ok, notes.Count > 0 ? string.Join("; ", notes) : null, ok.Count,
+            Spread.Of(ok.Where(r => r.Throughput.HasValue).Select(r => r.Throughput!.Value)),
+            Spread.MedianOf(ok.Select(r => r.P50Microseconds)),
+            Spread.MedianOf(ok.Select(r => r.P99Microseconds)),
+            Spread.MedianOf(ok.Select(r => r.ServerCpuSeconds)),
+            Spread.MedianOf(ok.Select(r => r.ServerCpuMicrosecondsPerOperation)),
+            Spread.MedianOf(ok.Select(r => (double?)r.ServerPeakRssBytes)),
+            Spread.MedianOf(ok.Select(r => r.ClientCpuSeconds)),
+            Spread.Of(ok.Where(r => r.BytesPerConnection.HasValue).Select(r => r.BytesPerConnection!.Value)),
+            ceiling);
+    }
+}

@@ -1,0 +1,31 @@
+using HostKit.Bench.Load;
+using HostKit.Bench.Servers;
+
+namespace HostKit.Bench.Report;
+
+/// <summary>The versions of everything that shaped the figures, for results.json and the report.</summary>
+internal static class ToolVersions
+{
+    public static async Task<IReadOnlyDictionary<string, string>> ReadAsync(RepositoryLayout layout, NativeTools tools, string? wrk)
+    {
+        var python = "/usr/bin/python3";
+        var versions = new Dictionary<string, string>
+        {
+            ["dotnet SDK"] = await CommandProbe.VersionAsync("dotnet", "--version"),
+            ["cc"] = tools.Compiler,
+            // wrk -v prints its version and exits 1.
+            ["wrk"] = wrk is null ? "not installed" : (await CommandProbe.RunAsync(wrk, ["-v"]))?.Output.Split('\n')[0].Trim() ?? "?",
+            ["python3 (Debian)"] = await CommandProbe.VersionAsync(python, "--version"),
+            ["flask, gevent, gevent-websocket, tornado"] = await CommandProbe.VersionAsync(python, "-c",
+                "import importlib.metadata as m\nprint(', '.join(m.version(p) if p else '' for p in ['flask', 'gevent', 'gevent-websocket', 'tornado']))"),
+            ["gunicorn"] = await CommandProbe.VersionAsync("/usr/bin/gunicorn", "--version"),
+            ["uwsgi"] = await CommandProbe.VersionAsync("/usr/bin/uwsgi", "--version"),
+            ["node"] = await CommandProbe.VersionAsync("node", "--version"),
+            ["ws (npm)"] = await CommandProbe.VersionAsync("node", "-p", "require('./node_modules/ws/package.json').version"),
+        };
+        // `node -p` resolves relative to the working directory: ask again from the baseline's folder.
+        if (await CommandProbe.RunAsync("node", ["-p", "require('./node_modules/ws/package.json').version"], layout.NodeBaseline) is { ExitCode: 0 } ws)
+            versions["ws (npm)"] = ws.Output;
+        return versions;
+    }
+}

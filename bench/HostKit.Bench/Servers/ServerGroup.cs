@@ -1,0 +1,20 @@
+namespace HostKit.Bench.Servers;
+
+/// <summary>What a server is to the report: a HostKit host, a baseline it is compared with, or the generators' ceiling.</summary>
+internal enum ServerGroup
+{
+    /// <summary>The Demo on one of HostKit's hosts (found with <c>--host list</c>).</summary>
+    HostKit,
+
+    /// <summary>The same routes written straight on ASP.NET Core: the cost of the abstraction is the ratio to it.</summary>
+    Bare,
+
+    /// <summary>A Python stack HostKit's users come from.</summary>
+    Python,
+
+    /// <summary>Node with the ws package.</summary>
+    Node,
+
+    /// <summary>The trivial C server that measures what each load generator can drive.</summary>
+    Ceiling,
+}

@@ -1,0 +1,40 @@
+using HostKit.Bench.Running;
+using HostKit.Bench.Servers;
+
+namespace HostKit.Bench.Workloads;
+
+/// <summary>An HTTP workload driven by wrk with one of the Lua scripts in bench/wrk.</summary>
+/// <param name="id">Workload id.</param>
+/// <param name="title">Report title.</param>
+/// <param name="script">The wrk script (plaintext.lua, pipeline.lua, post-echo.lua).</param>
+/// <param name="scriptArgument">Passed to the script's init (pipeline depth, body size).</param>
+/// <param name="connections">wrk connections.</param>
+/// <param name="needs">What the server must serve.</param>
+internal sealed class HttpWorkload(string id, string title, string script, string? scriptArgument, int connections, ServerFeatures needs) : Workload
+{
+    public override string Id => id;
+
+    public override string Title => title;
+
+    public override string Unit => "req/s";
+
+    public override ServerFeatures Needs => needs;
+
+    public override async Task<Measurement> RunAsync(WorkloadContext context, CancellationToken cancellationToken)
+    {
+        var settings = context.Settings;
+        context.Meter.BeginWorkload();
+        // wrk counts whole seconds; a quick run's sub-second warm-up is skipped rather than stretched.
+        var warmup = (int)Math.Floor(settings.Warmup.TotalSeconds);
+        if (warmup >= 1)
+        {
+            context.Status($"warm-up {warmup} s");
+            await context.Wrk.RunAsync(context.Port, script, scriptArgument, connections, warmup, cancellationToken);
+        }
+        context.Status($"measuring {RunSettings.Seconds(settings.Duration)} s");
+        context.Meter.Start();
+        var load = await context.Wrk.RunAsync(context.Port, script, scriptArgument, connections, (int)Math.Ceiling(settings.Duration.TotalSeconds), cancellationToken);
+        context.Meter.Stop();
+        return context.Meter.Finish(load);
+    }
+}

@@ -1,0 +1,25 @@
+using HostKit.Bench.Load;
+using HostKit.Bench.Running;
+using HostKit.Bench.Servers;
+
+namespace HostKit.Bench.Workloads;
+
+/// <summary>What a workload needs to run against one server process: its port, the load tools, the timings.</summary>
+internal sealed class WorkloadContext(ServerProcess server, Wrk wrk, WsLoad wsLoad, RunSettings settings)
+{
+    public int Port => server.Port;
+
+    /// <summary>The server's process id (the root of its process tree).</summary>
+    public int Pid => server.Pid;
+
+    public ServerMeter Meter { get; } = new(server.Pid);
+
+    public Wrk Wrk => wrk;
+
+    public WsLoad WsLoad => wsLoad;
+
+    public RunSettings Settings => settings;
+
+    /// <summary>Reports what the workload is doing now (for the live progress).</summary>
+    public Action<string> Status { get; init; } = _ => { };
+}

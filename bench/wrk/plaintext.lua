@@ -1,0 +1,2 @@
+-- GET /plaintext, one request at a time per connection.
+wrk.path = "/plaintext"
