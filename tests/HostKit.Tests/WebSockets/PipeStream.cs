@@ -42,7 +42,9 @@ public class PipeStream(PipeReader input, PipeWriter output) : Stream
     {
         if (disposing)
         {
-            // Completing both pipes is the in-memory "connection closed".
+            // Completing both pipes is the in-memory "connection closed". Completing the reader alone
+            // would leave a read in progress waiting forever, where a socket's would fail.
+            input.CancelPendingRead();
             input.Complete();
             output.Complete();
         }
