@@ -33,7 +33,7 @@ internal sealed class CloseHandshake(WebSocket socket, SessionStateMachine state
     public static WebSocketCloseStatus AnswerTo(WebSocketCloseStatus? peerStatus) =>
         peerStatus is { } status && status != WebSocketCloseStatus.Empty ? status : WebSocketCloseStatus.NormalClosure;
 
-    /// <summary>Starts the handshake with this code, or joins the one under way (whose code stands). Completes once the connection is released.</summary>
+    /// <summary>Starts the handshake with this code, or joins the one under way (whose code stands). Completes when the handshake is over: done, timed out, or given up.</summary>
     public Task StartAsync(WebSocketCloseStatus status, string? reason)
     {
         if (Volatile.Read(ref _handshake) is { } running)
@@ -93,14 +93,14 @@ internal sealed class CloseHandshake(WebSocket socket, SessionStateMachine state
     /// the close itself, or gets a message and may never read again, so the handshake takes the turn
     /// once that receive returns and reads on, dropping whatever else comes, until the close frame.
     /// </summary>
-    private async Task ReadUntilPeerCloseAsync(CancellationToken timeout)
+    private async Task ReadUntilPeerCloseAsync(CancellationToken giveUp)
     {
-        await receiver.WaitForReadTurnAsync(timeout);
+        await receiver.WaitForReadTurnAsync(giveUp);
         try
         {
             if (state.Current != SessionState.LocalClosing)
                 return;
-            await receiver.DiscardUntilCloseAsync(timeout);
+            await receiver.DiscardUntilCloseAsync(giveUp);
             state.Apply(SessionEvent.PeerCloseReceived, socket.CloseStatus ?? WebSocketCloseStatus.Empty, socket.CloseStatusDescription);
         }
         finally

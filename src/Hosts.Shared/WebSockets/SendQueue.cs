@@ -328,8 +328,9 @@ internal sealed class SendQueue(WebSocket socket, WebSocketOptions options, Sess
         registration.Dispose();
         if (error is not null)
         {
-            entry.Complete(Translate(error, entry.Token));
+            // The connection first, so the entry's exception carries the close status that results.
             WriteFailed(error);
+            entry.Complete(Translate(error, entry.Token));
             return null;
         }
         entry.Complete(null);

@@ -39,13 +39,16 @@ public sealed class WebSocketSession : IWebSocket, IAsyncDisposable
     /// <param name="socket">The engine's websocket; this session owns and disposes it.</param>
     /// <param name="options">Limits and timeouts.</param>
     /// <param name="logger">Where send failures and handler faults are reported.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="WebSocketOptions.MaxMessageBytes"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="WebSocketOptions.MaxMessageBytes"/> is negative, or <see cref="WebSocketOptions.CloseTimeout"/> is neither infinite nor between zero and about 49 days.</exception>
     public WebSocketSession(WebSocket socket, WebSocketOptions options, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxMessageBytes);
+        // Refused here, where it is the host's mistake, rather than when the first close needs its timer.
+        if (options.CloseTimeout != Timeout.InfiniteTimeSpan && (options.CloseTimeout < TimeSpan.Zero || options.CloseTimeout.TotalMilliseconds > uint.MaxValue - 1))
+            throw new ArgumentOutOfRangeException(nameof(options), options.CloseTimeout, "CloseTimeout must be Timeout.InfiniteTimeSpan or between zero and 2^32-2 milliseconds.");
         _socket = socket;
         _logger = logger;
         Action connectionLost = LoseConnection;
