@@ -8,10 +8,10 @@ public sealed record WebSocketOptions
     /// <summary>Largest message accepted, in bytes; a larger one closes the socket with 1009. Default 4 MiB.</summary>
     public int MaxMessageBytes { get; init; } = 4 * 1024 * 1024;
 
-    /// <summary>Most bytes a socket holds queued but not yet written before <see cref="IWebSocket.TrySend"/> says no. Default 4 MiB. A single larger message is still sent when the queue is empty.</summary>
+    /// <summary>Most bytes a socket holds queued but not yet written: beyond it <see cref="IWebSocket.TrySend"/> says no and <see cref="IWebSocket.SendAsync"/> waits for room. Default 4 MiB. A single larger message is still accepted into an empty queue.</summary>
     public long MaxBufferedBytes { get; init; } = 4 * 1024 * 1024;
 
-    /// <summary>Most messages a socket holds queued but not yet written. Default 1024.</summary>
+    /// <summary>Most messages a socket holds queued but not yet written: beyond it <see cref="IWebSocket.TrySend"/> says no and <see cref="IWebSocket.SendAsync"/> waits for room. Default 1024.</summary>
     public int MaxBufferedMessages { get; init; } = 1024;
 
     /// <summary>How often a ping is sent to check the peer is alive. <see cref="TimeSpan.Zero"/> turns keep-alive off. Default 30 s.</summary>
@@ -20,7 +20,7 @@ public sealed record WebSocketOptions
     /// <summary>How long to wait for the pong before the peer is taken for dead and the connection aborted (close status 1006). <see cref="Timeout.InfiniteTimeSpan"/> only sends pings. Default 30 s.</summary>
     public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a close waits for the peer's close frame before dropping the connection. Default 5 s.</summary>
+    /// <summary>How long a close may take, from queueing our close frame to reading the peer's, before the connection is dropped. Default 5 s.</summary>
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The defaults.</summary>

@@ -86,6 +86,56 @@ public class WebSocketGuaranteeTests
         Assert.Equal("unaffected", await other.ReceiveTextAsync());
     }
 
+    [HostTheory, MemberData(nameof(Hosts))]
+    public async Task A_client_that_stops_reading_makes_SendAsync_wait_within_the_bounded_buffer(string host)
+    {
+        const int Limit = 1024 * 1024;
+        await using var server = await ServerUnderTest.StartAsync(host, o => o with
+        {
+            WebSockets = o.WebSockets with { MaxBufferedBytes = Limit, MaxBufferedMessages = 100_000 },
+        });
+        using var stalled = await server.ConnectWebSocketAsync("/ws/hold");
+        var socket = await server.App.HeldSockets.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
+        var message = WebSocketMessage.FromBinary(new byte[64 * 1024]);
+
+        // 128 MiB: far more than socket buffers absorb, so most of these sends must wait for room.
+        var sends = Enumerable.Range(0, 2048).Select(_ => socket.SendAsync(message).AsTask()).ToList();
+
+        // The bound holds at every instant, whatever the writer has drained by now.
+        Assert.True(socket.BufferedBytes <= Limit + message.Data.Length, $"buffered {socket.BufferedBytes} bytes");
+        Assert.Contains(sends, send => !send.IsCompleted);
+        socket.Abort();
+
+        // Every send but the one the engine is writing fails at once; that one ends when the engine gives up its write.
+        var settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pending = sends.Count;
+        foreach (var send in sends)
+            _ = send.ContinueWith(_ => { if (Interlocked.Decrement(ref pending) <= 1) settled.TrySetResult(); }, TaskScheduler.Default);
+        await settled.Task.WaitAsync(Timeout);
+        var refused = sends.Count(send => send.IsCompleted && send.Exception?.InnerException is WebSocketClosedException);
+        Assert.True(refused > 0, "no send was still waiting when the socket was aborted");
+        Assert.DoesNotContain(sends, send => send.IsCompleted && send.Exception?.InnerException is not (null or WebSocketClosedException));
+    }
+
+    [HostTheory, MemberData(nameof(Hosts))]
+    public async Task Abort_ends_a_close_that_waits_for_the_peers_answer(string host)
+    {
+        await using var server = await ServerUnderTest.StartAsync(host, o => o with
+        {
+            WebSockets = o.WebSockets with { CloseTimeout = TimeSpan.FromMinutes(10) },
+        });
+        // The client reads nothing, so it never answers the close.
+        using var client = await server.ConnectWebSocketAsync("/ws/hold");
+        var socket = await server.App.HeldSockets.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
+        var close = socket.CloseAsync(WebSocketCloseStatus.NormalClosure).AsTask();
+
+        socket.Abort();
+
+        await close.WaitAsync(Timeout);
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, socket.CloseStatus);
+        Assert.False(socket.TrySend(WebSocketMessage.FromText("after abort")));
+    }
+
     [HostTheory, MemberData(nameof(KeepAliveHosts))]
     public async Task A_peer_that_stops_answering_pings_is_dropped_with_1006(string host)
     {

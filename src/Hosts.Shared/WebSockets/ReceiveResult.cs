@@ -1,0 +1,24 @@
+namespace HostKit.Hosts;
+
+/// <summary>What one <see cref="MessageAssembler.ReceiveAsync"/> turned up.</summary>
+internal readonly record struct ReceiveResult(ReceiveOutcome Outcome, WebSocketMessage Message)
+{
+    public static ReceiveResult PeerClosed => new(ReceiveOutcome.PeerClosed, default);
+
+    public static ReceiveResult TooBig => new(ReceiveOutcome.TooBig, default);
+
+    public static ReceiveResult Of(WebSocketMessage message) => new(ReceiveOutcome.Message, message);
+}
+
+/// <summary>The kinds of <see cref="ReceiveResult"/>.</summary>
+internal enum ReceiveOutcome
+{
+    /// <summary>A whole message, under the size limit.</summary>
+    Message,
+
+    /// <summary>The peer's close frame.</summary>
+    PeerClosed,
+
+    /// <summary>A message over <see cref="WebSocketOptions.MaxMessageBytes"/>; the rest of it is still unread.</summary>
+    TooBig,
+}
