@@ -37,7 +37,9 @@ public interface IWebSocket
     /// <summary>
     /// Sends one message, whole and unmixed with others; safe to call from many tasks at once.
     /// Messages go out in the order the calls were made. Completes when the message is written,
-    /// so a loop of sends waits for a slow peer (backpressure).
+    /// so a loop of sends waits for a slow peer (backpressure); a send that would take the send buffer
+    /// over the host's limit waits for room first, so many concurrent senders stay within it too.
+    /// Await the returned task once (it may be pooled).
     /// </summary>
     /// <exception cref="WebSocketClosedException">The socket is closed or closing.</exception>
     ValueTask SendAsync(WebSocketMessage message, CancellationToken cancellationToken = default);

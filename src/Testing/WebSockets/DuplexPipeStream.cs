@@ -50,7 +50,10 @@ internal sealed class DuplexPipeStream(PipeReader input, PipeWriter output) : St
     {
         if (disposing)
         {
-            // Completing both pipes is the in-memory "connection closed".
+            // Completing both pipes is the in-memory "connection closed". A read or a write blocked on a peer
+            // that stopped reading must end too, as a socket's do when it closes: cancel them first.
+            input.CancelPendingRead();
+            output.CancelPendingFlush();
             input.Complete();
             output.Complete();
         }
