@@ -20,8 +20,10 @@ public static class HostKitConfiguration
     /// <param name="commandLine">Values from the command line, as configuration keys (see <see cref="HostKitCommandLine"/>).</param>
     /// <param name="environment">The environment variables; the process's own when null.</param>
     /// <param name="baseDirectory">Where a relative json path is looked up; the working directory when null.</param>
+    /// <param name="applicationOptions">The application's own options, whose <see cref="ConfigurationOption.EnvironmentVariable"/> are read too.</param>
     /// <exception cref="HostStartException">A <c>--config</c> file that does not exist or is not valid json.</exception>
-    public static IConfiguration Build(IReadOnlyDictionary<string, string?> commandLine, IDictionary? environment = null, string? baseDirectory = null)
+    public static IConfiguration Build(IReadOnlyDictionary<string, string?> commandLine, IDictionary? environment = null, string? baseDirectory = null,
+        IReadOnlyList<ConfigurationOption>? applicationOptions = null)
     {
         ArgumentNullException.ThrowIfNull(commandLine);
         var directory = baseDirectory ?? Directory.GetCurrentDirectory();
@@ -40,7 +42,7 @@ public static class HostKitConfiguration
         {
             return new ConfigurationBuilder()
                 .AddJsonFile(files, Path.GetFileName(jsonPath), optional: !named, reloadOnChange: false)
-                .AddInMemoryCollection(FromEnvironment(environment ?? Environment.GetEnvironmentVariables()))
+                .AddInMemoryCollection(FromEnvironment(environment ?? Environment.GetEnvironmentVariables(), applicationOptions ?? []))
                 .AddInMemoryCollection(commandLine)
                 .Build();
         }
@@ -54,14 +56,22 @@ public static class HostKitConfiguration
         }
     }
 
-    /// <summary><c>HOSTKIT_HOST</c> becomes <c>HostKit:HOST</c>, <c>HOSTKIT_LIMITS__MAXREQUESTBODYBYTES</c> becomes <c>HostKit:LIMITS:MAXREQUESTBODYBYTES</c> (keys are case-insensitive).</summary>
-    private static IEnumerable<KeyValuePair<string, string?>> FromEnvironment(IDictionary environment)
+    /// <summary>
+    /// <c>HOSTKIT_HOST</c> becomes <c>HostKit:HOST</c>, <c>HOSTKIT_LIMITS__MAXREQUESTBODYBYTES</c> becomes <c>HostKit:LIMITS:MAXREQUESTBODYBYTES</c>
+    /// (keys are case-insensitive); then each application option's own variable (<c>HOSTKIT_BACKPLANE</c>) sets its key, winning over the former.
+    /// </summary>
+    private static IEnumerable<KeyValuePair<string, string?>> FromEnvironment(IDictionary environment, IReadOnlyList<ConfigurationOption> applicationOptions)
     {
         const string Prefix = "HOSTKIT_";
         foreach (DictionaryEntry entry in environment)
         {
             if (entry.Key is string key && key.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) && key.Length > Prefix.Length)
                 yield return KeyValuePair.Create("HostKit:" + key[Prefix.Length..].Replace("__", ":", StringComparison.Ordinal), entry.Value as string);
+        }
+        foreach (var option in applicationOptions)
+        {
+            if (option.EnvironmentVariable is { } variable && environment[variable] is string value)
+                yield return KeyValuePair.Create(option.Key, (string?)value);
         }
     }
 }

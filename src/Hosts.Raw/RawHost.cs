@@ -25,7 +25,7 @@ public sealed class RawHost : IServerHost
     public HostCapabilities Capabilities =>
         HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols |
         HostCapabilities.WebSocketKeepAliveTimeout | HostCapabilities.RequestLimits | HostCapabilities.Network | HostCapabilities.AbortsFailedResponses | HostCapabilities.HttpPipelining |
-        HostCapabilities.SignalsClientDisconnect | HostCapabilities.StrictRequestParsing;
+        HostCapabilities.SignalsClientDisconnect | HostCapabilities.StrictRequestParsing | HostCapabilities.SharedPort;
 
     /// <inheritdoc />
     public Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)
@@ -38,7 +38,7 @@ public sealed class RawHost : IServerHost
         {
             foreach (var url in options.Urls)
             {
-                var listener = Bind(url);
+                var listener = Bind(url, options.ReusePort);
                 listeners.Add(listener);
                 var bound = (IPEndPoint)listener.LocalEndPoint!;
                 addresses.Add(new UriBuilder("http", url.Host, bound.Port).Uri);
@@ -55,7 +55,7 @@ public sealed class RawHost : IServerHost
         return Task.FromResult<IRunningServer>(server);
     }
 
-    private static Socket Bind(Uri url)
+    private static Socket Bind(Uri url, bool reusePort)
     {
         var endpoint = ListenAddress.Parse(url, HostName);
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -64,6 +64,9 @@ public sealed class RawHost : IServerHost
             // [::] serves IPv4 clients too, as Kestrel's does; their addresses come as ::ffff:a.b.c.d (see RemoteAddress).
             if (endpoint.Address.Equals(IPAddress.IPv6Any))
                 socket.DualMode = true;
+            // Before Bind: SO_REUSEPORT only joins a socket to a port's group when every member set it before binding.
+            if (reusePort)
+                SharedPort.Allow(socket);
             socket.Bind(endpoint);
             socket.Listen(1024);
             return socket;

@@ -50,4 +50,10 @@ public enum HostCapabilities
     /// an engine that answers in its own way, or not at all: put it behind a reverse proxy on an untrusted network.
     /// </summary>
     StrictRequestParsing = 1024,
+
+    /// <summary>
+    /// Several processes can listen on one address (<see cref="ServerOptions.ReusePort"/>, SO_REUSEPORT on Linux), as the
+    /// runner's <c>--workers</c> needs; the kernel spreads the connections over them.
+    /// </summary>
+    SharedPort = 2048,
 }

@@ -18,6 +18,12 @@ public sealed record ServerOptions
     /// <summary>Websocket limits and keep-alive.</summary>
     public WebSocketOptions WebSockets { get; init; } = WebSocketOptions.Default;
 
+    /// <summary>
+    /// True: bind so that other processes may listen on the same addresses (<see cref="SharedPort"/>, SO_REUSEPORT), as the
+    /// runner's <c>--workers</c> does; only hosts with <see cref="HostCapabilities.SharedPort"/> can. Default false.
+    /// </summary>
+    public bool ReusePort { get; init; }
+
     /// <summary>How long <see cref="IRunningServer.StopAsync"/> waits for requests in flight before dropping them. Default 5 s.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }
