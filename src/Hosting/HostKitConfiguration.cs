@@ -27,6 +27,7 @@ public static class HostKitConfiguration
     {
         ArgumentNullException.ThrowIfNull(commandLine);
         var directory = baseDirectory ?? Directory.GetCurrentDirectory();
+        var variables = environment ?? Environment.GetEnvironmentVariables();
         commandLine.TryGetValue("HostKit:Config", out var configPath);
         var named = !string.IsNullOrEmpty(configPath);
         var jsonPath = Path.GetFullPath(named ? configPath! : DefaultJsonFile, directory);
@@ -42,7 +43,8 @@ public static class HostKitConfiguration
         {
             return new ConfigurationBuilder()
                 .AddJsonFile(files, Path.GetFileName(jsonPath), optional: !named, reloadOnChange: false)
-                .AddInMemoryCollection(FromEnvironment(environment ?? Environment.GetEnvironmentVariables(), applicationOptions ?? []))
+                .AddInMemoryCollection(FromEnvironment(variables))
+                .AddInMemoryCollection(FromOwnVariables(variables, applicationOptions ?? []))
                 .AddInMemoryCollection(commandLine)
                 .Build();
         }
@@ -56,11 +58,8 @@ public static class HostKitConfiguration
         }
     }
 
-    /// <summary>
-    /// <c>HOSTKIT_HOST</c> becomes <c>HostKit:HOST</c>, <c>HOSTKIT_LIMITS__MAXREQUESTBODYBYTES</c> becomes <c>HostKit:LIMITS:MAXREQUESTBODYBYTES</c>
-    /// (keys are case-insensitive); then each application option's own variable (<c>HOSTKIT_BACKPLANE</c>) sets its key, winning over the former.
-    /// </summary>
-    private static IEnumerable<KeyValuePair<string, string?>> FromEnvironment(IDictionary environment, IReadOnlyList<ConfigurationOption> applicationOptions)
+    /// <summary><c>HOSTKIT_HOST</c> becomes <c>HostKit:HOST</c>, <c>HOSTKIT_LIMITS__MAXREQUESTBODYBYTES</c> becomes <c>HostKit:LIMITS:MAXREQUESTBODYBYTES</c> (keys are case-insensitive).</summary>
+    private static IEnumerable<KeyValuePair<string, string?>> FromEnvironment(IDictionary environment)
     {
         const string Prefix = "HOSTKIT_";
         foreach (DictionaryEntry entry in environment)
@@ -68,6 +67,11 @@ public static class HostKitConfiguration
             if (entry.Key is string key && key.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) && key.Length > Prefix.Length)
                 yield return KeyValuePair.Create("HostKit:" + key[Prefix.Length..].Replace("__", ":", StringComparison.Ordinal), entry.Value as string);
         }
+    }
+
+    /// <summary>Each application option's own variable (<c>HOSTKIT_BACKPLANE</c>) sets its key: a layer above the general mapping, so it wins.</summary>
+    private static IEnumerable<KeyValuePair<string, string?>> FromOwnVariables(IDictionary environment, IReadOnlyList<ConfigurationOption> applicationOptions)
+    {
         foreach (var option in applicationOptions)
         {
             if (option.EnvironmentVariable is { } variable && environment[variable] is string value)
