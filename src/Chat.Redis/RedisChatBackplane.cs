@@ -172,8 +172,8 @@ public sealed class RedisChatBackplane : IChatBackplane
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "not a chat event type"),
     };
 
-    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) =>
-        ReportUnreachable(e.Exception?.Message ?? e.FailureType.ToString());
+    // The failure type (SocketClosed, UnableToConnect...) says enough; the exception's text is a page of client state.
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) => ReportUnreachable(e.FailureType.ToString());
 
     private void ReportUnreachable(string failure)
     {
