@@ -44,6 +44,9 @@ public sealed record HostKitSettings
     /// <summary>The largest <see cref="Workers"/>: far more than cores on any machine HostKit runs on, and few enough to catch a typo.</summary>
     public const int MaxWorkers = 64;
 
+    /// <summary>How long a graceful stop lets requests in flight finish (<c>HostKit:ShutdownTimeout</c>, e.g. <c>00:00:30</c>). Default 5 s.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = new ServerOptions().ShutdownTimeout;
+
     /// <summary>True when the host list was asked for (<c>--host list</c>).</summary>
     public bool ListHosts => string.Equals(Host, "list", StringComparison.OrdinalIgnoreCase);
 
@@ -67,6 +70,7 @@ public sealed record HostKitSettings
             LogLevel = Parse(section, "LogLevel", LogLevel.Information, s => Enum.Parse<LogLevel>(s, ignoreCase: true)),
             Limits = Bind(section.GetSection("Limits"), () => new HttpLimits()),
             WebSockets = Bind(section.GetSection("WebSockets"), () => new WebSocketOptions()),
+            ShutdownTimeout = Parse(section, "ShutdownTimeout", new ServerOptions().ShutdownTimeout, s => TimeSpan.Parse(s, CultureInfo.InvariantCulture)),
         };
     }
 

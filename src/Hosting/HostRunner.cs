@@ -19,6 +19,9 @@ public static class HostRunner
     /// <summary>Exit code for a host that could not start (address in use...).</summary>
     public const int StartFailure = 1;
 
+    /// <summary>Exit code when a second Ctrl+C or SIGTERM cut the graceful stop short: what was in flight was dropped (as a shell reports Ctrl+C).</summary>
+    public const int Interrupted = 130;
+
     /// <summary>
     /// Reads the host and addresses from the command line, <c>HOSTKIT_*</c> environment variables and
     /// <c>hostkit.json</c>; starts the application; logs the host and the bound addresses; serves until
@@ -133,6 +136,8 @@ public static class HostRunner
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var force = new CancellationTokenSource();
+        var signals = 0;
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
@@ -141,7 +146,8 @@ public static class HostRunner
             try
             {
                 var supervisor = new WorkerSupervisor(host, settings, WorkerCommand.ForThisProcess(args), loggerFactory.CreateLogger("HostKit.Workers"));
-                return await supervisor.RunAsync(stop.Token);
+                var code = await supervisor.RunAsync(stop.Token, force.Token);
+                return force.IsCancellationRequested ? Interrupted : code;
             }
             catch (HostStartException ex)
             {
@@ -168,6 +174,7 @@ public static class HostRunner
             LoggerFactory = loggerFactory,
             Limits = settings.Limits,
             WebSockets = settings.WebSockets,
+            ShutdownTimeout = settings.ShutdownTimeout,
             ReusePort = settings.WorkerId is not null,
         };
 
@@ -188,21 +195,29 @@ public static class HostRunner
         try
         {
             await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(static _ => { }, TaskScheduler.Default);
-            logger.LogInformation("Stopping {Host}", host.Name);
-            await server.StopAsync();
+            logger.LogInformation("Stopping {Host}: finishing requests in flight, then closing websockets (signal again to stop at once)", host.Name);
+            await server.StopAsync(force.Token);
         }
         finally
         {
             await server.DisposeAsync();
+        }
+        if (force.IsCancellationRequested)
+        {
+            logger.LogWarning("Stopped at once on a second signal: what was in flight was dropped");
+            return Interrupted;
         }
         logger.LogInformation("Stopped");
         return 0;
 
         void Stop(PosixSignalContext context)
         {
-            // Handle the signal ourselves: stop gracefully instead of terminating at once.
+            // Handle the signal ourselves: the first stops gracefully, a second cuts the stop short (like uvicorn).
             context.Cancel = true;
-            stop.Cancel();
+            if (Interlocked.Increment(ref signals) == 1)
+                stop.Cancel();
+            else
+                force.Cancel();
         }
     }
 

@@ -3,7 +3,7 @@ using System.Net;
 namespace HostKit.Hosts.HttpListener;
 
 /// <summary>The HostKit view of an <see cref="HttpListenerRequest"/>.</summary>
-internal sealed class HttpListenerEnviron(HttpListenerContext context, HttpListenerUpgrade? upgrade, CancellationToken aborted) : Environ
+internal sealed class HttpListenerEnviron(HttpListenerContext context, HttpListenerUpgrade? upgrade, CancellationToken aborted, long? maxBodyBytes) : Environ
 {
     private readonly HttpListenerRequest _request = context.Request;
     private string? _pathInfo;
@@ -36,7 +36,7 @@ internal sealed class HttpListenerEnviron(HttpListenerContext context, HttpListe
 
     public override string UrlScheme => _request.IsSecureConnection ? "https" : "http";
 
-    public override Stream Body => _body ??= new HttpListenerRequestBody(_request.InputStream, IsChunked);
+    public override Stream Body => _body ??= new HttpListenerRequestBody(_request.InputStream, IsChunked, maxBodyBytes ?? long.MaxValue);
 
     // HttpListener tells nothing when a client goes away mid-request: this is the server's stop only.
     public override CancellationToken RequestAborted => aborted;

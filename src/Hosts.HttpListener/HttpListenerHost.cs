@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using HostKit.Hosts;
-using Microsoft.Extensions.Logging;
 
 [assembly: ServerHost(typeof(HostKit.Hosts.HttpListener.HttpListenerHost), Order = 20)]
 
@@ -27,20 +26,19 @@ public sealed class HttpListenerHost : IServerHost
 
     /// <inheritdoc />
     public HostCapabilities Capabilities =>
-        HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols | HostCapabilities.Network;
+        HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols | HostCapabilities.Network |
+        HostCapabilities.RequestLimits;
 
     /// <inheritdoc />
     public Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(options);
-        var logger = options.LoggerFactory.CreateLogger("HostKit." + HostName);
+        var runtime = new HostRuntime(HostName, application, options);
         var (listener, addresses) = Listen(options.Urls);
         foreach (var address in addresses)
-            HostLog.Listening(logger, HostName, address.ToString());
-        var tracker = new WebSocketTracker();
-        var handler = new HttpListenerRequestHandler(application, options, tracker, logger);
-        return Task.FromResult<IRunningServer>(new HttpListenerServer(listener, handler, tracker, options.ShutdownTimeout, addresses, logger));
+            HostLog.Listening(runtime.Logger, HostName, address.ToString());
+        return Task.FromResult<IRunningServer>(new HttpListenerServer(listener, runtime, addresses));
     }
 
     private static (System.Net.HttpListener Listener, List<Uri> Addresses) Listen(IReadOnlyList<Uri> urls)

@@ -5,20 +5,28 @@ namespace HostKit.Hosts.HttpListener;
 /// <summary>
 /// HttpListener's request stream, with its failures told the host kit's way: a body the client got
 /// wrong surfaces as <see cref="RequestRejectedException"/>, so the application (or the host, when the
-/// application lets it escape) sees the same error as on every other host.
+/// application lets it escape) sees the same error as on every other host. It also holds a chunked
+/// body to <see cref="HttpLimits.MaxRequestBodyBytes"/>, which HttpListener does not.
 /// </summary>
-internal sealed class HttpListenerRequestBody(Stream inner, bool chunked) : Stream
+internal sealed class HttpListenerRequestBody(Stream inner, bool chunked, long maxBytes) : Stream
 {
+    private long _read;
+
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        int read;
         try
         {
-            return await inner.ReadAsync(buffer, cancellationToken);
+            read = await inner.ReadAsync(buffer, cancellationToken);
         }
         catch (Exception ex) when (ex is HttpListenerException or IOException or ProtocolViolationException && ex is not RequestRejectedException)
         {
             throw new RequestRejectedException(chunked ? RequestRejection.InvalidChunkedBody : RequestRejection.IncompleteBody, ex.Message, ex);
         }
+        _read += read;
+        if (_read > maxBytes)
+            throw new RequestRejectedException(RequestRejection.BodyTooLarge);
+        return read;
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

@@ -1,19 +1,18 @@
 using System.Net;
-using Microsoft.Extensions.Logging;
 
 namespace HostKit.Hosts.HttpListener;
 
 /// <summary>Runs the application for one <see cref="HttpListenerContext"/>: what HttpListener does not check is checked here, the rest is the host kit's.</summary>
-internal sealed class HttpListenerRequestHandler(Application application, ServerOptions options, WebSocketTracker tracker, ILogger logger)
+internal sealed class HttpListenerRequestHandler(HostRuntime runtime)
 {
     public async Task HandleAsync(HttpListenerContext context, CancellationToken stopping)
     {
         var request = context.Request;
         var response = new HttpListenerResponseAdapter(context);
-        // HttpListener has no body-size limit of its own: the adapter enforces HostKit's.
-        if (request.ContentLength64 > options.Limits.MaxRequestBodyBytes)
+        if (RequestSizeCheck.Check(request, runtime.Options.Limits) is { } tooLarge)
         {
-            await response.RejectAsync(RequestRejection.BodyTooLarge);
+            runtime.Rejected(tooLarge);
+            await response.RejectAsync(tooLarge);
             return;
         }
         var head = new ResponseHead();
@@ -23,13 +22,14 @@ internal sealed class HttpListenerRequestHandler(Application application, Server
             // Checked here with the host kit's rules: HttpListener's own check answers a bad handshake with 500.
             if (WebSocketHandshake.Validate(request.Headers["Sec-WebSocket-Version"], request.Headers["Sec-WebSocket-Key"]) is { } refused)
             {
+                runtime.Rejected(refused);
                 await response.RejectAsync(refused);
                 return;
             }
-            upgrade = new HttpListenerUpgrade(context, WebSocketHandshake.SubProtocols(request.Headers["Sec-WebSocket-Protocol"]), head, tracker, options.WebSockets, logger);
+            upgrade = new HttpListenerUpgrade(context, WebSocketHandshake.SubProtocols(request.Headers["Sec-WebSocket-Protocol"]), head, runtime);
         }
-        var environ = new HttpListenerEnviron(context, upgrade, stopping);
-        var result = await ApplicationInvoker.InvokeAsync(application, environ, head, logger);
-        await RequestPipeline.AnswerAsync(result, environ, head, response, logger);
+        var environ = new HttpListenerEnviron(context, upgrade, stopping, runtime.Options.Limits.MaxRequestBodyBytes);
+        var result = await ApplicationInvoker.InvokeAsync(runtime, environ, head);
+        await RequestPipeline.AnswerAsync(runtime, result, environ, head, response);
     }
 }

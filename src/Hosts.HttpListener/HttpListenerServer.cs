@@ -1,30 +1,28 @@
-using System.Collections.Concurrent;
 using System.Net;
-using Microsoft.Extensions.Logging;
 
 namespace HostKit.Hosts.HttpListener;
 
-/// <summary>A running HttpListener: one loop takes contexts and runs each request on the thread pool.</summary>
+/// <summary>
+/// A running HttpListener: one loop takes contexts and runs each request on the thread pool.
+/// HttpListener cannot stop listening without dropping the requests it holds, so while the server
+/// stops, the loop goes on taking contexts and each new request is refused with 503 (the host kit's
+/// <see cref="ServerActivity.IsStopping"/>); the listener closes once the drain is over.
+/// </summary>
 internal sealed class HttpListenerServer : IRunningServer
 {
     private readonly System.Net.HttpListener _listener;
+    private readonly HostRuntime _runtime;
     private readonly HttpListenerRequestHandler _handler;
-    private readonly WebSocketTracker _tracker;
-    private readonly TimeSpan _shutdownTimeout;
-    private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _acceptLoop;
     private readonly Lock _gate = new();
     private Task? _stop;
 
-    public HttpListenerServer(System.Net.HttpListener listener, HttpListenerRequestHandler handler, WebSocketTracker tracker, TimeSpan shutdownTimeout, IReadOnlyList<Uri> addresses, ILogger logger)
+    public HttpListenerServer(System.Net.HttpListener listener, HostRuntime runtime, IReadOnlyList<Uri> addresses)
     {
         _listener = listener;
-        _handler = handler;
-        _tracker = tracker;
-        _shutdownTimeout = shutdownTimeout;
-        _logger = logger;
+        _runtime = runtime;
+        _handler = new HttpListenerRequestHandler(runtime);
         Addresses = addresses;
         _acceptLoop = AcceptLoopAsync();
     }
@@ -34,7 +32,7 @@ internal sealed class HttpListenerServer : IRunningServer
     public Task StopAsync(CancellationToken cancellationToken = default)
     {
         lock (_gate)
-            return _stop ??= StopCoreAsync(cancellationToken);
+            return _stop ??= GracefulStop.RunAsync(_runtime, () => Task.CompletedTask, _ => Task.CompletedTask, AbortRemainingAsync, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -57,33 +55,17 @@ internal sealed class HttpListenerServer : IRunningServer
             {
                 if (_stopping.IsCancellationRequested)
                     return;
-                HostLog.ConnectionFailed(_logger, ex, "accept");
+                HostLog.ConnectionFailed(_runtime.Logger, ex, "accept");
                 continue;
             }
-            var request = Task.Run(() => _handler.HandleAsync(context, _stopping.Token));
-            _inFlight.TryAdd(request, 0);
-            _ = request.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
+            _ = Task.Run(() => _handler.HandleAsync(context, _stopping.Token));
         }
     }
 
-    private async Task StopCoreAsync(CancellationToken cancellationToken)
+    private async Task AbortRemainingAsync()
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_shutdownTimeout);
-        try
-        {
-            await _tracker.CloseAllAsync(timeout.Token);
-            await Task.WhenAll(_inFlight.Keys).WaitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // Requests still running after the grace period are dropped with the listener.
-        }
-        finally
-        {
-            await _stopping.CancelAsync();
-            _listener.Close();
-            await _acceptLoop;
-        }
+        await _stopping.CancelAsync();
+        _listener.Close();
+        await _acceptLoop;
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.WebSockets;
-using Microsoft.Extensions.Logging;
 
 namespace HostKit.Hosts.HttpListener;
 
@@ -8,8 +7,8 @@ namespace HostKit.Hosts.HttpListener;
 /// The websocket upgrade on HttpListener: <c>AcceptWebSocketAsync</c> does the handshake. HttpListener
 /// takes a keep-alive interval but no pong timeout, so this host sends pings and cannot detect a silent peer.
 /// </summary>
-internal sealed class HttpListenerUpgrade(HttpListenerContext context, IReadOnlyList<string> subProtocols, ResponseHead head, WebSocketTracker tracker, WebSocketOptions options, ILogger logger)
-    : HostWebSocketUpgrade(subProtocols, head, tracker, options, logger)
+internal sealed class HttpListenerUpgrade(HttpListenerContext context, IReadOnlyList<string> subProtocols, ResponseHead head, HostRuntime runtime)
+    : HostWebSocketUpgrade(subProtocols, head, runtime)
 {
     protected override async ValueTask<WebSocket> HandshakeAsync(string? subProtocol)
     {

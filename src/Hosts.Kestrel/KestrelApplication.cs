@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Abstractions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Logging;
 
 namespace HostKit.Hosts.Kestrel;
 
@@ -11,7 +10,7 @@ namespace HostKit.Hosts.Kestrel;
 /// each request with its feature collection, and it carries out the host kit's decisions through the
 /// request and response features. No <c>HttpContext</c>, no middleware pipeline, no DI in between.
 /// </summary>
-internal sealed class KestrelApplication(Application application, ServerOptions options, WebSocketTracker tracker, ILogger logger) : IHttpApplication<KestrelEnviron>
+internal sealed class KestrelApplication(HostRuntime runtime) : IHttpApplication<KestrelEnviron>
 {
     public KestrelEnviron CreateContext(IFeatureCollection contextFeatures)
     {
@@ -38,13 +37,14 @@ internal sealed class KestrelApplication(Application application, ServerOptions 
             var key = environ.GetHeader("Sec-WebSocket-Key");
             if (WebSocketHandshake.Validate(environ.GetHeader("Sec-WebSocket-Version"), key) is { } refused)
             {
+                runtime.Rejected(refused);
                 await response.RejectAsync(refused);
                 return;
             }
-            environ.Offer(new KestrelUpgrade(features, key!, WebSocketHandshake.SubProtocols(environ.GetHeader("Sec-WebSocket-Protocol")), environ.Head, tracker, options.WebSockets, logger));
+            environ.Offer(new KestrelUpgrade(features, key!, WebSocketHandshake.SubProtocols(environ.GetHeader("Sec-WebSocket-Protocol")), environ.Head, runtime));
         }
-        var result = await ApplicationInvoker.InvokeAsync(application, environ, environ.Head, logger, Classify);
-        await RequestPipeline.AnswerAsync(result, environ, environ.Head, response, logger);
+        var result = await ApplicationInvoker.InvokeAsync(runtime, environ, environ.Head, Classify);
+        await RequestPipeline.AnswerAsync(runtime, result, environ, environ.Head, response);
     }
 
     /// <summary>Kestrel reports a request body the client got wrong with its own exception: map it to the host kit's rejection.</summary>

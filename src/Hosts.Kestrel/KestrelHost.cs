@@ -30,7 +30,8 @@ public sealed class KestrelHost : IServerHost
     public HostCapabilities Capabilities =>
         HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols |
         HostCapabilities.WebSocketKeepAliveTimeout | HostCapabilities.RequestLimits | HostCapabilities.Network | HostCapabilities.AbortsFailedResponses | HostCapabilities.HttpPipelining |
-        HostCapabilities.SignalsClientDisconnect | HostCapabilities.StrictRequestParsing | HostCapabilities.SharedPort;
+        HostCapabilities.SignalsClientDisconnect | HostCapabilities.StrictRequestParsing | HostCapabilities.RequestTimeouts | HostCapabilities.ConnectionLimit |
+        HostCapabilities.SharedPort;
 
     /// <inheritdoc />
     public async Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)
@@ -38,13 +39,13 @@ public sealed class KestrelHost : IServerHost
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(options);
         var endpoints = options.Urls.Select(url => ListenAddress.Parse(url, HostName)).ToList();
-        var logger = options.LoggerFactory.CreateLogger("HostKit." + HostName);
-        var tracker = new WebSocketTracker();
+        var runtime = new HostRuntime(HostName, application, options);
+        var logger = runtime.Logger;
 
         var kestrelOptions = new KestrelServerOptions { AddServerHeader = false, AllowSynchronousIO = true };
         ApplyLimits(kestrelOptions.Limits, options.Limits);
         foreach (var endpoint in endpoints)
-            kestrelOptions.Listen(endpoint);
+            kestrelOptions.Listen(endpoint, listen => listen.Use(next => ConnectionCounter.Count(next, runtime)));
         var transportOptions = new SocketTransportOptions();
         if (options.ReusePort)
             transportOptions.CreateBoundListenSocket = BindSharedPort;
@@ -52,7 +53,7 @@ public sealed class KestrelHost : IServerHost
         var server = new KestrelServer(Options.Create(kestrelOptions), transport, options.LoggerFactory);
         try
         {
-            await server.StartAsync(new KestrelApplication(application, options, tracker, logger), cancellationToken);
+            await server.StartAsync(new KestrelApplication(runtime), cancellationToken);
         }
         catch (IOException ex)
         {
@@ -64,7 +65,7 @@ public sealed class KestrelHost : IServerHost
             .Select(a => new Uri(a.Replace("[::]", "[::1]", StringComparison.Ordinal))).ToList() ?? [];
         foreach (var address in bound)
             HostLog.Listening(logger, HostName, address.ToString());
-        return new RunningKestrel(server, tracker, options.ShutdownTimeout, bound);
+        return new RunningKestrel(server, runtime, bound);
     }
 
     /// <summary>
@@ -98,5 +99,7 @@ public sealed class KestrelHost : IServerHost
         kestrel.MaxRequestBodySize = limits.MaxRequestBodyBytes;
         kestrel.RequestHeadersTimeout = limits.RequestHeadersTimeout;
         kestrel.KeepAliveTimeout = limits.KeepAliveTimeout;
+        kestrel.MaxConcurrentConnections = limits.MaxConcurrentConnections;
+        kestrel.MaxConcurrentUpgradedConnections = limits.MaxConcurrentConnections;
     }
 }

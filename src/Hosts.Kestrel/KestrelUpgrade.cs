@@ -1,6 +1,5 @@
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Logging;
 
 namespace HostKit.Hosts.Kestrel;
 
@@ -10,8 +9,8 @@ namespace HostKit.Hosts.Kestrel;
 /// stream, and <see cref="WebSocket.CreateFromStream(Stream, WebSocketCreationOptions)"/> for the framing
 /// (what ASP.NET Core's websocket middleware does, without the middleware).
 /// </summary>
-internal sealed class KestrelUpgrade(IFeatureCollection features, string key, IReadOnlyList<string> subProtocols, ResponseHead head, WebSocketTracker tracker, WebSocketOptions options, ILogger logger)
-    : HostWebSocketUpgrade(subProtocols, head, tracker, options, logger)
+internal sealed class KestrelUpgrade(IFeatureCollection features, string key, IReadOnlyList<string> subProtocols, ResponseHead head, HostRuntime runtime)
+    : HostWebSocketUpgrade(subProtocols, head, runtime)
 {
     protected override async ValueTask<WebSocket> HandshakeAsync(string? subProtocol)
     {

@@ -25,7 +25,8 @@ public sealed class RawHost : IServerHost
     public HostCapabilities Capabilities =>
         HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols |
         HostCapabilities.WebSocketKeepAliveTimeout | HostCapabilities.RequestLimits | HostCapabilities.Network | HostCapabilities.AbortsFailedResponses | HostCapabilities.HttpPipelining |
-        HostCapabilities.SignalsClientDisconnect | HostCapabilities.StrictRequestParsing | HostCapabilities.SharedPort;
+        HostCapabilities.SignalsClientDisconnect | HostCapabilities.StrictRequestParsing | HostCapabilities.RequestTimeouts | HostCapabilities.ConnectionLimit |
+        HostCapabilities.SharedPort;
 
     /// <inheritdoc />
     public Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)

@@ -16,33 +16,33 @@ internal sealed class RawServer : IRunningServer
 
     public RawServer(Application application, ServerOptions options, List<Socket> listeners, IReadOnlyList<Uri> addresses)
     {
-        Application = application;
-        Options = options;
-        Logger = options.LoggerFactory.CreateLogger("HostKit." + RawHost.HostName);
+        Runtime = new HostRuntime(RawHost.HostName, application, options);
         _listeners = listeners;
         Addresses = addresses;
         _acceptLoops = [.. listeners.Select(AcceptLoopAsync)];
     }
 
-    public Application Application { get; }
+    /// <summary>The server as the host kit sees it: application, options, logger, activity, metrics.</summary>
+    public HostRuntime Runtime { get; }
 
-    public ServerOptions Options { get; }
+    public ServerOptions Options => Runtime.Options;
 
-    public ILogger Logger { get; }
-
-    /// <summary>The open websockets, closed with 1001 when the server stops.</summary>
-    public WebSocketTracker WebSockets { get; } = new();
+    public ILogger Logger => Runtime.Logger;
 
     public IReadOnlyList<Uri> Addresses { get; }
 
     private bool IsStopping => _stopping is not null;
 
-    public void Forget(HttpConnection connection) => _connections.TryRemove(connection, out _);
+    public void Forget(HttpConnection connection)
+    {
+        if (_connections.TryRemove(connection, out _))
+            Runtime.Metrics.ConnectionClosed();
+    }
 
     public Task StopAsync(CancellationToken cancellationToken = default)
     {
         lock (_stopGate)
-            return _stopping ??= StopCoreAsync(cancellationToken);
+            return _stopping ??= GracefulStop.RunAsync(Runtime, StopAcceptingAsync, ConnectionsClosedAsync, AbortRemainingAsync, cancellationToken);
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
@@ -67,36 +67,37 @@ internal sealed class RawServer : IRunningServer
                 continue;
             }
             socket.NoDelay = true;
+            if (_connections.Count >= Options.Limits.MaxConcurrentConnections)
+            {
+                _ = ConnectionRefusal.RefuseAsync(socket, RequestRejection.TooManyConnections, Runtime);
+                continue;
+            }
             var connection = new HttpConnection(socket, this);
             _connections.TryAdd(connection, 0);
+            Runtime.Metrics.ConnectionOpened();
             connection.Start();
         }
     }
 
-    private async Task StopCoreAsync(CancellationToken cancellationToken)
+    /// <summary>Closes the listeners, and asks every connection to close after its current request (idle ones close at once).</summary>
+    private async Task StopAcceptingAsync()
     {
         await Task.Yield();
         foreach (var listener in _listeners)
             listener.Dispose();
         await Task.WhenAll(_acceptLoops);
+        foreach (var connection in _connections.Keys)
+            connection.RequestStop();
+    }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Options.ShutdownTimeout);
-        try
-        {
-            await WebSockets.CloseAllAsync(timeout.Token);
-            foreach (var connection in _connections.Keys)
-                connection.RequestStop();
-            await Task.WhenAll(_connections.Keys.Select(c => c.Completion)).WaitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // Requests still running after the grace period are dropped.
-        }
-        finally
-        {
-            foreach (var connection in _connections.Keys)
-                connection.Abort();
-        }
+    private Task ConnectionsClosedAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(_connections.Keys.Select(c => c.Completion)).WaitAsync(cancellationToken);
+
+    private async Task AbortRemainingAsync()
+    {
+        foreach (var connection in _connections.Keys)
+            connection.Abort();
+        // An aborted connection ends at once; the wait is bounded all the same, so a stop always returns.
+        await Task.WhenAll(_connections.Keys.Select(c => c.Completion)).WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(static _ => { }, TaskScheduler.Default);
     }
 }

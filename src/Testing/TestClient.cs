@@ -27,13 +27,11 @@ public sealed class TestClient : IAsyncDisposable
     /// <summary>The address requests appear to go to.</summary>
     public static readonly Uri BaseAddress = new("http://memory.test/");
 
-    private readonly Application _application;
-    private readonly ServerOptions _options;
-    private readonly ILogger _logger;
-    private readonly WebSocketTracker _webSockets = new();
+    private readonly HostRuntime _runtime;
     private readonly ConcurrentDictionary<Task, byte> _running = new();
     private readonly CancellationTokenSource _stopping = new();
-    private int _stopped;
+    private readonly Lock _stopGate = new();
+    private Task? _stop;
 
     /// <summary>Creates a client for <paramref name="application"/>.</summary>
     /// <param name="application">The application under test.</param>
@@ -41,9 +39,7 @@ public sealed class TestClient : IAsyncDisposable
     public TestClient(Application application, ServerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(application);
-        _application = application;
-        _options = options ?? new ServerOptions();
-        _logger = _options.LoggerFactory.CreateLogger("HostKit." + InMemoryHost.HostName);
+        _runtime = new HostRuntime(InMemoryHost.HostName, application, options ?? new ServerOptions());
     }
 
     /// <summary>An <see cref="HttpMessageHandler"/> that sends requests to the application, for code that wants an <see cref="HttpClient"/>.</summary>
@@ -100,7 +96,7 @@ public sealed class TestClient : IAsyncDisposable
         };
         if (offered.Count > 0)
             headers.Add(new("Sec-WebSocket-Protocol", string.Join(", ", offered)));
-        var upgrade = new TestUpgrade(offered, new ResponseHead(), _webSockets, _options.WebSockets, _logger);
+        var upgrade = new TestUpgrade(offered, new ResponseHead(), _runtime);
         var environ = new TestEnviron("GET", Resolve(pathAndQuery), pathAndQuery, headers, Stream.Null, null, upgrade, _stopping.Token);
 
         var application = RunAsync(environ, upgrade);
@@ -111,27 +107,25 @@ public sealed class TestClient : IAsyncDisposable
         throw new WebSocketUpgradeRefusedException(refusal!.Status, refusal.Text);
     }
 
-    /// <summary>Closes open websockets with 1001 and waits (up to the shutdown timeout) for the application to finish with them.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Stops as a socket host stops (<see cref="GracefulStop"/>): new requests and upgrades are refused with 503,
+    /// requests in flight finish (up to the shutdown timeout), open websockets get 1001, then what is left is abandoned.
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Exchange(ref _stopped, 1) == 1)
-            return;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.ShutdownTimeout);
-        try
-        {
-            await _webSockets.CloseAllAsync(timeout.Token);
-            // Each request's outcome was already given to its caller: wait for them, don't rethrow.
-            await Task.WhenAll(_running.Keys.Select(t => t.ContinueWith(static _ => { }, TaskScheduler.Default))).WaitAsync(timeout.Token);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
-        {
-            // What did not finish within the grace period is abandoned, as a socket host would drop it.
-        }
-        finally
-        {
-            _stopping.Cancel();
-        }
+        lock (_stopGate)
+            return _stop ??= GracefulStop.RunAsync(_runtime, () => Task.CompletedTask, RequestsFinishedAsync, AbandonRemainingAsync, cancellationToken);
+    }
+
+    /// <summary>Each request's outcome was already given to its caller: wait for them, don't rethrow.</summary>
+    private Task RequestsFinishedAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(_running.Keys).ContinueWith(static _ => { }, TaskScheduler.Default).WaitAsync(cancellationToken);
+
+    private async Task AbandonRemainingAsync()
+    {
+        await _stopping.CancelAsync();
+        // Each request's outcome was already given to its caller: wait for them briefly, don't rethrow.
+        await Task.WhenAll(_running.Keys).WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(static _ => { }, TaskScheduler.Default);
     }
 
     /// <inheritdoc />
@@ -154,14 +148,14 @@ public sealed class TestClient : IAsyncDisposable
     {
         await Task.Yield();
         var head = upgrade?.Head ?? new ResponseHead();
-        var result = await ApplicationInvoker.InvokeAsync(_application, environ, head, _logger);
+        var result = await ApplicationInvoker.InvokeAsync(_runtime, environ, head);
         if (result.Outcome == ApplicationOutcome.WebSocket)
         {
-            await RequestPipeline.AnswerAsync(result, environ, head, new MemoryResponse(isHead: false), _logger);
+            await RequestPipeline.AnswerAsync(_runtime, result, environ, head, new MemoryResponse(isHead: false));
             return null;
         }
         var response = new MemoryResponse(environ.RequestMethod == "HEAD");
-        await RequestPipeline.AnswerAsync(result, environ, head, response, _logger);
+        await RequestPipeline.AnswerAsync(_runtime, result, environ, head, response);
         if (response.Aborted)
             throw new IOException("The application failed after its response started (see the log); a socket host would abort the connection.");
         return response.ToTestResponse();

@@ -56,8 +56,15 @@ internal sealed class WorkerProcess : IDisposable
     /// <summary>Asks the worker to stop gracefully (SIGTERM).</summary>
     public void Terminate()
     {
-        if (!_process.HasExited)
-            PosixSignals.Terminate(Pid);
+        try
+        {
+            if (!_process.HasExited)
+                PosixSignals.Terminate(Pid);
+        }
+        catch (InvalidOperationException)
+        {
+            // Disposed: this worker is gone and its number has, or will have, a new process.
+        }
     }
 
     /// <summary>Ends the worker at once, for one that did not stop when asked.</summary>

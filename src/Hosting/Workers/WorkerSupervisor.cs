@@ -19,11 +19,23 @@ internal sealed partial class WorkerSupervisor(IServerHost host, HostKitSettings
     /// <summary>How long a worker may take to stop after SIGTERM (its own graceful stop takes up to its shutdown timeout).</summary>
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>Runs until <paramref name="stop"/>; returns the exit code: 0 after a clean stop, a worker's code when it could not start.</summary>
+    // The running worker of each number, for a second signal to reach.
+    private readonly WorkerProcess?[] _current = new WorkerProcess?[settings.Workers];
+
+    /// <summary>
+    /// Runs until <paramref name="stop"/> (the first Ctrl+C or SIGTERM); <paramref name="force"/> (a second one) is passed on
+    /// as a second SIGTERM, which makes each worker cut its graceful stop short. Returns the exit code: 0 after a clean
+    /// stop, a worker's code when it could not start.
+    /// </summary>
     /// <exception cref="HostStartException">The addresses cannot be reserved.</exception>
-    public async Task<int> RunAsync(CancellationToken stop)
+    public async Task<int> RunAsync(CancellationToken stop, CancellationToken force)
     {
         using var reservation = PortReservation.Reserve(settings.Urls);
+        using var forwardForce = force.Register(() =>
+        {
+            foreach (var worker in _current)
+                worker?.Terminate();
+        });
         var workers = Enumerable.Range(1, settings.Workers).Select(id => Start(id, reservation.Urls)).ToArray();
         var started = await WaitUntilServingAsync(workers, stop);
         if (started != 0 || stop.IsCancellationRequested)
@@ -94,6 +106,7 @@ internal sealed partial class WorkerSupervisor(IServerHost host, HostKitSettings
     private WorkerProcess Start(int id, IReadOnlyList<Uri> urls)
     {
         var worker = WorkerProcess.Start(id, command, urls);
+        _current[id - 1] = worker;
         Started(logger, id, worker.Pid);
         return worker;
     }

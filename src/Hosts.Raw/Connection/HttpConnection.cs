@@ -138,7 +138,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostResponse
         // The application may read the body, which waits for the network: answers already made go out first.
         if (head.HasBody && _unflushed)
             await FlushAsync();
-        var invocation = ApplicationInvoker.InvokeAsync(Server.Application, _environ, _response, Server.Logger);
+        var invocation = ApplicationInvoker.InvokeAsync(Server.Runtime, _environ, _response);
         Task? watch = null;
         if (!invocation.IsCompleted)
         {
@@ -156,7 +156,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostResponse
             await watch;
         }
 
-        if (await RequestPipeline.AnswerAsync(result, _environ, _response, this, Server.Logger) is null)
+        if (await RequestPipeline.AnswerAsync(Server.Runtime, result, _environ, _response, this) is null)
             return false;
         _unflushed = true;
         _protocol.FinishResponse();
@@ -253,10 +253,16 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostResponse
         }
     }
 
-    /// <summary>Answers a refused request, then closes: stop sending, and read what the client still sends, briefly.</summary>
-    private async Task<bool> RejectAsync(RequestRejection reason)
+    /// <summary>Refuses a request before the application saw it: counted, logged, answered, closed.</summary>
+    private Task<bool> RejectAsync(RequestRejection reason)
     {
-        HostLog.RequestRejected(Server.Logger, RequestRejections.Status(reason), reason);
+        Server.Runtime.Rejected(reason);
+        return AnswerRejectionAsync(reason);
+    }
+
+    /// <summary>Answers a refused request, then closes: stop sending, and read what the client still sends, briefly.</summary>
+    private async Task<bool> AnswerRejectionAsync(RequestRejection reason)
+    {
         _protocol.WriteRejection(_output, reason);
         await FlushAsync();
         // Closing with unread input makes the kernel send RST, which can destroy the answer before the
@@ -314,7 +320,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostResponse
         return ValueTask.CompletedTask;
     }
 
-    async ValueTask IHostResponse.RejectAsync(RequestRejection reason) => await RejectAsync(reason);
+    async ValueTask IHostResponse.RejectAsync(RequestRejection reason) => await AnswerRejectionAsync(reason);
 
     ValueTask IBodySink.WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {

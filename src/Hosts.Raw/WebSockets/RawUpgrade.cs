@@ -5,7 +5,7 @@ namespace HostKit.Hosts.Raw.WebSockets;
 
 /// <summary>The websocket upgrade on the Raw host: writes the 101 itself and frames the socket with <see cref="WebSocket.CreateFromStream(Stream, WebSocketCreationOptions)"/>.</summary>
 internal sealed class RawUpgrade(HttpConnection connection, string key, IReadOnlyList<string> subProtocols, ResponseHead head)
-    : HostWebSocketUpgrade(subProtocols, head, connection.Server.WebSockets, connection.Server.Options.WebSockets, connection.Server.Logger)
+    : HostWebSocketUpgrade(subProtocols, head, connection.Server.Runtime)
 {
     protected override async ValueTask<WebSocket> HandshakeAsync(string? subProtocol)
     {

@@ -19,7 +19,7 @@ public enum HostCapabilities
     /// <summary>Detects a websocket peer that stops answering pings within <see cref="WebSocketOptions.KeepAliveTimeout"/>.</summary>
     WebSocketKeepAliveTimeout = 8,
 
-    /// <summary>Enforces <see cref="HttpLimits"/> (request line, headers, body size, header timeout).</summary>
+    /// <summary>Enforces the size limits of <see cref="HttpLimits"/>: request line (414), header bytes and count (431), body (413).</summary>
     RequestLimits = 16,
 
     /// <summary>Serves https.</summary>
@@ -51,9 +51,15 @@ public enum HostCapabilities
     /// </summary>
     StrictRequestParsing = 1024,
 
+    /// <summary>Enforces the timeouts of <see cref="HttpLimits"/>: a client slow with its headers gets 408 and is cut off (slowloris); an idle keep-alive connection is closed.</summary>
+    RequestTimeouts = 2048,
+
+    /// <summary>Enforces <see cref="HttpLimits.MaxConcurrentConnections"/> (503 and close, or the engine's own refusal), and reports its connections to <see cref="HostMetrics"/>.</summary>
+    ConnectionLimit = 4096,
+
     /// <summary>
     /// Several processes can listen on one address (<see cref="ServerOptions.ReusePort"/>, SO_REUSEPORT on Linux), as the
     /// runner's <c>--workers</c> needs; the kernel spreads the connections over them.
     /// </summary>
-    SharedPort = 2048,
+    SharedPort = 8192,
 }

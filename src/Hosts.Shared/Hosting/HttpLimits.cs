@@ -1,7 +1,8 @@
 namespace HostKit.Hosts;
 
 /// <summary>
-/// Request limits and timeouts. Defaults follow Kestrel's where it has one.
+/// Request limits and timeouts, the same on every host that enforces them. Defaults follow Kestrel's
+/// where it has one. docs/limits.md says, for each host, whether the engine, the adapter, or nobody enforces each.
 /// </summary>
 public sealed record HttpLimits
 {
@@ -22,6 +23,12 @@ public sealed record HttpLimits
 
     /// <summary>How long an idle keep-alive connection is kept open. Default 130 s (Kestrel's).</summary>
     public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(130);
+
+    /// <summary>
+    /// Most connections open at once; one more is answered 503 and closed (or, on an engine that
+    /// refuses it itself, closed). Null for no limit. Default null (Kestrel's); upgraded websockets count.
+    /// </summary>
+    public long? MaxConcurrentConnections { get; init; }
 
     /// <summary>The defaults.</summary>
     public static HttpLimits Default { get; } = new();

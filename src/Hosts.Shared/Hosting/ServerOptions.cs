@@ -24,6 +24,9 @@ public sealed record ServerOptions
     /// </summary>
     public bool ReusePort { get; init; }
 
-    /// <summary>How long <see cref="IRunningServer.StopAsync"/> waits for requests in flight before dropping them. Default 5 s.</summary>
+    /// <summary>
+    /// How long <see cref="IRunningServer.StopAsync"/> lets HTTP requests in flight finish before it closes
+    /// websockets (1001) and drops what is left (see <see cref="GracefulStop"/>). Default 5 s.
+    /// </summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace HostKit.Hosts;
 
 /// <summary>What came of running the application for one request, and so what the host does next.</summary>
@@ -33,40 +31,48 @@ public readonly record struct ApplicationResult(ApplicationOutcome Outcome, Body
 /// </summary>
 public static class ApplicationInvoker
 {
-    /// <summary>Calls <paramref name="application"/> with <paramref name="head"/>'s <see cref="ResponseHead.Start"/>.</summary>
-    /// <param name="application">The application.</param>
+    /// <summary>
+    /// Calls the application with <paramref name="head"/>'s <see cref="ResponseHead.Start"/>, counting the request
+    /// in flight until <see cref="RequestPipeline.AnswerAsync"/> is done with it. While the server stops, the
+    /// application is not called: the request is refused (503).
+    /// </summary>
+    /// <param name="runtime">The server: its application, logger, activity.</param>
     /// <param name="environ">The request.</param>
     /// <param name="head">Collects the status and headers.</param>
-    /// <param name="logger">Where a failure is logged (<see cref="HostLog.ApplicationFailed"/>).</param>
     /// <param name="classify">
     /// For engines that report a bad request body with an exception of their own (Kestrel's
     /// <c>BadHttpRequestException</c>): the rejection it stands for, or null. <see cref="RequestRejectedException"/> needs none.
     /// </param>
-    public static async ValueTask<ApplicationResult> InvokeAsync(Application application, Environ environ, ResponseHead head, ILogger logger,
+    public static async ValueTask<ApplicationResult> InvokeAsync(HostRuntime runtime, Environ environ, ResponseHead head,
         Func<Exception, RequestRejection?>? classify = null)
     {
-        ArgumentNullException.ThrowIfNull(application);
+        ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(environ);
         ArgumentNullException.ThrowIfNull(head);
-        ArgumentNullException.ThrowIfNull(logger);
+        runtime.Activity.RequestStarted();
+        runtime.Metrics.RequestStarted();
+        if (runtime.Activity.IsStopping)
+            return new ApplicationResult(ApplicationOutcome.Reject, default, null, RequestRejection.ServerStopping);
+        var logger = runtime.Logger;
         Body body = default;
         Exception? failure = null;
         try
         {
-            body = await application(environ, head.Start);
+            body = await runtime.Application(environ, head.Start);
         }
         catch (Exception ex)
         {
             failure = ex;
         }
 
-        if (environ.WebSocket?.IsAccepted == true)
+        // An upgrade the application accepted but the host refused (the server is stopping) is no websocket.
+        if (environ.WebSocket is HostWebSocketUpgrade { Session: not null } || environ.WebSocket is { IsAccepted: true } and not HostWebSocketUpgrade)
             return new ApplicationResult(ApplicationOutcome.WebSocket, body, failure);
         if (failure is not null)
         {
             if (((failure as RequestRejectedException)?.Reason ?? classify?.Invoke(failure)) is { } rejection)
             {
-                HostLog.RequestBodyRejected(logger, failure, environ.RequestMethod, environ.PathInfo, RequestRejections.Status(rejection));
+                HostLog.RequestRefused(logger, failure, environ.RequestMethod, environ.PathInfo, RequestRejections.Status(rejection));
                 return new ApplicationResult(ApplicationOutcome.Reject, default, failure, rejection);
             }
             HostLog.ApplicationFailed(logger, failure, environ.RequestMethod, environ.PathInfo);

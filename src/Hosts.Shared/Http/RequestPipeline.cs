@@ -8,14 +8,37 @@ namespace HostKit.Hosts;
 /// </summary>
 public static class RequestPipeline
 {
-    /// <summary>Carries out <paramref name="result"/> on <paramref name="response"/>.</summary>
+    /// <summary>Carries out <paramref name="result"/> on <paramref name="response"/>, and ends the request <see cref="ApplicationInvoker.InvokeAsync"/> started.</summary>
     /// <returns>The plan of the response sent whole, or null when there was none (a websocket, a refusal, an aborted response): the connection then closes.</returns>
-    public static async ValueTask<ResponsePlan?> AnswerAsync<TResponse>(ApplicationResult result, Environ environ, ResponseHead head, TResponse response, Microsoft.Extensions.Logging.ILogger logger)
+    public static async ValueTask<ResponsePlan?> AnswerAsync<TResponse>(HostRuntime runtime, ApplicationResult result, Environ environ, ResponseHead head, TResponse response)
         where TResponse : IHostResponse
     {
+        ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(environ);
         ArgumentNullException.ThrowIfNull(head);
         ArgumentNullException.ThrowIfNull(response);
+        var status = 0;
+        try
+        {
+            var plan = await AnswerCoreAsync(runtime, result, environ, head, response);
+            status = plan is null ? 0 : head.Status;
+            return plan;
+        }
+        finally
+        {
+            if (result.Outcome == ApplicationOutcome.Reject)
+                status = RequestRejections.Status(result.Rejection!.Value);
+            // A websocket stopped counting as a request when it was accepted.
+            if (result.Outcome != ApplicationOutcome.WebSocket)
+                runtime.Activity.RequestEnded();
+            runtime.Metrics.RequestEnded(status);
+        }
+    }
+
+    private static async ValueTask<ResponsePlan?> AnswerCoreAsync<TResponse>(HostRuntime runtime, ApplicationResult result, Environ environ, ResponseHead head, TResponse response)
+        where TResponse : IHostResponse
+    {
+        var logger = runtime.Logger;
         var body = result.Body;
         switch (result.Outcome)
         {
@@ -23,6 +46,7 @@ public static class RequestPipeline
                 await ((HostWebSocketUpgrade)environ.WebSocket!).FinishAsync(result);
                 return null;
             case ApplicationOutcome.Reject:
+                runtime.Rejected(result.Rejection!.Value);
                 await response.RejectAsync(result.Rejection!.Value);
                 return null;
             case ApplicationOutcome.Fail:

@@ -96,4 +96,10 @@ public enum RequestRejection
 
     /// <summary>A <c>Sec-WebSocket-Key</c> that is missing or not 16 bytes in base64 (400).</summary>
     InvalidWebSocketKey,
+
+    /// <summary>The server is stopping: a new request or websocket upgrade is refused while those in flight finish (503).</summary>
+    ServerStopping,
+
+    /// <summary>More connections than <see cref="HttpLimits.MaxConcurrentConnections"/> (503, then close).</summary>
+    TooManyConnections,
 }

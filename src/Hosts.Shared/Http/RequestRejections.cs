@@ -20,6 +20,7 @@ public static class RequestRejections
         RequestRejection.BodyTooLarge => 413,
         RequestRejection.HeadersTimeout or RequestRejection.BodyTimeout => 408,
         RequestRejection.UnsupportedWebSocketVersion => 426,
+        RequestRejection.ServerStopping or RequestRejection.TooManyConnections => 503,
         _ => 400,
     };
 
@@ -56,6 +57,8 @@ public static class RequestRejections
         RequestRejection.WebSocketNeedsHttp11Get => "a websocket handshake is an HTTP/1.1 GET",
         RequestRejection.UnsupportedWebSocketVersion => "unsupported websocket version; this server speaks version 13",
         RequestRejection.InvalidWebSocketKey => "Sec-WebSocket-Key must be 16 bytes in base64",
+        RequestRejection.ServerStopping => "the server is shutting down; try again shortly",
+        RequestRejection.TooManyConnections => "too many connections; try again shortly",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 

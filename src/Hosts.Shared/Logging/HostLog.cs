@@ -31,13 +31,13 @@ public static partial class HostLog
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Connection {Connection} failed")]
     public static partial void ConnectionFailed(ILogger logger, Exception exception, string connection);
 
-    /// <summary>A request was refused before the application saw it (malformed, over a limit).</summary>
-    [LoggerMessage(EventId = 7, Level = LogLevel.Debug, Message = "Request refused with {Status}: {Reason}")]
-    public static partial void RequestRejected(ILogger logger, int status, RequestRejection reason);
+    /// <summary>A request or connection was refused (malformed, over a limit, the server stopping); rate-limited through <see cref="HostRuntime.Rejected"/>.</summary>
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Refused with {Status}: {Reason} ({Suppressed} more refusals not logged since the last line)")]
+    public static partial void RequestRejected(ILogger logger, int status, RequestRejection reason, long suppressed);
 
-    /// <summary>The request body broke the rules and the application let the error escape; the client got the rejection's status.</summary>
-    [LoggerMessage(EventId = 8, Level = LogLevel.Debug, Message = "Request body refused on {Method} {Path}; answered {Status}")]
-    public static partial void RequestBodyRejected(ILogger logger, Exception exception, string method, string path, int status);
+    /// <summary>The request was refused after the application saw it (its body broke the rules, the server is stopping); the client got the rejection's status.</summary>
+    [LoggerMessage(EventId = 8, Level = LogLevel.Debug, Message = "Request refused on {Method} {Path}; answered {Status}")]
+    public static partial void RequestRefused(ILogger logger, Exception exception, string method, string path, int status);
 
     /// <summary>The client went away while its response was being sent: not the application's fault.</summary>
     [LoggerMessage(EventId = 9, Level = LogLevel.Debug, Message = "Client went away during the response to {Method} {Path}")]

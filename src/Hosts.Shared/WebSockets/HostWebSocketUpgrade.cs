@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using Microsoft.Extensions.Logging;
 
 namespace HostKit.Hosts;
 
@@ -13,28 +12,20 @@ namespace HostKit.Hosts;
 public abstract class HostWebSocketUpgrade : WebSocketUpgrade
 {
     private readonly ResponseHead _head;
-    private readonly WebSocketTracker _tracker;
-    private readonly WebSocketOptions _options;
-    private readonly ILogger _logger;
+    private readonly HostRuntime _runtime;
 
     /// <summary>Creates the upgrade a request offers.</summary>
     /// <param name="requestedSubProtocols">The subprotocols the client offered, in its order.</param>
     /// <param name="head">The request's response head: an upgrade after <c>startResponse</c> is refused, and a <c>startResponse</c> after the upgrade.</param>
-    /// <param name="tracker">The server's open websockets.</param>
-    /// <param name="options">Websocket limits and keep-alive.</param>
-    /// <param name="logger">Where handler faults and send failures go.</param>
-    protected HostWebSocketUpgrade(IReadOnlyList<string> requestedSubProtocols, ResponseHead head, WebSocketTracker tracker, WebSocketOptions options, ILogger logger)
+    /// <param name="runtime">The server: its websocket options, logger, and open websockets.</param>
+    protected HostWebSocketUpgrade(IReadOnlyList<string> requestedSubProtocols, ResponseHead head, HostRuntime runtime)
     {
         ArgumentNullException.ThrowIfNull(requestedSubProtocols);
         ArgumentNullException.ThrowIfNull(head);
-        ArgumentNullException.ThrowIfNull(tracker);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentNullException.ThrowIfNull(runtime);
         RequestedSubProtocols = requestedSubProtocols;
         _head = head;
-        _tracker = tracker;
-        _options = options;
-        _logger = logger;
+        _runtime = runtime;
     }
 
     /// <inheritdoc />
@@ -44,7 +35,7 @@ public abstract class HostWebSocketUpgrade : WebSocketUpgrade
     public WebSocketSession? Session { get; private set; }
 
     /// <summary>The websocket settings, for <see cref="HandshakeAsync"/> (keep-alive interval and timeout).</summary>
-    protected WebSocketOptions Options => _options;
+    protected WebSocketOptions Options => _runtime.Options.WebSockets;
 
     /// <inheritdoc />
     protected override bool IsResponseStarted => _head.IsStarted;
@@ -53,12 +44,18 @@ public abstract class HostWebSocketUpgrade : WebSocketUpgrade
     protected abstract ValueTask<WebSocket> HandshakeAsync(string? subProtocol);
 
     /// <inheritdoc />
+    /// <exception cref="RequestRejectedException">The server is stopping: the host answers 503 instead of 101.</exception>
     protected sealed override async ValueTask<IWebSocket> AcceptCoreAsync(string? subProtocol)
     {
+        if (_runtime.Activity.IsStopping)
+            throw new RequestRejectedException(RequestRejection.ServerStopping);
         var socket = await HandshakeAsync(subProtocol);
         _head.MarkUpgraded();
-        Session = new WebSocketSession(socket, _options, _logger);
-        _tracker.Add(Session);
+        Session = new WebSocketSession(socket, Options, _runtime.Logger);
+        // From here it is a websocket, closed with 1001 at stop, no longer an HTTP request the stop waits for.
+        _runtime.Activity.WebSockets.Add(Session);
+        _runtime.Activity.RequestEnded();
+        _runtime.Metrics.WebSocketOpened();
         return Session;
     }
 
@@ -78,7 +75,10 @@ public abstract class HostWebSocketUpgrade : WebSocketUpgrade
         finally
         {
             if (Session is { } session)
-                _tracker.Remove(session);
+            {
+                _runtime.Activity.WebSockets.Remove(session);
+                _runtime.Metrics.WebSocketClosed();
+            }
         }
     }
 
@@ -87,7 +87,7 @@ public abstract class HostWebSocketUpgrade : WebSocketUpgrade
     {
         IsServer = true,
         SubProtocol = subProtocol,
-        KeepAliveInterval = _options.KeepAliveInterval,
-        KeepAliveTimeout = _options.KeepAliveInterval == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : _options.KeepAliveTimeout,
+        KeepAliveInterval = Options.KeepAliveInterval,
+        KeepAliveTimeout = Options.KeepAliveInterval == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : Options.KeepAliveTimeout,
     });
 }

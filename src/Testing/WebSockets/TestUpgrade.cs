@@ -1,6 +1,5 @@
 using System.Net.WebSockets;
 using HostKit.Hosts;
-using Microsoft.Extensions.Logging;
 
 namespace HostKit.Testing.WebSockets;
 
@@ -8,8 +7,8 @@ namespace HostKit.Testing.WebSockets;
 /// The websocket upgrade of the in-memory host: on accept, a connected pair of in-memory streams,
 /// the server end framed and wrapped as on every host, the client end a plain <see cref="WebSocket"/> for the test.
 /// </summary>
-internal sealed class TestUpgrade(IReadOnlyList<string> subProtocols, ResponseHead head, WebSocketTracker tracker, WebSocketOptions options, ILogger logger)
-    : HostWebSocketUpgrade(subProtocols, head, tracker, options, logger)
+internal sealed class TestUpgrade(IReadOnlyList<string> subProtocols, ResponseHead head, HostRuntime runtime)
+    : HostWebSocketUpgrade(subProtocols, head, runtime)
 {
     /// <summary>The response head of the upgrade request.</summary>
     public ResponseHead Head { get; } = head;

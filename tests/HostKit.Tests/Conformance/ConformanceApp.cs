@@ -23,6 +23,9 @@ public sealed class ConformanceApp
     /// <summary>Released by a test to let a request to /slow answer.</summary>
     public TaskCompletionSource SlowGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Set once a request to /slow is waiting on <see cref="SlowGate"/>.</summary>
+    public TaskCompletionSource SlowEntered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Requests to /wait-for-abort whose RequestAborted fired.</summary>
     public Channel<string> AbortsSeen { get; } = Channel.CreateUnbounded<string>();
 
@@ -209,6 +212,7 @@ public sealed class ConformanceApp
 
     private async ValueTask<Body> SlowAsync(StartResponse start)
     {
+        SlowEntered.TrySetResult();
         await SlowGate.Task;
         return await Text(start, "slow"u8.ToArray());
     }

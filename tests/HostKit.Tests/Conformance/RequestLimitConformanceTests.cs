@@ -16,16 +16,20 @@ public class RequestLimitConformanceTests
 
     public static TheoryData<string> LimitHosts => ConformanceHosts.Supporting(HostCapabilities.Http | HostCapabilities.Network | HostCapabilities.RequestLimits);
 
+    public static TheoryData<string> TimeoutHosts => ConformanceHosts.Supporting(HostCapabilities.Http | HostCapabilities.Network | HostCapabilities.RequestTimeouts);
+
+    public static TheoryData<string> ConnectionLimitHosts => ConformanceHosts.Supporting(HostCapabilities.Http | HostCapabilities.Network | HostCapabilities.ConnectionLimit);
+
     public static TheoryData<string, string, int> OverTheLimits()
     {
         var data = new TheoryData<string, string, int>();
         foreach (var host in LimitHosts)
         {
-            data.Add(host, "GET /{0} HTTP/1.1\r\nHost: a\r\n\r\n", 414);
-            data.Add(host, "GET /plaintext HTTP/1.1\r\nHost: a\r\nX-Big: {0}\r\n\r\n", 431);
-            data.Add(host, "GET /plaintext HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n", 431);
-            data.Add(host, "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 2000\r\n\r\n", 413);
-            data.Add(host, "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n{0}\r\n0\r\n\r\n", 413);
+            data.Add(host, "GET /{0} HTTP/1.1\r\nHost: {1}\r\n\r\n", 414);
+            data.Add(host, "GET /plaintext HTTP/1.1\r\nHost: {1}\r\nX-Big: {0}\r\n\r\n", 431);
+            data.Add(host, "GET /plaintext HTTP/1.1\r\nHost: {1}\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n", 431);
+            data.Add(host, "POST /echo HTTP/1.1\r\nHost: {1}\r\nContent-Length: 2000\r\n\r\n", 413);
+            data.Add(host, "POST /echo HTTP/1.1\r\nHost: {1}\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n{0}\r\n0\r\n\r\n", 413);
         }
         return data;
     }
@@ -36,7 +40,7 @@ public class RequestLimitConformanceTests
         await using var server = await ServerUnderTest.StartAsync(host, o => o with { Limits = Small });
         await using (var connection = await server.OpenConnectionAsync())
         {
-            await connection.SendAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, template, new string('x', 2048)));
+            await connection.SendAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, template, new string('x', 2048), server.Address.Authority));
             var response = await connection.ReadResponseAsync();
             Assert.Equal(status, response.Status);
             Assert.True(await connection.IsClosedByServerAsync());
@@ -44,15 +48,54 @@ public class RequestLimitConformanceTests
         Assert.Equal("Hello, World!", await server.Http.GetStringAsync("/plaintext"));
     }
 
-    [Theory, MemberData(nameof(LimitHosts))]
+    [Theory, MemberData(nameof(TimeoutHosts))]
     public async Task A_client_too_slow_with_its_headers_gets_408_and_is_cut_off(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host, o => o with { Limits = HttpLimits.Default with { RequestHeadersTimeout = TimeSpan.FromSeconds(1) } });
         await using var connection = await server.OpenConnectionAsync();
-        await connection.SendAsync("GET / HTTP/1.1\r\nHost: a\r\nX-Slow: ");
+        await connection.SendAsync($"GET / HTTP/1.1\r\nHost: {server.Address.Authority}\r\nX-Slow: ");
         var response = await connection.ReadResponseAsync();
         Assert.Equal(408, response.Status);
         Assert.True(await connection.IsClosedByServerAsync());
+    }
+
+    [Theory, MemberData(nameof(TimeoutHosts))]
+    public async Task An_idle_keep_alive_connection_is_closed_after_the_keep_alive_timeout(string host)
+    {
+        await using var server = await ServerUnderTest.StartAsync(host, o => o with { Limits = HttpLimits.Default with { KeepAliveTimeout = TimeSpan.FromSeconds(1) } });
+        await using var connection = await server.OpenConnectionAsync();
+        await connection.SendAsync($"GET /plaintext HTTP/1.1\r\nHost: {server.Address.Authority}\r\n\r\n");
+        Assert.Equal("Hello, World!", (await connection.ReadResponseAsync()).Text);
+        Assert.True(await connection.IsClosedByServerAsync());
+    }
+
+    [Theory, MemberData(nameof(ConnectionLimitHosts))]
+    public async Task A_connection_over_the_limit_is_refused_and_the_others_are_served(string host)
+    {
+        await using var server = await ServerUnderTest.StartAsync(host, o => o with { Limits = HttpLimits.Default with { MaxConcurrentConnections = 2 } });
+        await using var first = await server.OpenConnectionAsync();
+        await using var second = await server.OpenConnectionAsync();
+        foreach (var connection in new[] { first, second })
+        {
+            // Served, so both are surely counted before the third arrives.
+            await connection.SendAsync($"GET /plaintext HTTP/1.1\r\nHost: {server.Address.Authority}\r\n\r\n");
+            Assert.Equal("Hello, World!", (await connection.ReadResponseAsync()).Text);
+        }
+        await using (var third = await server.OpenConnectionAsync())
+        {
+            // A 503 and close, or the engine's own refusal (closed without an answer): never served, never a hang.
+            await third.SendAsync($"GET /plaintext HTTP/1.1\r\nHost: {server.Address.Authority}\r\n\r\n");
+            try
+            {
+                Assert.Equal(503, (await third.ReadResponseAsync()).Status);
+            }
+            catch (IOException)
+            {
+            }
+            Assert.True(await third.IsClosedByServerAsync());
+        }
+        await first.SendAsync($"GET /plaintext HTTP/1.1\r\nHost: {server.Address.Authority}\r\n\r\n");
+        Assert.Equal("Hello, World!", (await first.ReadResponseAsync()).Text);
     }
 
     [Theory, MemberData(nameof(NetworkHosts))]

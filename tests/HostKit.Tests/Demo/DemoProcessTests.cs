@@ -36,6 +36,43 @@ public partial class DemoProcessTests
         }
     }
 
+    [Theory, MemberData(nameof(Hosts))]
+    public async Task A_second_sigterm_cuts_a_long_graceful_stop_short(string host)
+    {
+        var demo = Path.Combine(AppContext.BaseDirectory, "HostKit.Demo.dll");
+        // A websocket whose client never answers the close would hold the graceful stop for ten minutes.
+        using var process = Process.Start(new ProcessStartInfo("dotnet", [demo, "--host", host, "--urls", "http://127.0.0.1:0",
+            "--set", "HostKit:WebSockets:CloseTimeout=00:10:00", "--set", "HostKit:ShutdownTimeout=00:10:00"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        try
+        {
+            var address = await ReadAddressAsync(process).WaitAsync(TimeSpan.FromSeconds(30));
+            await using var silent = await HostKit.Tests.Support.RawWebSocketClient.ConnectAsync(address, "/ws/echo");
+            Signal(process);
+            // The first signal started the graceful stop (its log line says so); the second cuts it short.
+            while (await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)) is { } line && !line.Contains("signal again", StringComparison.Ordinal))
+            {
+            }
+            Signal(process);
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(HostKit.Hosting.HostRunner.Interrupted, process.ExitCode);
+        }
+        finally
+        {
+            if (!process.HasExited)
+                process.Kill();
+        }
+    }
+
+    private static void Signal(Process process)
+    {
+        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     [Fact]
     public async Task An_unknown_host_exits_with_2_and_lists_the_known_hosts()
     {

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging;
+
+namespace HostKit.Hosts;
+
+/// <summary>
+/// What one running server shares with the host kit's pieces: the application, the options, the
+/// logger, what is in flight, and the metrics. A host makes one when it starts and hands it to
+/// <see cref="ApplicationInvoker"/>, <see cref="RequestPipeline"/>, <see cref="HostWebSocketUpgrade"/> and <see cref="GracefulStop"/>.
+/// </summary>
+public sealed class HostRuntime
+{
+    /// <summary>Creates the runtime of a server of host <paramref name="hostName"/> serving <paramref name="application"/>.</summary>
+    public HostRuntime(string hostName, Application application, ServerOptions options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(hostName);
+        ArgumentNullException.ThrowIfNull(application);
+        ArgumentNullException.ThrowIfNull(options);
+        HostName = hostName;
+        Application = application;
+        Options = options;
+        Logger = options.LoggerFactory.CreateLogger("HostKit." + hostName);
+        Metrics = new HostMetrics(hostName);
+    }
+
+    /// <summary>The host's name, as in <c>--host</c>.</summary>
+    public string HostName { get; }
+
+    /// <summary>The application served.</summary>
+    public Application Application { get; }
+
+    /// <summary>The server's options.</summary>
+    public ServerOptions Options { get; }
+
+    /// <summary>The host's logger (category <c>HostKit.NAME</c>).</summary>
+    public ILogger Logger { get; }
+
+    /// <summary>Requests and websockets in flight, and whether the server is stopping.</summary>
+    public ServerActivity Activity { get; } = new();
+
+    /// <summary>The server's counters, under the <c>HostKit</c> meter.</summary>
+    public HostMetrics Metrics { get; }
+
+    private readonly RateLimitedLog _refusals = new(perWindow: 10, window: TimeSpan.FromSeconds(10), TimeProvider.System);
+
+    /// <summary>Reports a refused request or connection: always counted, logged at most ten times every ten seconds.</summary>
+    public void Rejected(RequestRejection reason)
+    {
+        Metrics.Rejected(reason);
+        if (_refusals.TryEnter(out var suppressed))
+            HostLog.RequestRejected(Logger, RequestRejections.Status(reason), reason, suppressed);
+    }
+}
