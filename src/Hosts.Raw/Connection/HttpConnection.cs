@@ -108,7 +108,15 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostResponse
         finally
         {
             await _input.CompleteAsync();
-            await _output.CompleteAsync();
+            try
+            {
+                await _output.CompleteAsync();
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+            {
+                // Completing flushes what is still buffered, which a client that went away cannot take. Escaping from
+                // here it would leave Execute (async void) and be an unhandled exception on the thread pool.
+            }
             _aborted.Cancel();
             _socket.Dispose();
             // _aborted is not disposed: the server may still Abort() this connection while stopping,
