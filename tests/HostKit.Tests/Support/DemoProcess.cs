@@ -75,13 +75,13 @@ public sealed partial class DemoProcess : IAsyncDisposable
         try
         {
             await process.WaitForExitAsync().WaitAsync(StartTimeout);
+            // The exit can be seen before the last lines are read: wait for both pipes to end.
+            await output.Ended.WaitAsync(StartTimeout);
         }
         finally
         {
             Kill(process);
         }
-        // The pumps may still be draining the last lines after the exit.
-        await Task.Delay(100);
         return (process.ExitCode, output.Text);
     }
 

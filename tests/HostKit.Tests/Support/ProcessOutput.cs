@@ -12,11 +12,16 @@ public sealed class ProcessOutput
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly SemaphoreSlim _arrived = new(0);
 
+    private Task _ended = Task.CompletedTask;
+
     private ProcessOutput()
     {
     }
 
     public IReadOnlyCollection<string> Lines => _lines;
+
+    /// <summary>Completes when the process closed both its stdout and stderr (it exited): every line is in <see cref="Lines"/>.</summary>
+    public Task Ended => _ended;
 
     public string Text => string.Join('\n', _lines);
 
@@ -24,8 +29,7 @@ public sealed class ProcessOutput
     public static ProcessOutput Of(Process process)
     {
         var output = new ProcessOutput();
-        _ = output.PumpAsync(process.StandardOutput);
-        _ = output.PumpAsync(process.StandardError);
+        output._ended = Task.WhenAll(output.PumpAsync(process.StandardOutput), output.PumpAsync(process.StandardError));
         return output;
     }
 
