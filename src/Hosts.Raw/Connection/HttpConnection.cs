@@ -60,8 +60,19 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
 
     async void IThreadPoolWorkItem.Execute()
     {
-        await RunAsync();
-        _completion.TrySetResult();
+        // async void: whatever escapes here would be an unhandled exception that ends the process, so nothing may.
+        try
+        {
+            await RunAsync();
+        }
+        catch (Exception ex)
+        {
+            HostLog.ConnectionFailed(Server.Logger, ex, RemoteEndPoint.ToString());
+        }
+        finally
+        {
+            _completion.TrySetResult();
+        }
     }
 
     /// <summary>Asks the connection to finish its current request and close; an idle one closes at once.</summary>
@@ -96,7 +107,15 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
         finally
         {
             await _input.CompleteAsync();
-            await _output.CompleteAsync();
+            try
+            {
+                await _output.CompleteAsync();
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+            {
+                // Completing flushes what is still buffered, which a client that went away cannot take. Escaping from
+                // here it would leave Execute (async void) and be an unhandled exception on the thread pool.
+            }
             _aborted.Cancel();
             _socket.Dispose();
             // _aborted is not disposed: the server may still Abort() this connection while stopping,
