@@ -17,9 +17,11 @@ switch (args)
     case [var name] when !name.StartsWith('-'):
         if (Targets.Find(name) is not { } target)
             return Unknown(name);
-        // In-process and persistent: one dotnet process serves every input, which is what makes .NET fast
-        // enough to fuzz. An input that throws is reported to afl-fuzz as a crash.
-        Fuzzer.Run(stream =>
+        // One dotnet process serves input after input (starting one per input would be far too slow), in a
+        // child that SharpFuzz restarts when it dies: a hang that afl-fuzz kills, or a stack overflow, is then
+        // recorded instead of ending the campaign (in-process Fuzzer.Run cannot survive either). An input
+        // that throws is reported as a crash.
+        Fuzzer.OutOfProcess.Run(stream =>
         {
             using var buffer = new MemoryStream();
             stream.CopyTo(buffer);

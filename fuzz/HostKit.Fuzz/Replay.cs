@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace HostKit.Fuzz;
 
 /// <summary>
@@ -10,6 +12,9 @@ internal static class Replay
 {
     public static readonly TimeSpan HangAfter = TimeSpan.FromSeconds(10);
 
+    /// <summary>The size of afl-fuzz's coverage map, which SharpFuzz's instrumentation writes into.</summary>
+    private const int CoverageMapBytes = 1 << 16;
+
     /// <summary>Returns the exit code: 0 when every file passed.</summary>
     public static int Run(IFuzzTarget target, IEnumerable<string> paths)
     {
@@ -19,6 +24,7 @@ internal static class Replay
             Console.Error.WriteLine("replay: no files to run");
             return 2;
         }
+        GiveCoverageAPlaceToGo();
         var failed = 0;
         foreach (var file in files)
         {
@@ -50,6 +56,16 @@ internal static class Replay
         }
         Console.WriteLine($"replay {target.Name}: {files.Count - failed} passed, {failed} failed");
         return failed == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// An instrumented host kit (fuzz/run.sh's build) records every branch in afl-fuzz's shared memory, which
+    /// is not there without afl-fuzz: give it a block of its own, so the same build replays too.
+    /// </summary>
+    private static unsafe void GiveCoverageAPlaceToGo()
+    {
+        if (SharpFuzz.Common.Trace.SharedMem == null)
+            SharpFuzz.Common.Trace.SharedMem = (byte*)NativeMemory.AllocZeroed(CoverageMapBytes);
     }
 
     private static IEnumerable<string> Expand(string path)
