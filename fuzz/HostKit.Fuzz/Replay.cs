@@ -41,7 +41,8 @@ internal static class Replay
                 {
                     error = ex;
                 }
-            }, maxStackSize: 16 * 1024 * 1024) { IsBackground = true };
+            }, maxStackSize: 16 * 1024 * 1024);
+            thread.IsBackground = true;
             thread.Start();
             if (!thread.Join(HangAfter))
             {
