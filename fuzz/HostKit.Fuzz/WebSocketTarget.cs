@@ -19,9 +19,14 @@ internal sealed class WebSocketTarget : IFuzzTarget
 
     public void Run(ReadOnlySpan<byte> input)
     {
+        var bytes = ConnectionOracle.Cut(input);
         var protocol = new Http1Protocol(HttpLimits.Default);
-        if (protocol.ReadHead(new ReadOnlySequence<byte>(input.ToArray()), out _, out _) == HeadStatus.Complete)
+        if (protocol.ReadHead(new ReadOnlySequence<byte>(bytes), out _, out _) == HeadStatus.Complete)
+        {
             FromHead(protocol.Head);
+            // And through the pump, however the bytes arrive: the same upgrade, or the same refusal, each time.
+            ConnectionOracle.Run(bytes);
+        }
 
         var fields = new Fields(input);
         var method = fields[0] ?? "GET";
