@@ -65,9 +65,9 @@ for target in "${selected[@]}"; do
   fi
 
   stats="$findings/default/fuzzer_stats"
-  stat() { sed -n "s/^$1 *: *//p" "$stats"; }
-  echo "   $(($(date +%s) - started))s: $(stat execs_done) execs ($(stat execs_per_sec)/s), corpus $(stat corpus_count)," \
-    "coverage $(stat bitmap_cvg), crashes $(stat saved_crashes), hangs $(stat saved_hangs)"
+  figure() { sed -n "s/^$1 *: *//p" "$stats"; }
+  echo "   $(($(date +%s) - started))s: $(figure execs_done) execs ($(figure execs_per_sec)/s), corpus $(figure corpus_count)," \
+    "coverage $(figure bitmap_cvg), crashes $(figure saved_crashes), hangs $(figure saved_hangs)"
 
   found=$(find "$findings/default/crashes" "$findings/default/hangs" -type f ! -name README.txt | sort)
   if [ -n "$found" ]; then
