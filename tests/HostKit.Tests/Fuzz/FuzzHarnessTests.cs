@@ -60,6 +60,32 @@ public class FuzzHarnessTests
         Assert.Equal(expected, ChunkedReference.Decode(Encoding.ASCII.GetBytes(body), 0, maxBodyBytes: 10).Rejection);
     }
 
+    // The decoder's fixed bounds (4 KiB of chunk extension, 16 KiB of trailers) need inputs too large for a
+    // fast seed corpus: the chunked target's oracles run on them here, at each bound and one byte past it.
+    [Theory]
+    [InlineData(4095)]
+    [InlineData(4096)]
+    public void The_chunked_target_holds_at_the_extension_bound(int extensionBytes)
+    {
+        var body = "3;" + new string('e', extensionBytes) + "\r\nabc\r\n0\r\n\r\n";
+        new ChunkedTarget().Run(Encoding.ASCII.GetBytes(body + "GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
+        // The bound counts the extension's bytes and its CR.
+        var verdict = ChunkedReference.Decode(Encoding.ASCII.GetBytes(body), 0, long.MaxValue);
+        Assert.Equal(extensionBytes < 4096 ? null : RequestRejection.InvalidChunkedBody, verdict.Rejection);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void The_chunked_target_holds_at_the_trailer_bound(int over)
+    {
+        // Sixteen trailer lines of 1024 bytes each, CRLFs not counted, then one of `over` bytes.
+        var trailers = string.Concat(Enumerable.Repeat("X-Pad: " + new string('p', 1017) + "\r\n", 16)) + (over > 0 ? new string('z', over) + "\r\n" : "");
+        new ChunkedTarget().Run(Encoding.ASCII.GetBytes("3\r\nabc\r\n0\r\n" + trailers + "\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n"));
+        var verdict = ChunkedReference.Decode(Encoding.ASCII.GetBytes("0\r\n" + trailers + "\r\n"), 0, long.MaxValue);
+        Assert.Equal(over == 0 ? null : RequestRejection.InvalidChunkedBody, verdict.Rejection);
+    }
+
     [Fact]
     public void Transcripts_that_differ_are_a_violation()
     {
