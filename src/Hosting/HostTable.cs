@@ -43,5 +43,8 @@ public static class HostTable
         if (Console.IsOutputRedirected)
             console.Profile.Width = Math.Max(console.Profile.Width, 320);
         console.Write(table);
+        // A "no" in the strict parsing column is a security property, not a missing feature: say what to do about it.
+        foreach (var host in hosts.Where(h => h.Capabilities.HasFlag(HostCapabilities.Network) && !h.Capabilities.HasFlag(HostCapabilities.StrictRequestParsing)))
+            console.WriteLine($"{host.Name}: its engine accepts some ambiguous requests (no strict parsing): put it behind a reverse proxy on an untrusted network (docs/limits.md).");
     }
 }

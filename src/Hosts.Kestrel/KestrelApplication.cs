@@ -31,6 +31,12 @@ internal sealed class KestrelApplication(HostRuntime runtime) : IHttpApplication
         var features = environ.Features;
         var response = new KestrelResponse(features, new RequestSummary(environ.RequestMethod == "HEAD", environ.IsHttp11,
             ClientKeepAlive.Wanted(environ.IsHttp11, environ.GetHeader("Connection"))));
+        if (environ.FramingRejection() is { } ambiguous)
+        {
+            runtime.Rejected(ambiguous);
+            await response.RejectAsync(ambiguous);
+            return;
+        }
         if (WebSocketHandshake.IsRequested(environ.RequestMethod, environ.IsHttp11, environ.GetHeader("Upgrade"), environ.GetHeader("Connection")) &&
             features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true })
         {

@@ -80,6 +80,29 @@ internal sealed class KestrelEnviron : Environ
     public override IEnumerable<KeyValuePair<string, string>> Headers =>
         _request.Headers.Select(h => KeyValuePair.Create(h.Key, Join(h.Value)));
 
+    /// <summary>
+    /// The framing rule this request breaks, or null. Kestrel is more lenient than RFC 9112 (it takes
+    /// <c>chunked, chunked</c>, <c>gzip, chunked</c>, and both framings at once), so the host kit's rules are applied
+    /// here, before the application runs, and every host refuses the same requests.
+    /// </summary>
+    public RequestRejection? FramingRejection()
+    {
+        var headers = _request.Headers;
+        var transferEncoding = headers.TransferEncoding;
+        // With both framings Kestrel drops Content-Length and keeps its value as X-Content-Length (RFC 9112 section 6.3
+        // lets it); that header next to Transfer-Encoding is how the adapter still sees both.
+        var contentLength = transferEncoding.Count > 0 && headers.TryGetValue("X-Content-Length", out var moved) ? moved : headers["Content-Length"];
+        if (transferEncoding.Count == 0)
+        {
+            // The common cases, without allocating: no body, or one length.
+            if (contentLength.Count == 0)
+                return null;
+            if (contentLength.Count == 1)
+                return RequestFraming.ParseContentLength(contentLength[0], out _);
+        }
+        return RequestFraming.Check(contentLength.ToArray(), transferEncoding.ToArray());
+    }
+
     public override string? GetHeader(string name) =>
         _request.Headers.TryGetValue(name, out var values) ? Join(values) : null;
 

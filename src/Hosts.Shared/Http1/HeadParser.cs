@@ -266,8 +266,8 @@ internal sealed class HeadParser(HttpLimits limits)
             rejection = default;
             if (Ascii.EqualsIgnoreCase(name, "Content-Length"u8))
             {
-                if (value.IsEmpty || value.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0 || !Utf8Parser.TryParse(value, out long length, out var used) || used != value.Length)
-                    return Fail(RequestRejection.InvalidContentLength, out rejection);
+                if (RequestFraming.ParseContentLength(value, out var length) is { } invalid)
+                    return Fail(invalid, out rejection);
                 if (_contentLength is { } previous && previous != length)
                     return Fail(RequestRejection.ConflictingContentLength, out rejection);
                 _contentLength = length;
@@ -277,11 +277,8 @@ internal sealed class HeadParser(HttpLimits limits)
                 if (_transferEncoding)
                     return Fail(RequestRejection.InvalidTransferEncoding, out rejection);
                 _transferEncoding = true;
-                var last = LastToken(value);
-                if (!Ascii.EqualsIgnoreCase(last, "chunked"u8))
-                    return Fail(RequestRejection.InvalidTransferEncoding, out rejection);
-                if (last.Length != value.Length)
-                    return Fail(RequestRejection.UnsupportedTransferCoding, out rejection);
+                if (RequestFraming.CheckTransferEncoding(value) is { } invalid)
+                    return Fail(invalid, out rejection);
                 _chunked = true;
             }
             else if (Ascii.EqualsIgnoreCase(name, "Host"u8))
@@ -333,12 +330,6 @@ internal sealed class HeadParser(HttpLimits limits)
             // Anything else that mentions websocket is an ordinary request, for the application to answer (426).
             head.WantsWebSocket = _upgradeWebSocket && _connectionUpgrade && head.Method == "GET" && head.Version == HttpVersion.Http11;
             return true;
-        }
-
-        private static ReadOnlySpan<byte> LastToken(ReadOnlySpan<byte> value)
-        {
-            var comma = value.LastIndexOf((byte)',');
-            return comma < 0 ? value : value[(comma + 1)..].Trim(" \t"u8);
         }
     }
 }

@@ -67,4 +67,14 @@ public class HostRegistryTests
             Assert.Equal(host.Capabilities.HasFlag(HostCapabilities.WebSockets), row.Split('|')[4].Trim() == "yes");
         }
     }
+
+    [Fact]
+    public void The_host_table_tells_to_put_a_host_without_strict_parsing_behind_a_reverse_proxy()
+    {
+        var console = new TestConsole().Width(200);
+        HostTable.Write(console, Discovered.Hosts);
+        var warnings = console.Output.Split('\n').Where(l => l.Contains("reverse proxy", StringComparison.Ordinal)).ToList();
+        Assert.Contains(warnings, l => l.StartsWith("httplistener: ", StringComparison.Ordinal));
+        Assert.DoesNotContain(warnings, l => l.StartsWith("raw: ", StringComparison.Ordinal) || l.StartsWith("kestrel: ", StringComparison.Ordinal));
+    }
 }

@@ -170,6 +170,8 @@ public class HeadParserTests
     [InlineData("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5x\r\n\r\n", RequestRejection.InvalidContentLength)]
     [InlineData("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n", RequestRejection.InvalidTransferEncoding)]
     [InlineData("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", RequestRejection.UnsupportedTransferCoding)]
+    [InlineData("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, chunked\r\n\r\n", RequestRejection.InvalidTransferEncoding)]
+    [InlineData("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: +5\r\n\r\nhello", RequestRejection.InvalidContentLength)]
     [InlineData("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", RequestRejection.InvalidTransferEncoding)]
     [InlineData("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", RequestRejection.TransferEncodingInHttp10)]
     [InlineData("GET / HTTP/1.1\r\n\r\n", RequestRejection.MissingOrMultipleHost)]

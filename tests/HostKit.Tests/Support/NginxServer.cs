@@ -5,8 +5,8 @@ using System.Net.Sockets;
 namespace HostKit.Tests.Support;
 
 /// <summary>
-/// nginx in front of the test's nodes, from the repository's own <c>deploy/nginx.conf</c> with its three marked addresses
-/// rewritten to free ports: a temp prefix, <c>daemon off</c>, stopped with SIGTERM to the master this test started.
+/// nginx in front of the test's nodes: the repository's own <c>deploy/nginx.conf</c> with its three marked addresses
+/// rewritten to free ports, or a plain reverse proxy in front of one node; a temp prefix, <c>daemon off</c>, stopped with SIGTERM to the master this test started.
 /// </summary>
 public sealed class NginxServer : IAsyncDisposable
 {
@@ -29,16 +29,48 @@ public sealed class NginxServer : IAsyncDisposable
     public ProcessOutput Output { get; }
 
     /// <summary>Starts nginx balancing <paramref name="nodes"/> (two); skips (or fails under HOSTKIT_REQUIRE_ALL=1) without nginx.</summary>
-    public static async Task<NginxServer> StartAsync(params Uri[] nodes)
+    public static Task<NginxServer> StartAsync(params Uri[] nodes)
     {
-        RequiredComponent.File(Executable, "nginx-light");
         if (nodes.Length != 2)
             throw new ArgumentException("deploy/nginx.conf balances two nodes.", nameof(nodes));
+        var deployed = File.ReadAllText(Path.Combine(Repository.Root, "deploy", "nginx.conf"));
+        return StartWithAsync(port => Configure(deployed, port, nodes[0].Port, nodes[1].Port));
+    }
+
+    /// <summary>
+    /// Starts nginx as a plain reverse proxy in front of one <paramref name="node"/>, with nginx's defaults (request
+    /// bodies buffered, the Host header the upstream's): what docs/hosts.md means by "behind a reverse proxy".
+    /// </summary>
+    public static Task<NginxServer> InFrontOfAsync(Uri node) =>
+        StartWithAsync(port => $$"""
+            worker_processes 1;
+            pid nginx.pid;
+            error_log stderr notice;
+            events { worker_connections 256; }
+            http {
+                access_log off;
+                client_body_temp_path client_body_temp;
+                proxy_temp_path proxy_temp;
+                fastcgi_temp_path fastcgi_temp;
+                uwsgi_temp_path uwsgi_temp;
+                scgi_temp_path scgi_temp;
+                server {
+                    listen 127.0.0.1:{{port.ToString(CultureInfo.InvariantCulture)}};
+                    location / {
+                        proxy_pass http://127.0.0.1:{{node.Port.ToString(CultureInfo.InvariantCulture)}};
+                        proxy_http_version 1.1;
+                    }
+                }
+            }
+            """);
+
+    private static async Task<NginxServer> StartWithAsync(Func<int, string> configFor)
+    {
+        RequiredComponent.File(Executable, "nginx-light");
         var prefix = Directory.CreateTempSubdirectory("hostkit-nginx-").FullName;
         var port = FreePort.Next();
-        var config = Configure(File.ReadAllText(Path.Combine(Repository.Root, "deploy", "nginx.conf")), port, nodes[0].Port, nodes[1].Port);
         var configPath = Path.Combine(prefix, "nginx.conf");
-        File.WriteAllText(configPath, config);
+        File.WriteAllText(configPath, configFor(port));
         var process = Process.Start(new ProcessStartInfo(Executable, ["-p", prefix + "/", "-c", configPath, "-g", "daemon off;"])
         {
             RedirectStandardOutput = true,
