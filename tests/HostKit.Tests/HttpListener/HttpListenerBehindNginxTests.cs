@@ -1,7 +1,7 @@
 using HostKit.Tests.Conformance;
 using HostKit.Tests.Support;
 
-namespace HostKit.Tests.Proxy;
+namespace HostKit.Tests.HttpListener;
 
 /// <summary>
 /// The two holes httplistener's engine leaves in request framing, which its adapter cannot see (docs/limits.md): each
