@@ -1,0 +1,5 @@
+using HostKit.Hosting;
+
+// dotnet run -- --host raw --urls http://127.0.0.1:8000   (or --host kestrel, --port 8000; --host list shows the hosts)
+// Without flags, hostkit.json says which host and address; HOSTKIT_HOST and HOSTKIT_URLS override it.
+return await HostRunner.RunAsync(HostKitApp.App.Create(), args);

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# The packages work without the repository (issue 18, item 5). Packs everything packable into a temporary folder,
+# installs HostKit.Templates from it into a throwaway template hive, makes an app with `dotnet new hostkit-app`,
+# builds it and runs its tests with that folder and this machine's registry as the only package sources (HostKit.*
+# from the folder alone), then runs the app on Kestrel and on the raw host and asks each for Hello, World!.
+# Nothing outside the temporary folder is touched: its own NuGet packages folder, its own template hive, servers
+# on 127.0.0.1 port 0, stopped by the PIDs this script started. Any failure exits non-zero saying what failed.
+#   tests/package-smoke.sh            (from .ci/run; KEEP=1 keeps the temporary folder for a look afterwards)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo="$PWD"
+started=$SECONDS
+
+work="$(mktemp -d -t hostkit-package-smoke.XXXXXX)"
+artifacts="$work/artifacts"
+hive="$work/template-hive"
+app_root="$work/app"
+server_pids=()
+
+say() { echo "package-smoke: $*"; }
+fail() {
+  echo "package-smoke: FAILED: $*" >&2
+  exit 1
+}
+cleanup() {
+  local pid
+  for pid in "${server_pids[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
+  if [ "${KEEP:-0}" = 1 ]; then say "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+# A command that fails under set -e says where, instead of ending the run in silence.
+trap 'echo "package-smoke: FAILED: line $LINENO: $BASH_COMMAND (exit $?)" >&2' ERR
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# 1. Pack. The repository's own restore keeps the machine's packages folder; only the app below gets a fresh one.
+say "packing HostKit.sln into $artifacts"
+dotnet pack HostKit.sln -c Release -o "$artifacts" -nologo -v quiet \
+  || fail "dotnet pack HostKit.sln failed (output above)"
+expected=()
+for project in src/*/*.csproj templates/*/*.csproj; do
+  expected+=("$(basename "$project" .csproj)")
+done
+for id in "${expected[@]}"; do
+  compgen -G "$artifacts/$id.[0-9]*.nupkg" >/dev/null || fail "no $id package in $artifacts: $(ls "$artifacts" | tr '\n' ' ')"
+done
+template_package="$(compgen -G "$artifacts/HostKit.Templates.[0-9]*.nupkg" | head -n 1)"
+version="$(basename "$template_package" .nupkg)"
+version="${version#HostKit.Templates.}"
+say "packed ${#expected[@]} packages at $version"
+
+# 2. The template, from the packed file, into a hive of its own (the machine's templates are never changed).
+dotnet new install "$template_package" --debug:custom-hive "$hive" >"$work/template-install.log" 2>&1 \
+  || { cat "$work/template-install.log" >&2; fail "dotnet new install $template_package failed"; }
+mkdir -p "$app_root"
+dotnet new hostkit-app -n SmokeApp -o "$app_root/SmokeApp" --debug:custom-hive "$hive" --no-update-check >"$work/template-new.log" 2>&1 \
+  || { cat "$work/template-new.log" >&2; fail "dotnet new hostkit-app failed"; }
+app="$app_root/SmokeApp"
+for made in SmokeApp.slnx SmokeApp/SmokeApp.csproj SmokeApp/App.cs SmokeApp/Program.cs SmokeApp/hostkit.json \
+            SmokeApp.Tests/SmokeApp.Tests.csproj SmokeApp.Tests/AppTests.cs; do
+  [ -s "$app/$made" ] || fail "dotnet new hostkit-app did not make $made (made: $(cd "$app" && find . -type f | tr '\n' ' '))"
+done
+grep -q "Include=\"HostKit.Hosting\" Version=\"$version\"" "$app/SmokeApp/SmokeApp.csproj" \
+  || fail "the app does not reference the packed version $version: $(grep HostKit "$app/SmokeApp/SmokeApp.csproj")"
+
+# 3. Package sources: the packed folder and this machine's registry (whatever `dotnet nuget list source` has enabled,
+#    read from outside the repository), nothing else. HostKit.* may come from the folder only, never the registry.
+registries=()
+while read -r state url; do
+  [ "$state" = E ] && registries+=("$url")
+done < <(cd "$work" && dotnet nuget list source --format Short)
+[ "${#registries[@]}" -gt 0 ] || fail "no enabled package source on this machine (dotnet nuget list source)"
+{
+  echo '<?xml version="1.0" encoding="utf-8"?>'
+  echo '<configuration>'
+  echo '  <packageSources>'
+  echo '    <clear />'
+  echo "    <add key=\"hostkit-artifacts\" value=\"$artifacts\" />"
+  for i in "${!registries[@]}"; do echo "    <add key=\"registry-$i\" value=\"${registries[$i]}\" />"; done
+  echo '  </packageSources>'
+  echo '  <packageSourceMapping>'
+  echo '    <packageSource key="hostkit-artifacts"><package pattern="HostKit.*" /></packageSource>'
+  for i in "${!registries[@]}"; do echo "    <packageSource key=\"registry-$i\"><package pattern=\"*\" /></packageSource>"; done
+  echo '  </packageSourceMapping>'
+  echo '</configuration>'
+} >"$app_root/nuget.config"
+say "sources: $artifacts ${registries[*]}"
+
+# 4. Build and test the app, with a packages folder of its own: the freshly packed HostKit version is never mixed
+#    with (or left in) the machine's cache.
+export NUGET_PACKAGES="$work/nuget-packages"
+(cd "$app" && dotnet build SmokeApp.slnx -c Release -nologo -v quiet) || fail "the app made from the template does not build (output above)"
+(cd "$app" && dotnet test SmokeApp.slnx -c Release --no-build -nologo) || fail "the app's tests failed (output above)"
+for id in HostKit.Abstractions HostKit.Hosting HostKit.Hosts.Shared HostKit.Hosts.Kestrel HostKit.Hosts.Raw HostKit.Testing; do
+  [ -d "$NUGET_PACKAGES/${id,,}/$version" ] || fail "$id $version was not restored from $artifacts"
+done
+
+# 5. Run it on two hosts, each on a free port on 127.0.0.1, and ask for Hello, World!.
+serve_and_check() {
+  local host="$1" log="$work/serve-$1.log" pid url="" answer code
+  # From the project folder, as `dotnet run` would: its hostkit.json is read and the command line overrides it.
+  (cd "$app/SmokeApp" && exec dotnet "bin/Release/net10.0/SmokeApp.dll" --host "$host" --urls http://127.0.0.1:0) >"$log" 2>&1 &
+  pid=$!
+  server_pids+=("$pid")
+  for _ in $(seq 1 300); do
+    url="$(grep -o 'at http://127\.0\.0\.1:[0-9]*/' "$log" | head -n 1 | sed 's/^at //')" || true
+    [ -n "$url" ] && break
+    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; fail "the app on --host $host exited before serving"; }
+    sleep 0.1
+  done
+  [ -n "$url" ] || { cat "$log" >&2; fail "the app on --host $host did not report its address within 30 s"; }
+  grep -q "serving on $host " "$log" || { cat "$log" >&2; fail "the app did not say it serves on $host"; }
+  answer="$(curl -fsS --max-time 10 "$url")" || { cat "$log" >&2; fail "GET $url on --host $host failed"; }
+  [ "$answer" = "Hello, World!" ] || fail "GET $url on --host $host answered '$answer', not 'Hello, World!'"
+  say "$host: GET $url -> $answer"
+  kill -TERM "$pid"
+  code=0
+  wait "$pid" || code=$?
+  [ "$code" = 0 ] || { cat "$log" >&2; fail "the app on --host $host exited with $code after SIGTERM, not 0"; }
+}
+serve_and_check kestrel
+serve_and_check raw
+
+say "passed in $((SECONDS - started)) s: ${#expected[@]} packages at $version; the template's app builds, passes its tests, and says Hello, World! on kestrel and raw"
