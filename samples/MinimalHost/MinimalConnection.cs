@@ -18,6 +18,7 @@ internal sealed class MinimalConnection : IHostConnection
     private readonly Http1Environ _environ;
     private readonly Http1PipeResponse _response;
     private readonly CancellationTokenSource _aborted = new();
+    private volatile bool _idle;
 
     // Step 4: a connection is a stream read and written through pipes, and the host kit's protocol state.
     public MinimalConnection(Socket socket, HostRuntime runtime)
@@ -59,7 +60,9 @@ internal sealed class MinimalConnection : IHostConnection
     // Step 5: one request, from its head to the last byte of its answer; false when the connection closes.
     private async Task<bool> ServeOneAsync()
     {
-        var status = await Http1Pipes.ReadHeadAsync(_input, _protocol);
+        _idle = !_runtime.Activity.IsStopping;
+        var status = _idle ? await Http1Pipes.ReadHeadAsync(_input, _protocol) : HeadStatus.NeedMore;
+        _idle = false;
         if (status == HeadStatus.Rejected)
             return await RefuseAsync(_protocol.Rejection!.Value);
         if (status != HeadStatus.Complete)
@@ -94,7 +97,11 @@ internal sealed class MinimalConnection : IHostConnection
     }
 
     /// <summary>An idle connection closes now; a busy one after its answer (which then says <c>Connection: close</c>).</summary>
-    public void RequestStop() => _input.CancelPendingRead();
+    public void RequestStop()
+    {
+        if (_idle)
+            _input.CancelPendingRead();
+    }
 
     public void Abort() => _response.Abort();
 }

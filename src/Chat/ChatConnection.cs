@@ -17,7 +17,17 @@ internal sealed class ChatConnection(IWebSocket socket, ChatRequest request, Cha
     public async ValueTask RunAsync()
     {
         var member = new ChatMember(socket, request.Room, request.Name, _logger);
-        var room = await chat.Rooms.EnterAsync(request.Room);
+        ChatRoom room;
+        try
+        {
+            room = await chat.Rooms.EnterAsync(request.Room);
+        }
+        catch (ChatBackplaneUnavailableException ex)
+        {
+            // Reachable when the upgrade was checked, gone since: the client retries as after any 1011.
+            await CloseUnavailableAsync(ex);
+            return;
+        }
         var joined = false;
         try
         {
@@ -34,6 +44,10 @@ internal sealed class ChatConnection(IWebSocket socket, ChatRequest request, Cha
         catch (WebSocketClosedException)
         {
             // The member went away (or was closed as too slow) while being sent to.
+        }
+        catch (ChatBackplaneUnavailableException ex) when (!joined)
+        {
+            await CloseUnavailableAsync(ex);
         }
         finally
         {
@@ -82,6 +96,19 @@ internal sealed class ChatConnection(IWebSocket socket, ChatRequest request, Cha
             }
             if (!await TryAppendAsync(new ChatPost(ChatEventType.Message, request.Room, request.Name, message.Text)))
                 await socket.SendAsync(ChatWire.Encode(new ErrorNotice(request.Room, "the message was not stored: the chat backplane is unavailable")));
+        }
+    }
+
+    private async ValueTask CloseUnavailableAsync(ChatBackplaneUnavailableException ex)
+    {
+        ChatLog.EventNotStored(_logger, request.Room, ex.Message);
+        try
+        {
+            await socket.CloseAsync(WebSocketCloseStatus.InternalServerError, "chat backplane unavailable; reconnect with after");
+        }
+        catch (WebSocketClosedException)
+        {
+            // Gone already.
         }
     }
 

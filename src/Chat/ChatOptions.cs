@@ -41,6 +41,16 @@ public sealed record ChatOptions
     /// <summary>Largest chat message a client may send, in UTF-8 bytes; a larger one closes the socket with 1009. Default 4096 (4 KiB).</summary>
     public int MaxMessageBytes { get; init; } = 4096;
 
+    /// <summary>
+    /// Where the rooms live: empty (the default) keeps them in this process (<see cref="Backplane.InMemoryChatBackplane"/>);
+    /// <c>redis://HOST:PORT</c> shares them with every process pointed at that Redis (the <c>HostKit.Chat.Redis</c> package,
+    /// docs/backplane.md). The chat library itself only reads the value; the application creates the backplane it names.
+    /// </summary>
+    public string? Backplane { get; init; }
+
+    /// <summary>True when <see cref="Backplane"/> names no shared backplane: the rooms live in this process only.</summary>
+    public bool IsInProcess => string.IsNullOrWhiteSpace(Backplane) || string.Equals(Backplane.Trim(), "memory", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Every accepted token: <see cref="Token"/> and <see cref="Tokens"/>, blanks left out. Empty when no token is needed.</summary>
     public IReadOnlyList<string> AcceptedTokens =>
         [.. Tokens.Append(Token).Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).Distinct(StringComparer.Ordinal)];

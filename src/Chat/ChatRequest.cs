@@ -48,7 +48,7 @@ internal sealed partial record ChatRequest(string Room, string Name, long? After
     /// 1 to 32 characters (Unicode scalar values), none of them a control, format, separator other than the space,
     /// private-use, unassigned or replacement character, and not only spaces: what shows the same in every member's list.
     /// </summary>
-    private static bool IsPrintableName(string name)
+    internal static bool IsPrintableName(string name)
     {
         var count = 0;
         var visible = false;
@@ -78,5 +78,5 @@ internal sealed partial record ChatRequest(string Room, string Name, long? After
     }
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}\\z")]
-    private static partial Regex RoomPattern();
+    internal static partial Regex RoomPattern();
 }

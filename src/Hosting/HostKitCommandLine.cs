@@ -33,6 +33,12 @@ public static class HostKitCommandLine
         Description = "Trace, Debug, Information (default), Warning, Error.",
     };
 
+    private static readonly Option<string> WorkersOption = new("--workers")
+    {
+        Description = "Serve with N processes on the same address (SO_REUSEPORT, Linux), supervised: a crashed one is restarted. Default 1.",
+        HelpName = "N",
+    };
+
     private static readonly Option<string[]> SetOption = CreateSetOption();
 
     private static readonly Option<bool> ListHostsOption = new("--list-hosts")
@@ -40,15 +46,22 @@ public static class HostKitCommandLine
         Description = "Print the registered hosts and what each supports, then exit.",
     };
 
-    /// <summary>Parses <paramref name="args"/> against the runner's options.</summary>
-    public static ParseResult Parse(string[] args, string description)
+    /// <summary>Parses <paramref name="args"/> against the runner's options and the application's own (<paramref name="applicationOptions"/>).</summary>
+    /// <exception cref="ArgumentException">An application option reuses a name the runner (or another option) has.</exception>
+    public static ParseResult Parse(string[] args, string description, IReadOnlyList<ConfigurationOption>? applicationOptions = null)
     {
-        var root = new RootCommand(description) { HostOption, UrlsOption, PortOption, ConfigOption, LogLevelOption, SetOption, ListHostsOption };
+        var root = new RootCommand(description) { HostOption, UrlsOption, PortOption, WorkersOption, ConfigOption, LogLevelOption, SetOption, ListHostsOption };
+        foreach (var option in applicationOptions ?? [])
+        {
+            if (root.Options.Any(o => o.Name == option.Name))
+                throw new ArgumentException($"The application option {option.Name} has the name of an option the runner already has.", nameof(applicationOptions));
+            root.Options.Add(new Option<string>(option.Name) { Description = option.Description, HelpName = option.HelpName });
+        }
         return root.Parse(args);
     }
 
-    /// <summary>The options that were given, as <c>HostKit:*</c> configuration keys.</summary>
-    public static IReadOnlyDictionary<string, string?> ToConfiguration(ParseResult result)
+    /// <summary>The options that were given, as configuration keys: the runner's as <c>HostKit:*</c>, the application's as their own keys.</summary>
+    public static IReadOnlyDictionary<string, string?> ToConfiguration(ParseResult result, IReadOnlyList<ConfigurationOption>? applicationOptions = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
@@ -60,7 +73,10 @@ public static class HostKitCommandLine
             values["HostKit:Urls"] = string.Empty;
             values["HostKit:Port"] = port;
         }
+        Add(values, "HostKit:Workers", result.GetValue(WorkersOption));
         Add(values, "HostKit:Config", result.GetValue(ConfigOption));
+        foreach (var option in applicationOptions ?? [])
+            Add(values, option.Key, result.GetValue<string>(option.Name));
         Add(values, "HostKit:LogLevel", result.GetValue(LogLevelOption));
         foreach (var setting in result.GetValue(SetOption) ?? [])
         {

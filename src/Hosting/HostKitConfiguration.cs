@@ -20,11 +20,14 @@ public static class HostKitConfiguration
     /// <param name="commandLine">Values from the command line, as configuration keys (see <see cref="HostKitCommandLine"/>).</param>
     /// <param name="environment">The environment variables; the process's own when null.</param>
     /// <param name="baseDirectory">Where a relative json path is looked up; the working directory when null.</param>
+    /// <param name="applicationOptions">The application's own options, whose <see cref="ConfigurationOption.EnvironmentVariable"/> are read too.</param>
     /// <exception cref="HostStartException">A <c>--config</c> file that does not exist or is not valid json.</exception>
-    public static IConfiguration Build(IReadOnlyDictionary<string, string?> commandLine, IDictionary? environment = null, string? baseDirectory = null)
+    public static IConfiguration Build(IReadOnlyDictionary<string, string?> commandLine, IDictionary? environment = null, string? baseDirectory = null,
+        IReadOnlyList<ConfigurationOption>? applicationOptions = null)
     {
         ArgumentNullException.ThrowIfNull(commandLine);
         var directory = baseDirectory ?? Directory.GetCurrentDirectory();
+        var variables = environment ?? Environment.GetEnvironmentVariables();
         commandLine.TryGetValue("HostKit:Config", out var configPath);
         var named = !string.IsNullOrEmpty(configPath);
         var jsonPath = Path.GetFullPath(named ? configPath! : DefaultJsonFile, directory);
@@ -40,7 +43,8 @@ public static class HostKitConfiguration
         {
             return new ConfigurationBuilder()
                 .AddJsonFile(files, Path.GetFileName(jsonPath), optional: !named, reloadOnChange: false)
-                .AddInMemoryCollection(FromEnvironment(environment ?? Environment.GetEnvironmentVariables()))
+                .AddInMemoryCollection(FromEnvironment(variables))
+                .AddInMemoryCollection(FromOwnVariables(variables, applicationOptions ?? []))
                 .AddInMemoryCollection(commandLine)
                 .Build();
         }
@@ -62,6 +66,16 @@ public static class HostKitConfiguration
         {
             if (entry.Key is string key && key.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) && key.Length > Prefix.Length)
                 yield return KeyValuePair.Create("HostKit:" + key[Prefix.Length..].Replace("__", ":", StringComparison.Ordinal), entry.Value as string);
+        }
+    }
+
+    /// <summary>Each application option's own variable (<c>HOSTKIT_BACKPLANE</c>) sets its key: a layer above the general mapping, so it wins.</summary>
+    private static IEnumerable<KeyValuePair<string, string?>> FromOwnVariables(IDictionary environment, IReadOnlyList<ConfigurationOption> applicationOptions)
+    {
+        foreach (var option in applicationOptions)
+        {
+            if (option.EnvironmentVariable is { } variable && environment[variable] is string value)
+                yield return KeyValuePair.Create(option.Key, (string?)value);
         }
     }
 }

@@ -29,6 +29,21 @@ public sealed record HostKitSettings
     /// <summary>Websocket limits and keep-alive.</summary>
     public WebSocketOptions WebSockets { get; init; } = WebSocketOptions.Default;
 
+    /// <summary>How many processes serve the application on the same addresses (<c>--workers</c>, <c>HostKit:Workers</c>). Default 1.</summary>
+    public int Workers { get; init; } = 1;
+
+    /// <summary>
+    /// This process's number under a <c>--workers</c> supervisor (<c>HostKit:Worker:Id</c>, set by the supervisor with
+    /// <c>HOSTKIT_WORKER__ID</c>, as it sets <c>HostKit:Worker:Urls</c> to the addresses it reserved); null otherwise.
+    /// </summary>
+    public int? WorkerId { get; init; }
+
+    /// <summary>True for the <c>--workers</c> supervisor: it starts and watches workers instead of serving.</summary>
+    public bool IsSupervisor => Workers > 1 && WorkerId is null;
+
+    /// <summary>The largest <see cref="Workers"/>: far more than cores on any machine HostKit runs on, and few enough to catch a typo.</summary>
+    public const int MaxWorkers = 64;
+
     /// <summary>How long a graceful stop lets requests in flight finish (<c>HostKit:ShutdownTimeout</c>, e.g. <c>00:00:30</c>). Default 5 s.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = new ServerOptions().ShutdownTimeout;
 
@@ -41,10 +56,17 @@ public sealed record HostKitSettings
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection("HostKit");
+        var workerId = Parse<int?>(section, "Worker:Id", null, s => (int?)int.Parse(s, NumberStyles.None, CultureInfo.InvariantCulture));
+        var workers = Parse(section, "Workers", 1, s => int.Parse(s, NumberStyles.None, CultureInfo.InvariantCulture));
+        if (workers is < 1 or > MaxWorkers)
+            throw new HostStartException($"--workers must be a number from 1 to {MaxWorkers}, not {workers}.");
         return new HostKitSettings
         {
             Host = section["Host"] is { Length: > 0 } host ? host : null,
-            Urls = ReadUrls(section["Urls"], section["Port"]),
+            // A worker listens where its supervisor reserved: the command line it shares with the supervisor may say port 0.
+            Urls = workerId is null ? ReadUrls(section["Urls"], section["Port"]) : ReadUrls(section["Worker:Urls"], null),
+            Workers = workers,
+            WorkerId = workerId,
             LogLevel = Parse(section, "LogLevel", LogLevel.Information, s => Enum.Parse<LogLevel>(s, ignoreCase: true)),
             Limits = Bind(section.GetSection("Limits"), () => new HttpLimits()),
             WebSockets = Bind(section.GetSection("WebSockets"), () => new WebSocketOptions()),

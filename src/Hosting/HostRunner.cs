@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using HostKit.Hosting.Workers;
 using HostKit.Hosts;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -37,7 +38,7 @@ public static class HostRunner
         HostRegistry? hosts = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(application);
-        return RunAsync(_ => application, args, requires, hosts, cancellationToken);
+        return RunAsync(_ => application, args, new HostRunnerOptions { Requires = requires, Hosts = hosts }, cancellationToken);
     }
 
     /// <summary>
@@ -53,15 +54,30 @@ public static class HostRunner
     /// <param name="hosts">The hosts to choose from; when null, those the application references (<see cref="HostDiscovery.Registry"/>).</param>
     /// <param name="cancellationToken">Stops the server when signalled.</param>
     /// <returns>The process exit code: 0 after a clean stop.</returns>
-    public static async Task<int> RunAsync(Func<HostRunnerContext, Application> build, string[] args,
+    public static Task<int> RunAsync(Func<HostRunnerContext, Application> build, string[] args,
         HostCapabilities requires = HostCapabilities.Http | HostCapabilities.WebSockets,
-        HostRegistry? hosts = null, CancellationToken cancellationToken = default)
+        HostRegistry? hosts = null, CancellationToken cancellationToken = default) =>
+        RunAsync(build, args, new HostRunnerOptions { Requires = requires, Hosts = hosts }, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="RunAsync(Func{HostRunnerContext, Application}, string[], HostCapabilities, HostRegistry?, CancellationToken)"/>,
+    /// with the application's own command-line options and checks (<see cref="HostRunnerOptions"/>). With <c>--workers N</c>
+    /// (N &gt; 1) this process becomes a supervisor that starts N processes of the application on the same addresses.
+    /// </summary>
+    /// <param name="build">Makes the application (in each worker, never in the supervisor).</param>
+    /// <param name="args">The command line.</param>
+    /// <param name="options">What the application needs, its options and its checks.</param>
+    /// <param name="cancellationToken">Stops the server (or every worker) when signalled.</param>
+    /// <returns>The process exit code: 0 after a clean stop.</returns>
+    public static async Task<int> RunAsync(Func<HostRunnerContext, Application> build, string[] args, HostRunnerOptions options,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(build);
         ArgumentNullException.ThrowIfNull(args);
-        hosts ??= HostDiscovery.Registry;
+        ArgumentNullException.ThrowIfNull(options);
+        var hosts = options.Hosts ?? HostDiscovery.Registry;
 
-        var parsed = HostKitCommandLine.Parse(args, "Serves a HostKit application on the host of your choice.");
+        var parsed = HostKitCommandLine.Parse(args, "Serves a HostKit application on the host of your choice.", options.Options);
         if (parsed.Errors.Count > 0)
         {
             foreach (var error in parsed.Errors)
@@ -77,7 +93,7 @@ public static class HostRunner
         IServerHost host;
         try
         {
-            configuration = HostKitConfiguration.Build(HostKitCommandLine.ToConfiguration(parsed));
+            configuration = HostKitConfiguration.Build(HostKitCommandLine.ToConfiguration(parsed, options.Options), applicationOptions: options.Options);
             settings = HostKitSettings.From(configuration);
             if (settings.ListHosts)
             {
@@ -85,9 +101,11 @@ public static class HostRunner
                 return 0;
             }
             host = Choose(hosts, settings.Host);
-            var missing = requires & ~host.Capabilities;
+            var missing = options.Requires & ~host.Capabilities;
             if (missing != HostCapabilities.None)
                 throw new HostStartException($"The host '{host.Name}' cannot run this application: it lacks {missing}. Choose another with --host (see --host list).");
+            if (settings.Workers > 1)
+                CheckWorkersCan(host, settings.Workers);
         }
         catch (HostStartException ex)
         {
@@ -106,24 +124,16 @@ public static class HostRunner
                 console.TimestampFormat = "HH:mm:ss ";
             }));
         var logger = loggerFactory.CreateLogger("HostKit");
-        Application application;
+        var context = new HostRunnerContext(configuration, loggerFactory) { Workers = settings.Workers, WorkerId = settings.WorkerId };
         try
         {
-            application = build(new HostRunnerContext(configuration, loggerFactory));
+            options.Validate?.Invoke(context);
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
         {
             Console.Error.WriteLine($"error: {ex.Message}");
             return UsageError;
         }
-        var options = new ServerOptions
-        {
-            Urls = settings.Urls,
-            LoggerFactory = loggerFactory,
-            Limits = settings.Limits,
-            WebSockets = settings.WebSockets,
-            ShutdownTimeout = settings.ShutdownTimeout,
-        };
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var force = new CancellationTokenSource();
@@ -131,10 +141,47 @@ public static class HostRunner
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
+        if (settings.IsSupervisor)
+        {
+            try
+            {
+                var supervisor = new WorkerSupervisor(host, settings, WorkerCommand.ForThisProcess(args), loggerFactory.CreateLogger("HostKit.Workers"));
+                var code = await supervisor.RunAsync(stop.Token, force.Token);
+                return force.IsCancellationRequested ? Interrupted : code;
+            }
+            catch (HostStartException ex)
+            {
+                logger.LogCritical("{Message}", ex.Message);
+                return StartFailure;
+            }
+        }
+        if (settings.WorkerId is not null)
+            StopWhenSupervisorIsGone(stop);
+
+        Application application;
+        try
+        {
+            application = build(context);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return UsageError;
+        }
+        var serverOptions = new ServerOptions
+        {
+            Urls = settings.Urls,
+            LoggerFactory = loggerFactory,
+            Limits = settings.Limits,
+            WebSockets = settings.WebSockets,
+            ShutdownTimeout = settings.ShutdownTimeout,
+            ReusePort = settings.WorkerId is not null,
+        };
+
         IRunningServer server;
         try
         {
-            server = await host.StartAsync(application, options, stop.Token);
+            server = await host.StartAsync(application, serverOptions, stop.Token);
         }
         catch (HostStartException ex)
         {
@@ -172,6 +219,45 @@ public static class HostRunner
             else
                 force.Cancel();
         }
+    }
+
+    /// <summary>Refuses <c>--workers</c> where processes cannot share a port, before anything starts.</summary>
+    private static void CheckWorkersCan(IServerHost host, int workers)
+    {
+        if (!host.Capabilities.HasFlag(HostCapabilities.SharedPort))
+            throw new HostStartException($"--workers {workers} needs several processes listening on one port, which the host '{host.Name}' cannot do (it lacks SharedPort; see --host list). Run one process, or choose a host that can, such as kestrel or raw.");
+        if (!SharedPort.IsSupported)
+            throw new HostStartException($"--workers {workers} needs SO_REUSEPORT, which HostKit uses on Linux only. Run one process per port instead.");
+    }
+
+    /// <summary>
+    /// A worker reads its standard input, a pipe its supervisor holds open and never writes: the end of it means the
+    /// supervisor is gone (even killed with SIGKILL, which it cannot forward), and the worker stops instead of serving on alone.
+    /// </summary>
+    private static void StopWhenSupervisorIsGone(CancellationTokenSource stop)
+    {
+        var watcher = new Thread(() =>
+        {
+            try
+            {
+                using var input = Console.OpenStandardInput();
+                input.CopyTo(Stream.Null);
+            }
+            catch (IOException)
+            {
+                // Closed under us: the same news.
+            }
+            try
+            {
+                stop.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The worker stopped already.
+            }
+        })
+        { IsBackground = true, Name = "HostKit supervisor watch" };
+        watcher.Start();
     }
 
     /// <summary>The host called <paramref name="name"/>, or the default one when null, with errors that say what to reference.</summary>

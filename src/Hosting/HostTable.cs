@@ -22,6 +22,7 @@ public static class HostTable
         (HostCapabilities.SignalsClientDisconnect, "abort on disconnect"),
         (HostCapabilities.Tls, "TLS"),
         (HostCapabilities.Network, "sockets"),
+        (HostCapabilities.SharedPort, "shared port"),
     ];
 
     /// <summary>Writes the table for <paramref name="hosts"/> to <paramref name="console"/>.</summary>

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using HostKit.Hosts;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -28,7 +30,8 @@ public sealed class KestrelHost : IServerHost
     public HostCapabilities Capabilities =>
         HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols |
         HostCapabilities.WebSocketKeepAliveTimeout | HostCapabilities.RequestLimits | HostCapabilities.Network | HostCapabilities.AbortsFailedResponses | HostCapabilities.HttpPipelining |
-        HostCapabilities.SignalsClientDisconnect | HostCapabilities.StrictRequestParsing | HostCapabilities.RequestTimeouts | HostCapabilities.ConnectionLimit;
+        HostCapabilities.SignalsClientDisconnect | HostCapabilities.StrictRequestParsing | HostCapabilities.RequestTimeouts | HostCapabilities.ConnectionLimit |
+        HostCapabilities.SharedPort;
 
     /// <inheritdoc />
     public async Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)
@@ -43,7 +46,10 @@ public sealed class KestrelHost : IServerHost
         ApplyLimits(kestrelOptions.Limits, options.Limits);
         foreach (var endpoint in endpoints)
             kestrelOptions.Listen(endpoint, listen => listen.Use(next => ConnectionCounter.Count(next, runtime)));
-        var transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), options.LoggerFactory);
+        var transportOptions = new SocketTransportOptions();
+        if (options.ReusePort)
+            transportOptions.CreateBoundListenSocket = BindSharedPort;
+        var transport = new SocketTransportFactory(Options.Create(transportOptions), options.LoggerFactory);
         var server = new KestrelServer(Options.Create(kestrelOptions), transport, options.LoggerFactory);
         try
         {
@@ -60,6 +66,29 @@ public sealed class KestrelHost : IServerHost
         foreach (var address in bound)
             HostLog.Listening(logger, HostName, address.ToString());
         return new RunningKestrel(server, runtime, bound);
+    }
+
+    /// <summary>
+    /// Kestrel's own listen socket, marked with SO_REUSEPORT before it is bound (Kestrel has no setting for it).
+    /// HostKit listens on IP endpoints only (<see cref="ListenAddress"/>), so the other kinds Kestrel's default handles do not arise.
+    /// </summary>
+    private static Socket BindSharedPort(EndPoint endpoint)
+    {
+        var ip = (IPEndPoint)endpoint;
+        var socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            if (ip.Address.Equals(IPAddress.IPv6Any))
+                socket.DualMode = true;
+            SharedPort.Allow(socket);
+            socket.Bind(ip);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     private static void ApplyLimits(KestrelServerLimits kestrel, HttpLimits limits)

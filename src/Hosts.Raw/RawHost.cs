@@ -25,7 +25,8 @@ public sealed class RawHost : IServerHost
     public HostCapabilities Capabilities =>
         HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols |
         HostCapabilities.WebSocketKeepAliveTimeout | HostCapabilities.RequestLimits | HostCapabilities.Network | HostCapabilities.AbortsFailedResponses | HostCapabilities.HttpPipelining |
-        HostCapabilities.SignalsClientDisconnect | HostCapabilities.StrictRequestParsing | HostCapabilities.RequestTimeouts | HostCapabilities.ConnectionLimit;
+        HostCapabilities.SignalsClientDisconnect | HostCapabilities.StrictRequestParsing | HostCapabilities.RequestTimeouts | HostCapabilities.ConnectionLimit |
+        HostCapabilities.SharedPort;
 
     /// <inheritdoc />
     public Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)
@@ -38,7 +39,7 @@ public sealed class RawHost : IServerHost
         {
             foreach (var url in options.Urls)
             {
-                var listener = ListenAddress.Listen(url, HostName);
+                var listener = ListenAddress.Listen(url, HostName, options.ReusePort);
                 listeners.Add(listener);
                 var bound = (IPEndPoint)listener.LocalEndPoint!;
                 addresses.Add(new UriBuilder("http", url.Host, bound.Port).Uri);

@@ -30,7 +30,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
     private readonly CancellationTokenSource _aborted = new();
     private readonly Http1PipeResponse _answer;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private CancellationTokenSource _timeout = new();
+    private CancellationTokenSource? _timeout;
     private volatile bool _waitingForRequest;
     private volatile bool _stopRequested;
     private bool _unflushed;
@@ -60,8 +60,19 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
 
     async void IThreadPoolWorkItem.Execute()
     {
-        await RunAsync();
-        _completion.TrySetResult();
+        // async void: whatever escapes here would be an unhandled exception that ends the process, so nothing may.
+        try
+        {
+            await RunAsync();
+        }
+        catch (Exception ex)
+        {
+            HostLog.ConnectionFailed(Server.Logger, ex, RemoteEndPoint.ToString());
+        }
+        finally
+        {
+            _completion.TrySetResult();
+        }
     }
 
     /// <summary>Asks the connection to finish its current request and close; an idle one closes at once.</summary>
@@ -96,12 +107,20 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
         finally
         {
             await _input.CompleteAsync();
-            await _output.CompleteAsync();
+            try
+            {
+                await _output.CompleteAsync();
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+            {
+                // Completing flushes what is still buffered, which a client that went away cannot take. Escaping from
+                // here it would leave Execute (async void) and be an unhandled exception on the thread pool.
+            }
             _aborted.Cancel();
             _socket.Dispose();
             // _aborted is not disposed: the server may still Abort() this connection while stopping,
             // and the app may still hold its RequestAborted token.
-            _timeout.Dispose();
+            _timeout?.Dispose();
         }
     }
 
@@ -122,6 +141,13 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
         }
         _response.Reset();
         _environ.Begin(upgrade, _aborted.Token);
+        if (upgrade is not null)
+        {
+            // A websocket may stay open for hours: its timer and token are not needed until the next
+            // head, which never comes if it upgrades, so an idle socket does not carry them.
+            _timeout?.Dispose();
+            _timeout = null;
+        }
 
         // The application may read the body, which waits for the network: answers already made go out first.
         if (head.HasBody && _unflushed)
@@ -178,6 +204,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
     private async Task<bool> ReadHeadAsync()
     {
         var limits = Server.Options.Limits;
+        _timeout ??= new CancellationTokenSource();
         _timeout.CancelAfter(limits.KeepAliveTimeout);
         _waitingForRequest = true;
         try
@@ -225,7 +252,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
             if (!_timeout.TryReset())
             {
                 _timeout.Dispose();
-                _timeout = new CancellationTokenSource();
+                _timeout = null; // fired: made again for the next head
             }
         }
     }

@@ -56,4 +56,10 @@ public enum HostCapabilities
 
     /// <summary>Enforces <see cref="HttpLimits.MaxConcurrentConnections"/> (503 and close, or the engine's own refusal), and reports its connections to <see cref="HostMetrics"/>.</summary>
     ConnectionLimit = 4096,
+
+    /// <summary>
+    /// Several processes can listen on one address (<see cref="ServerOptions.ReusePort"/>, SO_REUSEPORT on Linux), as the
+    /// runner's <c>--workers</c> needs; the kernel spreads the connections over them.
+    /// </summary>
+    SharedPort = 8192,
 }

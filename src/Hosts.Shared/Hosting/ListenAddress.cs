@@ -26,8 +26,12 @@ public static class ListenAddress
     /// dual mode and serves IPv4 clients too, as Kestrel's does (their addresses come as <c>::ffff:a.b.c.d</c>:
     /// see <see cref="RemoteAddress"/>).
     /// </summary>
+    /// <param name="url">An <c>http://IP:PORT</c> URL.</param>
+    /// <param name="hostName">The host asking, for the message.</param>
+    /// <param name="reusePort">True: other processes may listen on the same port too (<see cref="SharedPort"/>, SO_REUSEPORT), as <see cref="ServerOptions.ReusePort"/> asks.</param>
+    /// <param name="backlog">The listen backlog.</param>
     /// <exception cref="HostStartException">The address is malformed or cannot be bound (taken, not local).</exception>
-    public static Socket Listen(Uri url, string hostName, int backlog = 1024)
+    public static Socket Listen(Uri url, string hostName, bool reusePort = false, int backlog = 1024)
     {
         var endpoint = Parse(url, hostName);
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -35,6 +39,9 @@ public static class ListenAddress
         {
             if (endpoint.Address.Equals(IPAddress.IPv6Any))
                 socket.DualMode = true;
+            // Before Bind: SO_REUSEPORT only joins a socket to a port's group when every member set it before binding.
+            if (reusePort)
+                SharedPort.Allow(socket);
             socket.Bind(endpoint);
             socket.Listen(backlog);
             return socket;

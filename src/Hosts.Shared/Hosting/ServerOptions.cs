@@ -19,6 +19,12 @@ public sealed record ServerOptions
     public WebSocketOptions WebSockets { get; init; } = WebSocketOptions.Default;
 
     /// <summary>
+    /// True: bind so that other processes may listen on the same addresses (<see cref="SharedPort"/>, SO_REUSEPORT), as the
+    /// runner's <c>--workers</c> does; only hosts with <see cref="HostCapabilities.SharedPort"/> can. Default false.
+    /// </summary>
+    public bool ReusePort { get; init; }
+
+    /// <summary>
     /// How long <see cref="IRunningServer.StopAsync"/> lets HTTP requests in flight finish before it closes
     /// websockets (1001) and drops what is left (see <see cref="GracefulStop"/>). Default 5 s.
     /// </summary>

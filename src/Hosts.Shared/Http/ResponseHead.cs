@@ -13,7 +13,7 @@ namespace HostKit.Hosts;
 /// </remarks>
 public sealed class ResponseHead
 {
-    private readonly List<(string Name, string Value)> _headers = new(8);
+    private readonly List<(string Name, string Value)> _headers = [];
     private bool _upgraded;
 
     /// <summary>Creates an empty head.</summary>

@@ -31,6 +31,14 @@ public class LayeringTests
         Assert.DoesNotContain(closure, name => name.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void The_chat_and_its_redis_backplane_reference_no_host_and_no_runner()
+    {
+        var closure = Closure(typeof(HostKit.Chat.Redis.RedisChatBackplane).Assembly);
+        Assert.Contains("HostKit.Chat", closure);
+        Assert.DoesNotContain(closure, name => name.StartsWith("HostKit.Hosts", StringComparison.Ordinal) || name == Runner.GetName().Name);
+    }
+
     /// <summary>Every HostKit assembly reachable from <paramref name="root"/>, and the names of everything they reference.</summary>
     private static HashSet<string> Closure(Assembly root)
     {

@@ -6,37 +6,39 @@ namespace HostKit.Tests.Support;
 
 /// <summary>
 /// The Demo as a separate process on 127.0.0.1, as a person runs it. Stopped with SIGTERM (by this process's id, never
-/// by name), and killed if it does not stop.
+/// by name), and killed if it does not stop. Its output is kept (<see cref="Output"/>) for the tests that read its log.
 /// </summary>
 public sealed partial class DemoProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly Process _process;
 
-    private DemoProcess(Process process, Uri address)
+    private DemoProcess(Process process, ProcessOutput output, Uri address)
     {
         _process = process;
+        Output = output;
         Address = address;
     }
 
     public Uri Address { get; }
 
+    /// <summary>Everything the Demo printed so far.</summary>
+    public ProcessOutput Output { get; }
+
+    /// <summary>The process id (for a supervisor under <c>--workers</c>, the supervisor's).</summary>
+    public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Starts the Demo on <paramref name="host"/> at <paramref name="port"/> (0: a free one) and waits for its "serving" line.</summary>
     public static async Task<DemoProcess> StartAsync(string host = "kestrel", int port = 0, params string[] extraArgs)
     {
-        var demo = Path.Combine(AppContext.BaseDirectory, "HostKit.Demo.dll");
-        var process = Process.Start(new ProcessStartInfo("dotnet", [demo, "--host", host, "--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", .. extraArgs])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
+        var process = Process.Start(StartInfo(["--host", host, "--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", .. extraArgs]))!;
+        var output = ProcessOutput.Of(process);
         try
         {
-            var address = await ReadAddressAsync(process).WaitAsync(StartTimeout);
-            // Keep draining the output so the process never blocks on a full pipe.
-            _ = process.StandardOutput.ReadToEndAsync();
-            _ = process.StandardError.ReadToEndAsync();
-            return new DemoProcess(process, address);
+            var line = await output.WaitForAsync(l => ServingLine().IsMatch(l), StartTimeout, () => process.HasExited);
+            return new DemoProcess(process, output, new Uri(ServingLine().Match(line).Groups[1].Value));
         }
         catch
         {
@@ -50,13 +52,13 @@ public sealed partial class DemoProcess : IAsyncDisposable
     /// Starts the Demo again on <paramref name="port"/>, retrying for a while: the previous process's port can take a
     /// moment to be free again.
     /// </summary>
-    public static async Task<DemoProcess> StartOnPortAsync(int port, string host = "kestrel")
+    public static async Task<DemoProcess> StartOnPortAsync(int port, string host = "kestrel", params string[] extraArgs)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StartAsync(host, port);
+                return await StartAsync(host, port, extraArgs);
             }
             catch (Xunit.Sdk.XunitException) when (attempt < 20)
             {
@@ -65,16 +67,50 @@ public sealed partial class DemoProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs the Demo with <paramref name="args"/> to its end (a command such as <c>emit</c>, or a refused start).</summary>
+    public static async Task<(int ExitCode, string Output)> RunToEndAsync(params string[] args)
+    {
+        using var process = Process.Start(StartInfo(args))!;
+        var output = ProcessOutput.Of(process);
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(StartTimeout);
+            // The exit can be seen before the last lines are read: wait for both pipes to end.
+            await output.Ended.WaitAsync(StartTimeout);
+        }
+        finally
+        {
+            Kill(process);
+        }
+        return (process.ExitCode, output.Text);
+    }
+
     /// <summary>Sends SIGTERM and waits for a clean exit; returns the exit code.</summary>
     public async Task<int> StopAsync()
     {
         if (!_process.HasExited)
         {
-            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]);
-            await kill.WaitForExitAsync();
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Signal("TERM", _process.Id);
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(45));
         }
         return _process.ExitCode;
+    }
+
+    /// <summary>Ends the process at once (SIGKILL), as a crash or an OOM kill would: no graceful stop, no leave events.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Signal("KILL", _process.Id);
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
+    /// <summary>Sends <paramref name="signal"/> to <paramref name="pid"/>, a process this test started (or one of its workers).</summary>
+    public static void Signal(string signal, int pid)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", pid.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
     }
 
     public async ValueTask DisposeAsync()
@@ -90,20 +126,17 @@ public sealed partial class DemoProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    private static ProcessStartInfo StartInfo(IEnumerable<string> args) =>
+        new("dotnet", [Path.Combine(AppContext.BaseDirectory, "HostKit.Demo.dll"), .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+
     private static void Kill(Process process)
     {
         if (!process.HasExited)
             process.Kill(entireProcessTree: true);
-    }
-
-    private static async Task<Uri> ReadAddressAsync(Process process)
-    {
-        while (await process.StandardOutput.ReadLineAsync() is { } line)
-        {
-            if (ServingLine().Match(line) is { Success: true } match)
-                return new Uri(match.Groups[1].Value);
-        }
-        throw new Xunit.Sdk.XunitException("The Demo exited without saying where it serves: " + await process.StandardError.ReadToEndAsync());
     }
 
     [GeneratedRegex(@"^HostKit: serving on \S+ .* at (http://\S+)")]

@@ -1,0 +1,44 @@
+using HostKit.Chat;
+using HostKit.Chat.Redis;
+using HostKit.Hosting;
+
+namespace HostKit.Demo;
+
+/// <summary>How the Demo serves: the runner's settings, the chat's, and the one option the Demo adds, <c>--backplane</c>.</summary>
+internal static class DemoServer
+{
+    /// <summary><c>--backplane redis://HOST:PORT</c> (or <c>HOSTKIT_BACKPLANE</c>): the chat's <c>HostKit:Chat:Backplane</c>.</summary>
+    public static ConfigurationOption BackplaneOption { get; } = new(
+        "--backplane",
+        ChatOptions.SectionName + ":" + nameof(ChatOptions.Backplane),
+        "Where chat rooms live: redis://HOST:PORT shares them with every node using that Redis (docs/backplane.md); default: this process only.")
+    {
+        EnvironmentVariable = "HOSTKIT_BACKPLANE",
+        HelpName = "URL",
+    };
+
+    public static HostRunnerOptions Options { get; } = new() { Options = [BackplaneOption], Validate = Validate };
+
+    /// <summary>Makes the Demo with its chat on the configured backplane (in memory unless <c>--backplane</c> names Redis).</summary>
+    public static Application Build(HostRunnerContext context)
+    {
+        var options = ChatOptions.FromConfiguration(context.Configuration);
+        var backplane = ChatBackplanes.Create(options, context.LoggerFactory);
+        return DemoApp.Create(new ChatServer(options, backplane, context.LoggerFactory));
+    }
+
+    /// <summary>
+    /// Checked in every process before anything starts, the <c>--workers</c> supervisor included: bad chat settings, and
+    /// several workers without a shared backplane, where each worker would keep rooms of its own and split the chat.
+    /// </summary>
+    private static void Validate(HostRunnerContext context)
+    {
+        var options = ChatOptions.FromConfiguration(context.Configuration);
+        if (context.Workers > 1 && options.IsInProcess)
+            throw new InvalidOperationException(
+                $"--workers {context.Workers} would split the chat: each worker would keep rooms of its own, and members on different workers " +
+                "would not see each other. Give the workers a shared backplane with --backplane redis://HOST:PORT (or HOSTKIT_BACKPLANE), or run one worker.");
+        if (!options.IsInProcess && !RedisAddress.IsRedis(options.Backplane))
+            throw new FormatException($"{BackplaneOption.Key} = '{options.Backplane}' is not a backplane: leave it empty (rooms in this process) or write redis://HOST:PORT.");
+    }
+}

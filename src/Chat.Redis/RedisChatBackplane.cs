@@ -1,0 +1,195 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using HostKit.Chat.Backplane;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+
+namespace HostKit.Chat.Redis;
+
+/// <summary>
+/// The chat's rooms in Redis, shared by every node that points at the same server: a stream per room holds its
+/// bounded log, a counter assigns its ids (the append script runs INCR and XADD atomically), and each node reads
+/// the stream of every room it has members in. Nothing a node holds is needed by another, so a node can be killed
+/// and restarted, or a client can resume on another node, without losing an event. docs/backplane.md is the format.
+/// </summary>
+/// <remarks>
+/// While Redis is unreachable, <see cref="IsAvailable"/> is false (new chat connections get 503), appends fail at once
+/// with <see cref="ChatBackplaneUnavailableException"/> (the sender gets an <c>error</c> event), the outage is logged
+/// once, and the live feeds wait; when Redis is back they read on from the last id they delivered.
+/// </remarks>
+public sealed class RedisChatBackplane : IChatBackplane
+{
+    private readonly ConnectionMultiplexer _redis;
+    private readonly RedisChatBackplaneOptions _options;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<RedisRoomFeed, bool> _feeds = new();
+    private int _unreachable;
+
+    private RedisChatBackplane(ConnectionMultiplexer redis, RedisChatBackplaneOptions options, ILogger logger)
+    {
+        _redis = redis;
+        _options = options;
+        _logger = logger;
+        _redis.ConnectionFailed += OnConnectionFailed;
+        _redis.ConnectionRestored += OnConnectionRestored;
+    }
+
+    /// <summary>
+    /// Connects to Redis. Returns even when Redis cannot be reached yet: the backplane is then unavailable (503s) and
+    /// keeps trying in the background, so a node can start before Redis does.
+    /// </summary>
+    /// <exception cref="FormatException"><see cref="RedisChatBackplaneOptions.Address"/> is not a Redis address.</exception>
+    public static async Task<RedisChatBackplane> ConnectAsync(RedisChatBackplaneOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.HistoryLimit, 1);
+        return Started(await ConnectionMultiplexer.ConnectAsync(RedisAddress.Parse(options.Address)), options, loggerFactory);
+    }
+
+    /// <summary>Like <see cref="ConnectAsync"/>, for start-up code that cannot await (an application's build step).</summary>
+    /// <exception cref="FormatException"><see cref="RedisChatBackplaneOptions.Address"/> is not a Redis address.</exception>
+    public static RedisChatBackplane Connect(RedisChatBackplaneOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.HistoryLimit, 1);
+        return Started(ConnectionMultiplexer.Connect(RedisAddress.Parse(options.Address)), options, loggerFactory);
+    }
+
+    private static RedisChatBackplane Started(ConnectionMultiplexer redis, RedisChatBackplaneOptions options, ILoggerFactory? loggerFactory)
+    {
+        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("HostKit.Chat.Redis");
+        var backplane = new RedisChatBackplane(redis, options, logger);
+        RedisChatLog.Using(logger, options.Address);
+        if (!redis.IsConnected)
+            backplane.ReportUnreachable("no answer at start");
+        return backplane;
+    }
+
+    /// <inheritdoc />
+    public bool IsAvailable => _redis.IsConnected;
+
+    /// <inheritdoc />
+    public async ValueTask<ChatEvent> AppendAsync(ChatPost post, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(post);
+        var keys = new RedisChatKeys(post.Room);
+        RedisValue[] values = post.Text is null
+            ? [_options.HistoryLimit, keys.Appended, TypeName(post.Type), post.Name]
+            : [_options.HistoryLimit, keys.Appended, TypeName(post.Type), post.Name, post.Text];
+        var result = await CallAsync(db => db.ScriptEvaluateAsync(RedisChatScripts.Append, [keys.LastId, keys.Events], values));
+        var stored = (RedisResult[])result!;
+        return new ChatEvent(post.Type, post.Room, post.Name, post.Text, (long)stored[0], (long)stored[1]);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IChatSubscription> SubscribeAsync(string room, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(room);
+        var feed = new RedisRoomFeed(this, room, _options.PollInterval, _logger);
+        try
+        {
+            await feed.StartAsync();
+        }
+        catch (Exception ex) when (IsOutage(ex))
+        {
+            await feed.DisposeAsync();
+            throw Unavailable(ex);
+        }
+        _feeds[feed] = true;
+        return feed;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ChatHistory> ReadLatestAsync(string room, int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return ReadAsync(room, "latest", count, 0);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ChatHistory> ReadAfterAsync(string room, long afterId, CancellationToken cancellationToken = default) =>
+        ReadAsync(room, "after", afterId, 0);
+
+    /// <summary>At most <paramref name="limit"/> kept events after <paramref name="afterId"/> (0: all), for a live feed.</summary>
+    internal ValueTask<ChatHistory> ReadAfterAsync(string room, long afterId, int limit) => ReadAsync(room, "after", afterId, limit);
+
+    internal ISubscriber Subscriber => _redis.GetSubscriber();
+
+    internal void Forget(RedisRoomFeed feed) => _feeds.TryRemove(feed, out _);
+
+    /// <summary>Closes the connection; every live feed completes.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var feed in _feeds.Keys)
+            await feed.DisposeAsync();
+        _redis.ConnectionFailed -= OnConnectionFailed;
+        _redis.ConnectionRestored -= OnConnectionRestored;
+        await _redis.CloseAsync();
+        _redis.Dispose();
+    }
+
+    /// <summary>True for the failures that mean "Redis cannot be reached now", as opposed to a bug or a malformed entry.</summary>
+    internal static bool IsOutage(Exception exception) =>
+        exception is RedisConnectionException or RedisTimeoutException or ChatBackplaneUnavailableException or ObjectDisposedException;
+
+    /// <summary>Runs read.lua: <paramref name="position"/> is a count for "latest", the last id the reader has for "after".</summary>
+    private async ValueTask<ChatHistory> ReadAsync(string room, string mode, long position, int limit)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(room);
+        var keys = new RedisChatKeys(room);
+        // The first entry id to read is computed here, in 64-bit integers: Lua's numbers are doubles.
+        RedisValue from = mode == "after"
+            ? string.Create(CultureInfo.InvariantCulture, $"{Math.Clamp(position, 0, long.MaxValue - 1) + 1}-0")
+            : position;
+        var result = await CallAsync(db => db.ScriptEvaluateAsync(RedisChatScripts.Read, [keys.LastId, keys.Events], [mode, from, limit]));
+        return RedisChatEntries.ToHistory(room, result, newestFirst: mode == "latest");
+    }
+
+    private async Task<RedisResult> CallAsync(Func<IDatabase, Task<RedisResult>> call)
+    {
+        // Failing at once while disconnected (rather than after the command timeout) is what lets the sender hear at once.
+        if (!_redis.IsConnected)
+            throw new ChatBackplaneUnavailableException($"the chat backplane (Redis at {_options.Address}) is unreachable");
+        try
+        {
+            return await call(_redis.GetDatabase());
+        }
+        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
+        {
+            throw Unavailable(ex);
+        }
+    }
+
+    private ChatBackplaneUnavailableException Unavailable(Exception inner) =>
+        inner as ChatBackplaneUnavailableException ?? new($"the chat backplane (Redis at {_options.Address}) is unreachable: {inner.Message}", inner);
+
+    private static string TypeName(ChatEventType type) => type switch
+    {
+        ChatEventType.Message => "message",
+        ChatEventType.Join => "join",
+        ChatEventType.Leave => "leave",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "not a chat event type"),
+    };
+
+    // The failure type (SocketClosed, UnableToConnect...) says enough; the exception's text is a page of client state.
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) => ReportUnreachable(e.FailureType.ToString());
+
+    private void ReportUnreachable(string failure)
+    {
+        // StackExchange.Redis reports every failed attempt of every connection; people need the first one only.
+        if (Interlocked.Exchange(ref _unreachable, 1) == 0)
+            RedisChatLog.Unreachable(_logger, _options.Address, failure);
+    }
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        if (!_redis.IsConnected)
+            return;
+        if (Interlocked.Exchange(ref _unreachable, 0) == 1)
+            RedisChatLog.Reachable(_logger, _options.Address);
+        // Read what was stored while this node could not hear the notifications.
+        foreach (var feed in _feeds.Keys)
+            feed.Wake();
+    }
+}

@@ -1,0 +1,21 @@
+namespace HostKit.Chat.Redis;
+
+/// <summary>
+/// The Redis names of one room (docs/backplane.md). The room is in braces, a Redis Cluster hash tag, so that the
+/// counter and the stream of a room live on the same shard and one script can touch both.
+/// </summary>
+/// <param name="Room">The room, as in <c>/ws/chat?room=</c> (1 to 64 of <c>A-Z a-z 0-9 _ -</c>: no brace can occur).</param>
+internal readonly record struct RedisChatKeys(string Room)
+{
+    /// <summary>Every HostKit chat name starts with this.</summary>
+    public const string Prefix = "hostkit:chat:";
+
+    /// <summary>The room's id counter: a string holding the last id assigned (absent: none yet).</summary>
+    public string LastId => $"{Prefix}{{{Room}}}:last-id";
+
+    /// <summary>The room's log: a stream whose entry ids are <c>ID-0</c>.</summary>
+    public string Events => $"{Prefix}{{{Room}}}:events";
+
+    /// <summary>The pub/sub channel told the new id after every append, so nodes read at once instead of at their next poll.</summary>
+    public string Appended => $"{Prefix}{{{Room}}}:appended";
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace HostKit.Chat.Redis;
+
+/// <summary>The Redis backplane's log lines (event ids from 120, after the chat's own).</summary>
+internal static partial class RedisChatLog
+{
+    [LoggerMessage(EventId = 120, Level = LogLevel.Warning, Message = "Redis at {Address} is unreachable ({Failure}): new chat connections get 503 and messages are refused until it is back")]
+    public static partial void Unreachable(ILogger logger, string address, string failure);
+
+    [LoggerMessage(EventId = 121, Level = LogLevel.Information, Message = "Redis at {Address} is reachable again: chat connections are accepted and live feeds resume from their last id")]
+    public static partial void Reachable(ILogger logger, string address);
+
+    [LoggerMessage(EventId = 122, Level = LogLevel.Information, Message = "Chat backplane: Redis at {Address}")]
+    public static partial void Using(ILogger logger, string address);
+
+    [LoggerMessage(EventId = 123, Level = LogLevel.Error, Message = "The log of room '{Room}' in Redis was reset (its newest id {Newest} is below {Delivered}, already delivered): Redis lost its data; the room's members here are closed and resume with a gap")]
+    public static partial void RoomReset(ILogger logger, string room, long newest, long delivered);
+}

@@ -1,0 +1,20 @@
+-- HostKit chat: read part of a room's log at one instant (docs/backplane.md). Read-only.
+-- KEYS[1] = hostkit:chat:{ROOM}:last-id, KEYS[2] = hostkit:chat:{ROOM}:events
+-- ARGV[1] = 'after': the events from the entry id ARGV[2] (the id wanted next, as ID-0) on, at most ARGV[3] of them (0: all)
+--           'latest': the newest ARGV[2] events (0: none, to read the ids only), newest first
+-- Returns {newest id ever assigned, the oldest kept entry (or none), the entries}.
+local newest = tonumber(redis.call('GET', KEYS[1]) or '0')
+local oldest = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)
+local entries
+if ARGV[1] == 'after' then
+  if tonumber(ARGV[3]) > 0 then
+    entries = redis.call('XRANGE', KEYS[2], ARGV[2], '+', 'COUNT', ARGV[3])
+  else
+    entries = redis.call('XRANGE', KEYS[2], ARGV[2], '+')
+  end
+elseif tonumber(ARGV[2]) > 0 then
+  entries = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', ARGV[2])
+else
+  entries = {}
+end
+return {newest, oldest, entries}

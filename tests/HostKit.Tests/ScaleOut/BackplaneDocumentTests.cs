@@ -1,0 +1,33 @@
+using HostKit.Chat.Redis;
+using HostKit.Tests.Support;
+
+namespace HostKit.Tests.ScaleOut;
+
+/// <summary>docs/backplane.md is what other languages write from: its scripts must be the code's, and so must the Python emitter's.</summary>
+public class BackplaneDocumentTests
+{
+    private static readonly string Document = File.ReadAllText(Path.Combine(Repository.Root, "docs", "backplane.md"));
+
+    [Fact]
+    public void The_document_quotes_both_scripts_exactly_as_the_backplane_runs_them()
+    {
+        Assert.Contains("```lua\n" + RedisChatScripts.Append + "```", Document, StringComparison.Ordinal);
+        Assert.Contains("```lua\n" + RedisChatScripts.Read + "```", Document, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_python_emitter_carries_the_documented_append_script()
+    {
+        var python = File.ReadAllText(Path.Combine(Repository.Root, "samples", "python", "emit.py"));
+        Assert.Contains("APPEND_SCRIPT = \"\"\"\\\n" + RedisChatScripts.Append + "\"\"\"", python, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_document_names_the_keys_the_backplane_uses()
+    {
+        var keys = new RedisChatKeys("lobby");
+        Assert.Contains($"`{keys.LastId}`", Document, StringComparison.Ordinal);
+        Assert.Contains($"`{keys.Events}`", Document, StringComparison.Ordinal);
+        Assert.Equal("hostkit:chat:{lobby}:appended", keys.Appended);
+    }
+}

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using HostKit.Tests.Chat;
+using HostKit.Tests.Support;
+
+namespace HostKit.Tests.ScaleOut;
+
+/// <summary>
+/// Posting into a room from outside a node: a plain Python script written from docs/backplane.md alone, and the Demo's
+/// <c>emit</c> command. The message reaches members on every node with the room's next id.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public class EmitterTests
+{
+    /// <summary>Debian's Python, which has python3-redis; the pyenv python3 first on PATH does not.</summary>
+    private const string DebianPython = "/usr/bin/python3";
+
+    private const string PythonRedis = "/usr/lib/python3/dist-packages/redis/__init__.py";
+
+    [Fact]
+    public async Task A_python_script_written_from_the_document_posts_to_members_on_every_node()
+    {
+        RequiredComponent.File(DebianPython, "python3");
+        RequiredComponent.File(PythonRedis, "python3-redis");
+        await using var redis = await RedisServer.StartAsync();
+        await using var kestrel = await RedisChatClusterTests.StartNodeAsync("kestrel", redis);
+        await using var raw = await RedisChatClusterTests.StartNodeAsync("raw", redis);
+        using var ann = await ChatSockets.ConnectAsync(kestrel.Address, ChatApps.Path("ops", "ann"));
+        using var bob = await ChatSockets.ConnectAsync(raw.Address, ChatApps.Path("ops", "bob"));
+        await ann.ReceiveUntilAsync(e => e.Name == "bob");
+
+        var (code, output) = await RunAsync(DebianPython, Path.Combine(Repository.Root, "samples", "python", "emit.py"),
+            "--redis", redis.Address, "--room", "ops", "--name", "cron", "--text", "Backup finished ✓");
+        Assert.True(code == 0, output);
+        Assert.Contains("emitted to room ops as event 3", output, StringComparison.Ordinal);
+
+        var atAnn = (await ann.ReceiveUntilAsync(e => e.Type == "message"))[^1];
+        var atBob = (await bob.ReceiveUntilAsync(e => e.Type == "message"))[^1];
+        Assert.Equal(("cron", "Backup finished ✓", 3L), (atAnn.Name!, atAnn.Text!, atAnn.Id!.Value));
+        Assert.Equal(atAnn.Raw, atBob.Raw);
+    }
+
+    [Fact]
+    public async Task The_demo_emit_command_posts_to_members_on_every_node()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var kestrel = await RedisChatClusterTests.StartNodeAsync("kestrel", redis);
+        await using var raw = await RedisChatClusterTests.StartNodeAsync("raw", redis);
+        using var ann = await ChatSockets.ConnectAsync(kestrel.Address, ChatApps.Path("ops", "ann"));
+        using var bob = await ChatSockets.ConnectAsync(raw.Address, ChatApps.Path("ops", "bob"));
+        await ann.ReceiveUntilAsync(e => e.Name == "bob");
+
+        var (code, output) = await DemoProcess.RunToEndAsync("emit", "--backplane", redis.Address, "--room", "ops", "--text", "deploy done");
+        Assert.True(code == 0, output);
+        var atAnn = (await ann.ReceiveUntilAsync(e => e.Type == "message"))[^1];
+        var atBob = (await bob.ReceiveUntilAsync(e => e.Type == "message"))[^1];
+        Assert.Equal(("emit", "deploy done", 3L), (atAnn.Name!, atAnn.Text!, atAnn.Id!.Value));
+        Assert.Equal(atAnn.Raw, atBob.Raw);
+    }
+
+    [Fact]
+    public async Task Emit_without_a_redis_backplane_or_with_a_bad_room_is_a_usage_error()
+    {
+        var (code, output) = await DemoProcess.RunToEndAsync("emit", "--room", "ops", "--text", "hi");
+        Assert.Equal(2, code);
+        Assert.Contains("--backplane redis://HOST:PORT", output, StringComparison.Ordinal);
+        (code, output) = await DemoProcess.RunToEndAsync("emit", "--backplane", "redis://127.0.0.1:1", "--room", "no spaces", "--text", "hi");
+        Assert.Equal(2, code);
+        Assert.Contains("--room 'no spaces'", output, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Code, string Output)> RunAsync(string program, params string[] args)
+    {
+        using var process = Process.Start(new ProcessStartInfo(program, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}

@@ -1,0 +1,111 @@
+using System.Net.WebSockets;
+using HostKit.Chat;
+using HostKit.Chat.Backplane;
+using HostKit.Chat.Redis;
+using HostKit.Tests.Chat;
+using HostKit.Tests.Conformance;
+using HostKit.Tests.Support;
+using Microsoft.Extensions.Logging;
+
+namespace HostKit.Tests.ScaleOut;
+
+/// <summary>The Redis backplane against a real Redis, in this process: the seam's guarantees, and what it does when Redis lost its data.</summary>
+public class RedisChatBackplaneTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private static Task<RedisChatBackplane> ConnectAsync(RedisServer redis, int historyLimit = 1000) =>
+        RedisChatBackplane.ConnectAsync(new RedisChatBackplaneOptions { Address = redis.Address, HistoryLimit = historyLimit });
+
+    [Fact]
+    public async Task Two_nodes_appending_at_once_get_one_sequence_of_ids_and_both_feeds_deliver_all_of_it_in_order()
+    {
+        const int PerNode = 200;
+        await using var redis = await RedisServer.StartAsync();
+        await using var nodeA = await ConnectAsync(redis);
+        await using var nodeB = await ConnectAsync(redis);
+        await using var feedA = await nodeA.SubscribeAsync("race");
+        await using var feedB = await nodeB.SubscribeAsync("race");
+
+        var stored = await Task.WhenAll(
+            Task.Run(() => AppendAsync(nodeA, "a", PerNode)),
+            Task.Run(() => AppendAsync(nodeB, "b", PerNode)));
+        Assert.Equal(Enumerable.Range(1, 2 * PerNode).Select(i => (long)i), stored.SelectMany(s => s).Select(e => e.Id).Order());
+
+        var deliveredA = await ReadAsync(feedA.Events, 2 * PerNode);
+        var deliveredB = await ReadAsync(feedB.Events, 2 * PerNode);
+        Assert.Equal(Enumerable.Range(1, 2 * PerNode).Select(i => (long)i), deliveredA.Select(e => e.Id));
+        Assert.Equal(deliveredA, deliveredB);
+
+        var history = await nodeB.ReadAfterAsync("race", 390);
+        Assert.Equal((2L * PerNode, 1L, 10), (history.NewestId, history.OldestKeptId, history.Events.Count));
+        var latest = await nodeA.ReadLatestAsync("race", 3);
+        Assert.Equal([398L, 399L, 400L], latest.Events.Select(e => e.Id));
+        Assert.Equal(deliveredA[^1], latest.Events[^1]);
+    }
+
+    [Fact]
+    public async Task A_room_keeps_about_its_history_limit_and_says_where_its_log_now_starts()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var node = await ConnectAsync(redis, historyLimit: 10);
+        await AppendAsync(node, "a", 500);
+        var kept = await node.ReadAfterAsync("race", 0);
+        // MAXLEN ~ trims whole stream nodes (100 entries each by default), so "about" means at least 10 and fewer than 110 here.
+        Assert.InRange(kept.Events.Count, 10, 109);
+        Assert.Equal((500L, kept.Events[0].Id), (kept.NewestId, kept.OldestKeptId));
+        kept.Events.Select(e => ReceivedEvent.Parse($"{{\"type\":\"message\",\"id\":{e.Id}}}")).ToList().AssertContiguousFrom(kept.OldestKeptId);
+    }
+
+    [Fact]
+    public async Task An_empty_room_reads_as_empty_and_a_resume_beyond_its_newest_id_reads_nothing()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var node = await ConnectAsync(redis);
+        var empty = await node.ReadLatestAsync("nobody", 50);
+        Assert.Equal((0, 1L, 0L), (empty.Events.Count, empty.OldestKeptId, empty.NewestId));
+        Assert.Empty((await node.ReadAfterAsync("nobody", long.MaxValue)).Events);
+    }
+
+    [Fact]
+    public async Task When_Redis_lost_its_data_the_members_are_closed_with_1011_and_resuming_gets_a_gap()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var log = new CapturingLoggerProvider();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(log));
+        await using var backplane = await RedisChatBackplane.ConnectAsync(new RedisChatBackplaneOptions { Address = redis.Address }, loggers);
+        await using var chat = new ChatServer(ChatOptions.Default, backplane, loggers);
+        await using var server = await ServerUnderTest.StartAsync("memory", _ => ChatApps.Create(chat));
+        using var ann = await server.ConnectWebSocketAsync(ChatApps.Path("reset", "ann"));
+        await ann.SendTextAsync("one");
+        await ann.SendTextAsync("two");
+        var seen = await ann.ReceiveUntilAsync(e => e.Text == "two");                   // ids 1 to 3
+
+        Assert.Equal("+OK", await redis.CommandAsync("FLUSHALL"));
+        await backplane.AppendAsync(new ChatPost(ChatEventType.Message, "reset", "other", "after the loss"));  // id 1 again
+        Assert.Equal(WebSocketCloseStatus.InternalServerError, await ann.ReceiveCloseAsync());
+        await log.WaitForAsync(e => e.EventId.Id == 123);
+
+        using var again = await server.ConnectWebSocketAsync(ChatApps.Path("reset", "ann", after: seen[^1].Id));
+        var gap = await again.ReceiveEventAsync();
+        Assert.Equal(("gap", 3L, 1L), (gap.Type, gap.From!.Value, gap.To!.Value));
+        var first = await again.ReceiveEventAsync();
+        Assert.Equal(("after the loss", 1L), (first.Text!, first.Id!.Value));
+    }
+
+    private static async Task<List<ChatEvent>> AppendAsync(IChatBackplane node, string name, int count)
+    {
+        var stored = new List<ChatEvent>(count);
+        for (var i = 0; i < count; i++)
+            stored.Add(await node.AppendAsync(new ChatPost(ChatEventType.Message, "race", name, $"{name} {i}")));
+        return stored;
+    }
+
+    private static async Task<List<ChatEvent>> ReadAsync(System.Threading.Channels.ChannelReader<ChatEvent> feed, int count)
+    {
+        var events = new List<ChatEvent>(count);
+        while (events.Count < count)
+            events.Add(await feed.ReadAsync().AsTask().WaitAsync(Timeout));
+        return events;
+    }
+}

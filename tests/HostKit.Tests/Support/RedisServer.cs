@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+
+namespace HostKit.Tests.Support;
+
+/// <summary>
+/// A redis-server of the test's own: 127.0.0.1, a free port, a temp directory, no automatic persistence. It can be
+/// stopped and started again on the same port, keeping its data (SHUTDOWN SAVE writes it to the temp directory, which
+/// the new process loads) as a Redis with persistence would after a restart. Only this process is ever signalled.
+/// </summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    public const string Executable = "/usr/bin/redis-server";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    private readonly string _directory;
+    private Process? _process;
+    private ProcessOutput? _output;
+
+    private RedisServer(int port, string directory)
+    {
+        Port = port;
+        _directory = directory;
+    }
+
+    public int Port { get; }
+
+    /// <summary>The address for <c>--backplane</c>.</summary>
+    public string Address => $"redis://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>Starts a Redis; skips the test (or fails it under HOSTKIT_REQUIRE_ALL=1) where redis-server is not installed.</summary>
+    public static async Task<RedisServer> StartAsync()
+    {
+        RequiredComponent.File(Executable, "redis-server");
+        var redis = new RedisServer(FreePort.Next(), Directory.CreateTempSubdirectory("hostkit-redis-").FullName);
+        await redis.StartAgainAsync();
+        return redis;
+    }
+
+    /// <summary>Starts the server (again) on the same port with the same data directory, and waits until it answers.</summary>
+    public async Task StartAgainAsync()
+    {
+        _process = Process.Start(new ProcessStartInfo(Executable,
+            ["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _directory, "--dbfilename", "dump.rdb"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        _output = ProcessOutput.Of(_process);
+        await _output.WaitForAsync(l => l.Contains("Ready to accept connections", StringComparison.Ordinal), Timeout, () => _process.HasExited);
+    }
+
+    /// <summary>Stops the server; with <paramref name="keepData"/> it first writes its data, which <see cref="StartAgainAsync"/> loads.</summary>
+    public async Task StopAsync(bool keepData = true)
+    {
+        if (_process is null || _process.HasExited)
+            return;
+        await CommandAsync(keepData ? "SHUTDOWN SAVE" : "SHUTDOWN NOSAVE");
+        await _process.WaitForExitAsync().WaitAsync(Timeout);
+        _process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Sends one inline command and returns the first line of the reply (empty when the server closed, as SHUTDOWN does).</summary>
+    public async Task<string> CommandAsync(string command)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", Port).WaitAsync(Timeout);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(command + "\r\n")).AsTask().WaitAsync(Timeout);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return await reader.ReadLineAsync().WaitAsync(Timeout) ?? string.Empty;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync().WaitAsync(Timeout);
+        }
+        _process?.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
