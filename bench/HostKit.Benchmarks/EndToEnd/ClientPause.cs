@@ -8,7 +8,8 @@ namespace HostKit.Benchmarks.EndToEnd;
 /// when it reads again. Back to back, that is a race between the server's next read and the client's next send,
 /// which the load on this shared machine decides, so the count moves from run to run (on Raw, between about 50 and
 /// 600 B per request). After a pause the server has surely gone back to waiting, as it does on a keep-alive
-/// connection under ordinary load, and the count is the same every run.
+/// connection under ordinary load. That is steady for Kestrel (48 B every run) but not yet for Raw (311 and
+/// 497 B per request in two runs on 2026-12-01): README.md has the figures.
 /// </summary>
 internal static class ClientPause
 {
