@@ -4,7 +4,7 @@ using HostKit.Hosts.Http1;
 using HostKit.Testing.WebSockets;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace HostKit.Benchmarks;
+namespace HostKit.Benchmarks.WebSockets;
 
 /// <summary>
 /// Websocket receive and send per host, over an in-memory duplex stream, through the <see cref="WebSocketSession"/>
