@@ -3,7 +3,7 @@ using BenchmarkDotNet.Attributes;
 using HostKit.Hosts;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace HostKit.Benchmarks;
+namespace HostKit.Benchmarks.WebSockets;
 
 /// <summary>
 /// What receiving a whole message through <see cref="WebSocketSession"/> costs over the engine's bare

@@ -1,4 +1,4 @@
-namespace HostKit.Benchmarks;
+namespace HostKit.Benchmarks.WebSockets;
 
 /// <summary>
 /// A connection to a peer that is always ready: every write and flush completes at once, and every read

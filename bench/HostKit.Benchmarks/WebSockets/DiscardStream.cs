@@ -1,4 +1,4 @@
-namespace HostKit.Benchmarks;
+namespace HostKit.Benchmarks.WebSockets;
 
 /// <summary>A connection that accepts every write at once and never has anything to read: measures the send path alone.</summary>
 internal sealed class DiscardStream : Stream
