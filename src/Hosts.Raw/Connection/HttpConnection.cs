@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using HostKit.Hosts.Http1;
 
 namespace HostKit.Hosts.Raw.Connection;
@@ -125,7 +126,12 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
     }
 
     /// <summary>Serves one request; false when the connection should close.</summary>
-    private async Task<bool> ServeOneAsync()
+    /// <remarks>
+    /// This and the reads below wait for the network on most requests, so each would box its state machine once per
+    /// request; pooled builders reuse the boxes instead (each call is awaited once, which pooling requires).
+    /// </remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ServeOneAsync()
     {
         if (!await ReadHeadAsync())
             return false;
@@ -201,7 +207,8 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
     }
 
     /// <summary>Waits for a whole request head; false when the connection closed, idled out, was stopped, or the head was refused (and answered).</summary>
-    private async Task<bool> ReadHeadAsync()
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ReadHeadAsync()
     {
         var limits = Server.Options.Limits;
         _timeout ??= new CancellationTokenSource();
@@ -269,7 +276,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
     }
 
     /// <summary>Refuses a request before the application saw it: counted, logged, answered, closed gently.</summary>
-    private async Task<bool> RejectAsync(RequestRejection reason)
+    private async ValueTask<bool> RejectAsync(RequestRejection reason)
     {
         Server.Runtime.Rejected(reason);
         await _answer.RejectAsync(reason);
@@ -277,6 +284,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
     }
 
     /// <summary>What is already buffered, or else (after flushing what waits to go out) the next read from the network.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadResult> ReadInputAsync(CancellationToken cancellationToken)
     {
         if (_input.TryRead(out var buffered))
@@ -286,6 +294,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
         return await _input.ReadAsync(cancellationToken);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FlushAsync()
     {
         _unflushed = false;

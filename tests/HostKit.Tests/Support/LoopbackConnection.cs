@@ -40,6 +40,8 @@ public sealed class LoopbackConnection : IAsyncDisposable
     {
         var statusLine = await ReadLineAsync() ?? throw new IOException("The connection closed before a response.");
         var parts = statusLine.Split(' ', 3);
+        if (parts.Length < 2 || !parts[0].StartsWith("HTTP/", StringComparison.Ordinal) || !int.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out _))
+            throw new InvalidDataException($"Not a status line: '{statusLine}'");
         var headers = new List<KeyValuePair<string, string>>();
         string? line;
         while (!string.IsNullOrEmpty(line = await ReadLineAsync()))
@@ -137,6 +139,8 @@ public sealed class LoopbackConnection : IAsyncDisposable
     {
         var statusLine = await ReadLineAsync() ?? throw new IOException("The connection closed before a response.");
         var parts = statusLine.Split(' ', 3);
+        if (parts.Length < 2 || !parts[0].StartsWith("HTTP/", StringComparison.Ordinal) || !int.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out _))
+            throw new InvalidDataException($"Not a status line: '{statusLine}'");
         var headers = new List<KeyValuePair<string, string>>();
         string? line;
         while (!string.IsNullOrEmpty(line = await ReadLineAsync()))
