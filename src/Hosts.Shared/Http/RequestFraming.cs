@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Text;
 using System.Text;
 
@@ -8,19 +7,17 @@ namespace HostKit.Hosts;
 /// The request framing rules of RFC 9112 section 6, once: a <c>Content-Length</c> is digits only and every copy agrees;
 /// <c>Transfer-Encoding</c> is given once and is exactly <c>chunked</c>; never both. The Raw host's head parser applies
 /// them to bytes as it reads; a host whose engine has already parsed the head into strings (and is more lenient: Kestrel
-/// takes <c>chunked, chunked</c>, <c>Content-Length: +5</c>, and both framings at once) applies them with
-/// <see cref="Check"/> before the application runs, so every host refuses the same requests.
+/// takes <c>chunked, chunked</c>, <c>gzip, chunked</c>, and both framings at once) applies them with <see cref="Check"/>
+/// before the application runs, so every host refuses the same requests.
 /// </summary>
 public static class RequestFraming
 {
-    private static readonly SearchValues<byte> NotDigits = SearchValues.Create([.. Enumerable.Range(0, 256).Where(b => b is < '0' or > '9').Select(b => (byte)b)]);
-
     /// <summary>Parses one <c>Content-Length</c> field value: decimal digits only, no sign, no list, no spaces.</summary>
     /// <returns>Null with the length, or the rule it breaks.</returns>
     public static RequestRejection? ParseContentLength(ReadOnlySpan<byte> value, out long length)
     {
         length = 0;
-        if (value.IsEmpty || value.ContainsAny(NotDigits) || !Utf8Parser.TryParse(value, out length, out var used) || used != value.Length)
+        if (value.IsEmpty || value.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0 || !Utf8Parser.TryParse(value, out length, out var used) || used != value.Length)
             return RequestRejection.InvalidContentLength;
         return null;
     }
