@@ -2,8 +2,11 @@ using System.IO.Pipelines;
 
 namespace HostKit.Testing.WebSockets;
 
-/// <summary>One end of an in-memory connection: reads from one pipe, writes to the other.</summary>
-internal sealed class DuplexPipeStream(PipeReader input, PipeWriter output) : Stream
+/// <summary>
+/// One end of an in-memory connection: reads from one pipe, writes to the other. Not sealed: the tests derive a
+/// stream that holds its writes; the array overloads go through the memory ones so that an override sees every write.
+/// </summary>
+internal class DuplexPipeStream(PipeReader input, PipeWriter output) : Stream
 {
     private readonly Stream _reader = input.AsStream();
     private readonly Stream _writer = output.AsStream();
@@ -18,11 +21,11 @@ internal sealed class DuplexPipeStream(PipeReader input, PipeWriter output) : St
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => _reader.ReadAsync(buffer, cancellationToken);
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => _reader.ReadAsync(buffer, offset, count, cancellationToken);
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => _writer.WriteAsync(buffer, cancellationToken);
 
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => _writer.WriteAsync(buffer, offset, count, cancellationToken);
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override int Read(byte[] buffer, int offset, int count) => _reader.Read(buffer, offset, count);
 

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using HostKit.Testing.WebSockets;
 
 namespace HostKit.Tests.WebSockets;
 
@@ -7,18 +8,18 @@ namespace HostKit.Tests.WebSockets;
 /// stopped reading at an exact point. Every write issued while held waits until <see cref="Release"/>,
 /// and <see cref="WaitForHeldWriteAsync"/> says when one is waiting.
 /// </summary>
-public sealed class HeldWriteStream(PipeReader input, PipeWriter output) : PipeStream(input, output)
+internal sealed class HeldWriteStream(PipeReader input, PipeWriter output) : DuplexPipeStream(input, output)
 {
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _writeWaiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource? _held;
 
     /// <summary>Two connected ends, like a socket pair; only the first can hold its writes.</summary>
-    public static (HeldWriteStream Server, PipeStream Client) CreatePair()
+    public static (HeldWriteStream Server, DuplexPipeStream Client) CreateHeldPair()
     {
         var toServer = new Pipe();
         var toClient = new Pipe();
-        return (new HeldWriteStream(toServer.Reader, toClient.Writer), new PipeStream(toClient.Reader, toServer.Writer));
+        return (new HeldWriteStream(toServer.Reader, toClient.Writer), new DuplexPipeStream(toClient.Reader, toServer.Writer));
     }
 
     /// <summary>From now on, writes wait until <see cref="Release"/>.</summary>

@@ -10,7 +10,7 @@ namespace HostKit.Tests.WebSockets;
 /// Keep-alive is off and the close timeout is ten minutes unless a test says otherwise, so a close
 /// that waits for the timeout shows up as a test that does not finish, never as a slow pass.
 /// </summary>
-public sealed class SessionUnderTest : IAsyncDisposable
+internal sealed class SessionUnderTest : IAsyncDisposable
 {
     /// <summary>The bound on every wait in these tests: far longer than any correct step takes.</summary>
     public static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
@@ -36,7 +36,7 @@ public sealed class SessionUnderTest : IAsyncDisposable
     {
         var options = WebSocketOptions.Default with { KeepAliveInterval = TimeSpan.Zero, CloseTimeout = TimeSpan.FromMinutes(10) };
         options = configure?.Invoke(options) ?? options;
-        var (server, client) = HeldWriteStream.CreatePair();
+        var (server, client) = HeldWriteStream.CreateHeldPair();
         var log = new CapturingLoggerProvider();
         var session = WebSocketSession.FromStream(server, subProtocol: null, options, log.CreateLogger("session"));
         var clientSocket = WebSocket.CreateFromStream(client, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = TimeSpan.Zero });
