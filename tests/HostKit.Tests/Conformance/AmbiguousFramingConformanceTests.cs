@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-using System.Text;
 using HostKit.Hosts;
 using HostKit.Tests.Support;
 
@@ -48,9 +46,9 @@ public class AmbiguousFramingConformanceTests
     public async Task Ambiguous_framing_is_refused_the_connection_closes_and_a_hidden_request_is_never_served(string host, string framing)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
-        var answer = await SendAndReadUntilClosedAsync(server, "POST /echo HTTP/1.1\r\nHost: {0}\r\n" + framing + Hidden);
+        var answer = await ExchangeAsync(server, "POST /echo HTTP/1.1\r\nHost: {0}\r\n" + framing + Hidden);
 
-        Assert.Equal(1, CountStatusLines(answer));
+        Assert.Equal(1, LoopbackConnection.CountStatusLines(answer));
         Assert.Matches(@"^HTTP/1\.1 (400|501) ", answer);
         Assert.DoesNotContain(Hello, answer, StringComparison.Ordinal);
         Assert.Equal(Hello, await server.Http.GetStringAsync("/plaintext"));
@@ -60,10 +58,10 @@ public class AmbiguousFramingConformanceTests
     public async Task A_space_before_the_colon_is_refused_not_read_as_a_content_length(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
-        var answer = await SendAndReadUntilClosedAsync(server, "POST /echo HTTP/1.1\r\nHost: {0}\r\nContent-Length : 5\r\n\r\nhello" + Hidden);
+        var answer = await ExchangeAsync(server, "POST /echo HTTP/1.1\r\nHost: {0}\r\nContent-Length : 5\r\n\r\nhello" + Hidden);
 
         Assert.StartsWith("HTTP/1.1 400 ", answer, StringComparison.Ordinal);
-        Assert.Equal(1, CountStatusLines(answer));
+        Assert.Equal(1, LoopbackConnection.CountStatusLines(answer));
         Assert.DoesNotContain(Hello, answer, StringComparison.Ordinal);
     }
 
@@ -74,7 +72,7 @@ public class AmbiguousFramingConformanceTests
         await using var connection = await server.OpenConnectionAsync();
         await connection.SendAsync($"POST /echo HTTP/1.1\r\nHost: {server.Address.Authority}\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n10\r\nabc");
         connection.ShutdownSend();
-        var answer = await ReadUntilClosedAsync(connection);
+        var answer = await connection.ReadTextUntilClosedAsync();
 
         // A host that refuses says 400; one that cannot answer any more just closes. Never 200 with "helloabc".
         Assert.True(answer.Length == 0 || answer.StartsWith("HTTP/1.1 400 ", StringComparison.Ordinal), answer);
@@ -82,38 +80,6 @@ public class AmbiguousFramingConformanceTests
     }
 
     /// <summary>Sends <paramref name="template"/> (<c>{0}</c>: the server's authority) in one write and reads everything until the server closes.</summary>
-    internal static async Task<string> SendAndReadUntilClosedAsync(ServerUnderTest server, string template) =>
-        await SendAndReadUntilClosedAsync(server.Address, template.Replace("{0}", server.Address.Authority, StringComparison.Ordinal));
-
-    internal static async Task<string> SendAndReadUntilClosedAsync(Uri address, string request)
-    {
-        await using var connection = await LoopbackConnection.OpenAsync(address);
-        await connection.SendAsync(request);
-        return await ReadUntilClosedAsync(connection);
-    }
-
-    /// <summary>What the server sent before closing; a reset after a refusal ends the reading as a close does.</summary>
-    internal static async Task<string> ReadUntilClosedAsync(LoopbackConnection connection)
-    {
-        var received = new MemoryStream();
-        var buffer = new byte[16 * 1024];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        try
-        {
-            int read;
-            while ((read = await connection.Stream.ReadAsync(buffer, timeout.Token)) > 0)
-                received.Write(buffer, 0, read);
-        }
-        catch (IOException ex) when (ex.InnerException is SocketException)
-        {
-        }
-        catch (OperationCanceledException)
-        {
-            throw new Xunit.Sdk.XunitException("The server did not close the connection within 15 s; it sent:\n" + Encoding.ASCII.GetString(received.ToArray()));
-        }
-        return Encoding.ASCII.GetString(received.ToArray());
-    }
-
-    internal static int CountStatusLines(string answer) =>
-        answer.Split("\r\n").Count(line => line.StartsWith("HTTP/1.", StringComparison.Ordinal));
+    private static Task<string> ExchangeAsync(ServerUnderTest server, string template) =>
+        LoopbackConnection.ExchangeAsync(server.Address, template.Replace("{0}", server.Address.Authority, StringComparison.Ordinal));
 }

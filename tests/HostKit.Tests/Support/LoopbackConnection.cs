@@ -38,18 +38,7 @@ public sealed class LoopbackConnection : IAsyncDisposable
     /// <summary>Reads one response: status line, headers, and a Content-Length, chunked, or (when <paramref name="readToEnd"/>) close-delimited body.</summary>
     public async Task<RawResponse> ReadResponseAsync(bool headRequest = false, bool readToEnd = false)
     {
-        var statusLine = await ReadLineAsync() ?? throw new IOException("The connection closed before a response.");
-        var parts = statusLine.Split(' ', 3);
-        if (parts.Length < 2 || !parts[0].StartsWith("HTTP/", StringComparison.Ordinal) || !int.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out _))
-            throw new InvalidDataException($"Not a status line: '{statusLine}'");
-        var headers = new List<KeyValuePair<string, string>>();
-        string? line;
-        while (!string.IsNullOrEmpty(line = await ReadLineAsync()))
-        {
-            var colon = line.IndexOf(':', StringComparison.Ordinal);
-            headers.Add(KeyValuePair.Create(line[..colon].Trim(), line[(colon + 1)..].Trim()));
-        }
-        var response = new RawResponse(parts[0], int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), headers, []);
+        var response = await ReadHeadAsync();
         if (headRequest || response.Status is 204 or 304 or (>= 100 and < 200))
             return response;
         if (response.Header("Content-Length") is { } length)
@@ -57,20 +46,9 @@ public sealed class LoopbackConnection : IAsyncDisposable
         if (response.Header("Transfer-Encoding")?.Contains("chunked", StringComparison.OrdinalIgnoreCase) == true)
         {
             var body = new MemoryStream();
-            while (true)
-            {
-                var sizeLine = await ReadLineAsync() ?? throw new IOException("The connection closed in the middle of a chunked body.");
-                var size = Convert.ToInt32(sizeLine.Split(';')[0], 16);
-                if (size == 0)
-                {
-                    while (!string.IsNullOrEmpty(await ReadLineAsync()))
-                    {
-                    }
-                    return response with { Body = body.ToArray() };
-                }
-                body.Write(await ReadExactlyAsync(size));
-                await ReadLineAsync();
-            }
+            while (await ReadChunkAsync() is { } chunk)
+                body.Write(chunk);
+            return response with { Body = body.ToArray() };
         }
         return readToEnd ? response with { Body = await ReadToEndAsync() } : response;
     }
@@ -170,6 +148,44 @@ public sealed class LoopbackConnection : IAsyncDisposable
 
     /// <summary>Everything the server sends until it closes the connection.</summary>
     public Task<byte[]> ReadUntilClosedAsync() => ReadToEndAsync();
+
+    /// <summary>
+    /// Everything the server sends until it closes the connection, as text; a reset (as after a refusal) ends it as
+    /// a close does. When the server does not close in time, the failure says what it had sent.
+    /// </summary>
+    public async Task<string> ReadTextUntilClosedAsync()
+    {
+        var received = new MemoryStream();
+        received.Write(_buffer, _start, _end - _start);
+        _start = _end = 0;
+        using var timeout = new CancellationTokenSource(Timeout);
+        try
+        {
+            int read;
+            while ((read = await _stream.ReadAsync(_buffer, timeout.Token)) > 0)
+                received.Write(_buffer, 0, read);
+        }
+        catch (IOException ex) when (ex.InnerException is SocketException)
+        {
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"The server did not close the connection within {Timeout.TotalSeconds} s; it sent:\n{Encoding.ASCII.GetString(received.ToArray())}");
+        }
+        return Encoding.ASCII.GetString(received.ToArray());
+    }
+
+    /// <summary>Sends <paramref name="request"/> in one write on a new connection to <paramref name="address"/>; returns <see cref="ReadTextUntilClosedAsync"/>.</summary>
+    public static async Task<string> ExchangeAsync(Uri address, string request)
+    {
+        await using var connection = await OpenAsync(address);
+        await connection.SendAsync(request);
+        return await connection.ReadTextUntilClosedAsync();
+    }
+
+    /// <summary>How many responses <paramref name="answer"/> (raw text) holds, by their status lines.</summary>
+    public static int CountStatusLines(string answer) =>
+        answer.Split("\r\n").Count(line => line.StartsWith("HTTP/1.", StringComparison.Ordinal));
 
     /// <summary>Half-closes: the client sends nothing more, and may still read.</summary>
     public void ShutdownSend() => _client.Client.Shutdown(SocketShutdown.Send);
