@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Profiles the Demo on one host (or bench/BareKestrel with HOST=bare-kestrel) under one load with
 # Linux perf, the way bench/HostKit.Bench measures it: server on core 0, load on core 1, warm-up
-# first. .NET writes /tmp/perf-PID.map (DOTNET_PerfMapEnabled) so JIT-compiled frames have names.
+# first. .NET writes /tmp/perf-PID.map (DOTNET_PerfMapEnabled) so JIT-compiled frames have names
+# (and W^X is off, or perf sees them only as anonymous "doublemapper" memory).
 # Prints the hottest symbols; the full profile stays in the perf.data it names.
 #   bench/profile-host.sh HOST [plaintext|pipelined|post-echo-4k|ws-echo-32x32B|ws-echo-32x4KiB] [SECONDS]
 # Needs: perf (linux-perf), wrk, and a Release build plus one runner run (for the compiled wsload).
@@ -19,7 +20,7 @@ if [ "$host" = bare-kestrel ]; then
 else
   server=(dotnet samples/Demo/bin/Release/net10.0/HostKit.Demo.dll --host "$host" --urls "http://127.0.0.1:$port" --log-level Warning)
 fi
-DOTNET_PerfMapEnabled=1 taskset -c 0 "${server[@]}" >"$out/server.log" 2>&1 &
+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 taskset -c 0 "${server[@]}" >"$out/server.log" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/plaintext" >/dev/null && break; sleep 0.1; done
@@ -36,8 +37,9 @@ load() { # $1: seconds
 }
 load 20                                    # warm-up: tiered JIT and PGO settle in about 20 s
 load "$((seconds + 2))" &
+loader=$!
 sleep 1
 perf record -F 999 -g -p "$pid" -o "$out/perf.data" -- sleep "$seconds" 2>/dev/null
-wait
+wait "$loader" # not a bare wait: that would wait for the server too
 perf report -i "$out/perf.data" --no-children --sort dso,symbol --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' | grep '%' | head -40
 echo "profile: $out/perf.data (perf report -i $out/perf.data)"

@@ -116,6 +116,7 @@ public sealed class ConformanceApp
         "/plaintext" => Text(start, HelloWorld),
         "/json" => Json(start),
         "/echo" => EchoAsync(environ, start),
+        "/echo-streamed" => EchoStreamed(environ, start),
         "/chunked" => Chunked(start),
         "/environ" => DescribeEnviron(environ, start),
         "/throw" => throw new InvalidOperationException("app failed on purpose"),
@@ -264,6 +265,13 @@ public sealed class ConformanceApp
         await environ.Body.CopyToAsync(body, environ.RequestAborted);
         start(200, [("Content-Type", environ.ContentType ?? "application/octet-stream")]);
         return Body.Of(body.GetBuffer().AsMemory(0, (int)body.Length));
+    }
+
+    /// <summary>The request body itself as the response body: the host reads it while it answers, and disposes it after.</summary>
+    private static ValueTask<Body> EchoStreamed(Environ environ, StartResponse start)
+    {
+        start(200, [("Content-Type", environ.ContentType ?? "application/octet-stream")]);
+        return Body.Of(environ.Body, environ.ContentLength);
     }
 
     private static ValueTask<Body> Chunked(StartResponse start)
