@@ -47,6 +47,15 @@ public sealed record HostKitSettings
     /// <summary>How long a graceful stop lets requests in flight finish (<c>HostKit:ShutdownTimeout</c>, e.g. <c>00:00:30</c>). Default 5 s.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = new ServerOptions().ShutdownTimeout;
 
+    /// <summary>
+    /// True (<c>HostKit:UnsafeInlineIo</c>): the socket engine runs I/O continuations on its own thread instead of handing
+    /// them to the thread pool (the runner sets <see cref="InlineSocketIo.EnvironmentVariable"/> before any socket is used).
+    /// On one core that saves a thread switch per read. On raw and httplistener the application then runs on that thread
+    /// too, so one that blocks (<c>.Result</c>, <c>Thread.Sleep</c>) stalls every connection, and those hosts refuse
+    /// synchronous request body reads; Kestrel still runs the application on the thread pool. Default false.
+    /// </summary>
+    public bool UnsafeInlineIo { get; init; }
+
     /// <summary>True when the host list was asked for (<c>--host list</c>).</summary>
     public bool ListHosts => string.Equals(Host, "list", StringComparison.OrdinalIgnoreCase);
 
@@ -70,6 +79,7 @@ public sealed record HostKitSettings
             LogLevel = Parse(section, "LogLevel", LogLevel.Information, s => Enum.Parse<LogLevel>(s, ignoreCase: true)),
             Limits = Bind(section.GetSection("Limits"), () => new HttpLimits()),
             WebSockets = Bind(section.GetSection("WebSockets"), () => new WebSocketOptions()),
+            UnsafeInlineIo = Parse(section, "UnsafeInlineIo", false, s => bool.Parse(s)),
             ShutdownTimeout = Parse(section, "ShutdownTimeout", new ServerOptions().ShutdownTimeout, s => TimeSpan.Parse(s, CultureInfo.InvariantCulture)),
         };
     }

@@ -113,6 +113,10 @@ public static class HostRunner
             return UsageError;
         }
 
+        // Before anything waits on a socket (building the application may connect to a backplane): the runtime reads it once.
+        if (settings.UnsafeInlineIo)
+            InlineSocketIo.Enable();
+
         using var loggerFactory = LoggerFactory.Create(logging => logging
             .SetMinimumLevel(settings.LogLevel)
             // The engines' own start-up chatter would contradict HostKit's one line on where it serves.
@@ -124,6 +128,8 @@ public static class HostRunner
                 console.TimestampFormat = "HH:mm:ss ";
             }));
         var logger = loggerFactory.CreateLogger("HostKit");
+        if (settings.UnsafeInlineIo)
+            logger.LogWarning("HostKit:UnsafeInlineIo is on: socket I/O completes on the socket engine's thread; an application that blocks stalls every connection, and synchronous request body reads are refused on raw and httplistener");
         var context = new HostRunnerContext(configuration, loggerFactory) { Workers = settings.Workers, WorkerId = settings.WorkerId };
         try
         {

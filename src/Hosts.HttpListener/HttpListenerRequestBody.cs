@@ -8,8 +8,13 @@ namespace HostKit.Hosts.HttpListener;
 /// application lets it escape) sees the same error as on every other host. It also holds a chunked
 /// body to <see cref="HttpLimits.MaxRequestBodyBytes"/>, which HttpListener does not.
 /// </summary>
+/// <remarks>
+/// Under <see cref="InlineSocketIo"/> a synchronous read is refused: after an awaited read, the application runs
+/// on the socket engine's thread, which a blocking read would hold while waiting for that same thread.
+/// </remarks>
 internal sealed class HttpListenerRequestBody(Stream inner, bool chunked, long maxBytes) : Stream
 {
+    private readonly bool _allowSynchronousReads = !InlineSocketIo.IsEnabled;
     private long _read;
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -32,7 +37,8 @@ internal sealed class HttpListenerRequestBody(Stream inner, bool chunked, long m
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+    public override int Read(byte[] buffer, int offset, int count) =>
+        _allowSynchronousReads ? ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult() : throw InlineSocketIo.SynchronousReadRefused();
 
     public override bool CanRead => true;
 

@@ -11,12 +11,20 @@ namespace HostKit.Hosts.Http1;
 /// <remarks>
 /// A body the client got wrong throws <see cref="RequestRejectedException"/>, and keeps throwing it.
 /// Synchronous <see cref="Read(byte[], int, int)"/> works, as on every HostKit host; it blocks a thread, so prefer <see cref="ReadAsync(Memory{byte}, CancellationToken)"/>.
+/// Under <see cref="InlineSocketIo"/> it is refused (<see cref="AllowSynchronousReads"/>).
 /// </remarks>
 /// <param name="input">The connection's input.</param>
 /// <param name="output">The connection's output, for <c>100 Continue</c>.</param>
 /// <param name="protocol">The connection's protocol state.</param>
 public sealed class Http1RequestBody(PipeReader input, PipeWriter output, Http1Protocol protocol) : Stream
 {
+    /// <summary>
+    /// False refuses <see cref="Read(byte[], int, int)"/> with <see cref="NotSupportedException"/>. The default is false
+    /// exactly when <see cref="InlineSocketIo.IsEnabled"/>: the application then runs on the socket engine's thread,
+    /// and a read that blocks it waits for a completion only that thread can deliver, forever.
+    /// </summary>
+    public bool AllowSynchronousReads { get; init; } = !InlineSocketIo.IsEnabled;
+
     /// <inheritdoc />
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -51,7 +59,12 @@ public sealed class Http1RequestBody(PipeReader input, PipeWriter output, Http1P
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     /// <inheritdoc />
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        if (!AllowSynchronousReads)
+            throw InlineSocketIo.SynchronousReadRefused();
+        return ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+    }
 
     /// <inheritdoc />
     public override bool CanRead => true;

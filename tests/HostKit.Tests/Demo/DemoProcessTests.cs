@@ -46,6 +46,53 @@ public partial class DemoProcessTests
     }
 
     [Theory, MemberData(nameof(Hosts))]
+    public async Task With_unsafe_inline_io_the_Demo_still_serves_http_bodies_and_websockets_and_warns(string host)
+    {
+        var demo = Path.Combine(AppContext.BaseDirectory, "HostKit.Demo.dll");
+        using var process = Process.Start(new ProcessStartInfo("dotnet", [demo, "--host", host, "--urls", "http://127.0.0.1:0", "--set", "HostKit:UnsafeInlineIo=true"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        try
+        {
+            var output = new List<string>();
+            var address = await ReadAddressAsync(process, output).WaitAsync(TimeSpan.FromSeconds(30));
+            // The logger writes from its own queue, so the warning may come just after the serving line.
+            while (!output.Exists(line => line.Contains("HostKit:UnsafeInlineIo is on", StringComparison.Ordinal)))
+            {
+                var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));
+                Assert.NotNull(line);
+                output.Add(line);
+            }
+            using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
+            Assert.Equal("Hello, World!", await http.GetStringAsync("/plaintext"));
+            foreach (var size in new[] { 4096, 200_000 }) // streamed back, and read whole first
+            {
+                var body = new byte[size];
+                new Random(size).NextBytes(body);
+                using var echoed = await http.PostAsync("/echo", new ByteArrayContent(body));
+                Assert.Equal(body, await echoed.Content.ReadAsByteArrayAsync());
+            }
+            using var socket = new System.Net.WebSockets.ClientWebSocket();
+            await socket.ConnectAsync(new Uri($"ws://{address.Authority}/ws/echo"), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+            var received = new byte[64];
+            for (var i = 0; i < 50; i++)
+            {
+                var message = System.Text.Encoding.UTF8.GetBytes($"message {i}");
+                await socket.SendAsync(message, System.Net.WebSockets.WebSocketMessageType.Text, true, CancellationToken.None);
+                var result = await socket.ReceiveAsync(received, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+                Assert.Equal(message, received.AsSpan(0, result.Count).ToArray());
+            }
+        }
+        finally
+        {
+            if (!process.HasExited)
+                process.Kill();
+        }
+    }
+
+    [Theory, MemberData(nameof(Hosts))]
     public async Task A_second_sigterm_cuts_a_long_graceful_stop_short(string host)
     {
         var demo = Path.Combine(AppContext.BaseDirectory, "HostKit.Demo.dll");
@@ -94,10 +141,11 @@ public partial class DemoProcessTests
         Assert.Contains($"Unknown host 'fleck'. Known hosts: {known}.", error, StringComparison.Ordinal);
     }
 
-    private static async Task<Uri> ReadAddressAsync(Process process)
+    private static async Task<Uri> ReadAddressAsync(Process process, List<string>? lines = null)
     {
         while (await process.StandardOutput.ReadLineAsync() is { } line)
         {
+            lines?.Add(line);
             if (ServingLine().Match(line) is { Success: true } match)
                 return new Uri(match.Groups[1].Value);
         }

@@ -26,6 +26,16 @@ public sealed class HostKitSettingsTests : IDisposable
     }
 
     [Fact]
+    public void Unsafe_inline_io_is_off_unless_asked_for_and_a_malformed_value_is_named()
+    {
+        Assert.False(Load([]).UnsafeInlineIo);
+        Assert.True(Load(["--set", "HostKit:UnsafeInlineIo=true"]).UnsafeInlineIo);
+        Assert.True(Load([], new() { ["HOSTKIT_UNSAFEINLINEIO"] = "True" }).UnsafeInlineIo);
+        var refused = Assert.Throws<HostStartException>(() => Load(["--set", "HostKit:UnsafeInlineIo=yes"]));
+        Assert.Contains("HostKit:UnsafeInlineIo = 'yes'", refused.Message);
+    }
+
+    [Fact]
     public void Command_line_beats_environment_beats_json_file()
     {
         File.WriteAllText(Path.Combine(_directory, "hostkit.json"), """{ "HostKit": { "Host": "httplistener", "Urls": "http://127.0.0.1:1111", "WebSockets": { "MaxMessageBytes": 2048 } } }""");
