@@ -2,7 +2,8 @@ namespace HostKit.Hosts;
 
 /// <summary>
 /// Sends a <see cref="Body"/> the way its <see cref="ResponsePlan"/> says, the same on every host:
-/// a buffer in one write, a stream or chunks piece by piece, a declared length held to exactly,
+/// a buffer in one write, a stream of known length under 16 KiB gathered into one write, a longer stream or chunks piece
+/// by piece, a declared length held to exactly,
 /// and a failure blamed on the right side (the application's body, or the connection).
 /// </summary>
 public static class ResponseBodyWriter
@@ -54,9 +55,21 @@ public static class ResponseBodyWriter
                 var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(StreamBufferBytes);
                 try
                 {
-                    int read;
-                    while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
-                        written = await WriteCountedAsync(sink, buffer.AsMemory(0, read), written, exact, cancellationToken);
+                    if (exact < buffer.Length)
+                    {
+                        // Short and of known length: gathered whole, then one write (and on most hosts one send), as a
+                        // buffer body goes; a stream that delivers in pieces (a request body echoed back) costs no more
+                        // writes than pieces. The room is one byte over the declared length, so a longer stream shows.
+                        written = await FillAsync(stream, buffer.AsMemory(0, (int)exact.Value + 1), cancellationToken);
+                        if (written > 0)
+                            await WriteCountedAsync(sink, buffer.AsMemory(0, (int)written), 0, exact, cancellationToken);
+                    }
+                    else
+                    {
+                        int read;
+                        while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+                            written = await WriteCountedAsync(sink, buffer.AsMemory(0, read), written, exact, cancellationToken);
+                    }
                 }
                 finally
                 {
@@ -74,6 +87,16 @@ public static class ResponseBodyWriter
         }
         if (exact is { } expected && written != expected)
             throw new ResponseBodyLengthException($"The response body yielded {written} bytes but declared {expected} (Content-Length); the connection was aborted.");
+    }
+
+    /// <summary>Reads <paramref name="stream"/> into <paramref name="room"/> until it ends or the room is full; the count read.</summary>
+    private static async ValueTask<long> FillAsync(Stream stream, Memory<byte> room, CancellationToken cancellationToken)
+    {
+        var filled = 0;
+        int read;
+        while (filled < room.Length && (read = await stream.ReadAsync(room[filled..], cancellationToken)) > 0)
+            filled += read;
+        return filled;
     }
 
     private static async ValueTask<long> WriteCountedAsync<TSink>(TSink sink, ReadOnlyMemory<byte> piece, long written, long? exact, CancellationToken cancellationToken)
