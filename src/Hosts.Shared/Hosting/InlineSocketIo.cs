@@ -16,11 +16,18 @@ public static class InlineSocketIo
     /// <summary>The environment variable the runtime reads: <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS</c>, on when <c>1</c>.</summary>
     public const string EnvironmentVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
-    /// <summary>True when this process has the variable set to <c>1</c>.</summary>
-    public static bool IsEnabled => Environment.GetEnvironmentVariable(EnvironmentVariable) == "1";
+    // Read once, as the runtime reads it, rather than from the environment (a lock and a lookup) for every request body.
+    private static bool s_enabled = Environment.GetEnvironmentVariable(EnvironmentVariable) == "1";
+
+    /// <summary>True when this process started with the variable set to <c>1</c>, or <see cref="Enable"/> set it.</summary>
+    public static bool IsEnabled => Volatile.Read(ref s_enabled);
 
     /// <summary>Sets the variable for this process (and the processes it starts). Effective only before the first socket wait.</summary>
-    public static void Enable() => Environment.SetEnvironmentVariable(EnvironmentVariable, "1");
+    public static void Enable()
+    {
+        Environment.SetEnvironmentVariable(EnvironmentVariable, "1");
+        Volatile.Write(ref s_enabled, true);
+    }
 
     /// <summary>What a host throws from a synchronous request body read while this is on: the same words on every host.</summary>
     public static NotSupportedException SynchronousReadRefused() =>

@@ -19,16 +19,7 @@ public class HttpConformanceTests
 
     public static TheoryData<string> AbortingHosts => ConformanceHosts.Supporting(HostCapabilities.Http | HostCapabilities.Network | HostCapabilities.AbortsFailedResponses);
 
-    public static TheoryData<string, int> HostsAndEchoSizes()
-    {
-        var data = new TheoryData<string, int>();
-        foreach (var host in Hosts)
-        {
-            foreach (var size in new[] { 0, 1, 1000, 65_536, 1024 * 1024, 8 * 1024 * 1024 })
-                data.Add(host, size);
-        }
-        return data;
-    }
+    public static TheoryData<string, int> HostsAndEchoSizes() => EveryHostWith(0, 1, 1000, 65_536, 1024 * 1024, 8 * 1024 * 1024);
 
     /// <summary>
     /// Sizes a streamed echo can take from a client that reads nothing until it has sent everything (HttpClient):
@@ -36,12 +27,14 @@ public class HttpConformanceTests
     /// and server each waiting for the other to read, as the kernel's buffers happen to grow (8 MiB did on three hosts
     /// of four under a parallel test run); that is why the Demo buffers bodies above 64 KiB before answering.
     /// </summary>
-    public static TheoryData<string, int> HostsAndStreamedEchoSizes()
+    public static TheoryData<string, int> HostsAndStreamedEchoSizes() => EveryHostWith(0, 1, 4096, 65_536);
+
+    private static TheoryData<string, int> EveryHostWith(params int[] sizes)
     {
         var data = new TheoryData<string, int>();
         foreach (var host in Hosts)
         {
-            foreach (var size in new[] { 0, 1, 4096, 65_536 })
+            foreach (var size in sizes)
                 data.Add(host, size);
         }
         return data;
@@ -72,11 +65,8 @@ public class HttpConformanceTests
     public async Task Echo_returns_the_body_byte_for_byte(string host, int size)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
-        var body = new byte[size];
-        new Random(size).NextBytes(body);
-        using var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-conformance");
-        using var response = await server.Http.PostAsync("/echo", content);
+        var (response, body) = await PostRandomBytesAsync(server, "/echo", size);
+        using var _ = response;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/x-conformance", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(body, await response.Content.ReadAsByteArrayAsync());
@@ -86,14 +76,21 @@ public class HttpConformanceTests
     public async Task The_request_body_returned_as_the_response_body_streams_back_whole(string host, int size)
     {
         await using var server = await ServerUnderTest.StartAsync(host);
+        var (response, body) = await PostRandomBytesAsync(server, "/echo-streamed", size);
+        using var _ = response;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(size, response.Content.Headers.ContentLength);
+        Assert.Equal(body, await response.Content.ReadAsByteArrayAsync());
+    }
+
+    /// <summary>POSTs <paramref name="size"/> random bytes (seeded by the size) as <c>application/x-conformance</c>; the response and what was sent.</summary>
+    private static async Task<(HttpResponseMessage Response, byte[] Sent)> PostRandomBytesAsync(ServerUnderTest server, string path, int size)
+    {
         var body = new byte[size];
         new Random(size).NextBytes(body);
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-conformance");
-        using var response = await server.Http.PostAsync("/echo-streamed", content);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(size, response.Content.Headers.ContentLength);
-        Assert.Equal(body, await response.Content.ReadAsByteArrayAsync());
+        return (await server.Http.PostAsync(path, content), body);
     }
 
     [HostTheory, MemberData(nameof(NetworkHosts))]
