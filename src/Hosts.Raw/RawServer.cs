@@ -8,14 +8,14 @@ namespace HostKit.Hosts.Raw;
 internal sealed class RawServer : IRunningServer
 {
     private readonly List<Socket> _listeners;
-    private readonly ConnectionSet<HttpConnection> _connections;
+    private readonly ConnectionSet<IHostConnection> _connections;
     private readonly Lock _stopGate = new();
     private Task? _stopping;
 
     public RawServer(Application application, ServerOptions options, List<Socket> listeners, IReadOnlyList<Uri> addresses)
     {
         Runtime = new HostRuntime(RawHost.HostName, application, options);
-        _connections = new ConnectionSet<HttpConnection>(Runtime);
+        _connections = new ConnectionSet<IHostConnection>(Runtime);
         _listeners = listeners;
         Addresses = addresses;
         foreach (var listener in listeners)
@@ -28,6 +28,9 @@ internal sealed class RawServer : IRunningServer
     public ServerOptions Options => Runtime.Options;
 
     public ILogger Logger => Runtime.Logger;
+
+    /// <summary>The open connections: HTTP ones (<see cref="HttpConnection"/>), and websockets that took their place (<see cref="WebSocketConnection"/>).</summary>
+    public ConnectionSet<IHostConnection> Connections => _connections;
 
     public IReadOnlyList<Uri> Addresses { get; }
 
@@ -46,7 +49,7 @@ internal sealed class RawServer : IRunningServer
             Socket socket;
             try
             {
-                socket = await listener.AcceptAsync();
+                socket = await listener.AcceptAsync(CancellationToken.None); // the ValueTask overload: no Task per connection
             }
             catch (Exception ex) when (ex is ObjectDisposedException or SocketException && Runtime.Activity.IsStopping)
             {

@@ -67,9 +67,23 @@ public sealed class WebSocketRoutes
             start(refusal.Status, [("Content-Type", "text/plain; charset=utf-8")]);
             return Body.Of(refusal.Message);
         }
-        var subProtocol = options.SubProtocols.FirstOrDefault(p => upgrade.RequestedSubProtocols.Contains(p, StringComparer.Ordinal));
-        var socket = await upgrade.AcceptAsync(subProtocol);
+        var socket = await upgrade.AcceptAsync(FirstOffered(options.SubProtocols, upgrade.RequestedSubProtocols));
         await handler(socket, environ);
         return Body.Empty;
+    }
+
+    /// <summary>The first of the route's subprotocols that the client offered, or null.</summary>
+    /// <remarks>Loops, not LINQ: this runs for every websocket, and a lambda over <paramref name="offered"/> was an allocation each.</remarks>
+    private static string? FirstOffered(IReadOnlyList<string> supported, IReadOnlyList<string> offered)
+    {
+        for (var i = 0; i < supported.Count; i++)
+        {
+            for (var j = 0; j < offered.Count; j++)
+            {
+                if (string.Equals(supported[i], offered[j], StringComparison.Ordinal))
+                    return supported[i];
+            }
+        }
+        return null;
     }
 }

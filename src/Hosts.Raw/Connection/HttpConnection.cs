@@ -24,6 +24,9 @@ namespace HostKit.Hosts.Raw.Connection;
 /// </remarks>
 internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
 {
+    private static readonly StreamPipeReaderOptions InputOptions = new(bufferSize: 16 * 1024, leaveOpen: true, useZeroByteReads: true);
+    private static readonly StreamPipeWriterOptions OutputOptions = new(leaveOpen: true);
+
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
     private readonly PipeReader _input;
@@ -38,14 +41,15 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
     private volatile bool _waitingForRequest;
     private volatile bool _stopRequested;
     private bool _unflushed;
+    private bool _handedOff;
 
     public HttpConnection(Socket socket, RawServer server)
     {
         _socket = socket;
         Server = server;
         _stream = new NetworkStream(socket, ownsSocket: true);
-        _input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true, useZeroByteReads: true));
-        _output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
+        _input = PipeReader.Create(_stream, InputOptions);
+        _output = PipeWriter.Create(_stream, OutputOptions);
         _protocol = new Http1Protocol(server.Options.Limits);
         RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
         var body = new Http1RequestBody(_input, _output, _protocol);
@@ -97,6 +101,8 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
             while (!_stopRequested && await ServeOneAsync())
             {
             }
+            if (_handedOff)
+                return; // the socket is the websocket's now (WebSocketConnection)
             if (_unflushed)
                 await _output.FlushAsync();
         }
@@ -108,24 +114,26 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
         {
             HostLog.ConnectionFailed(Server.Logger, ex, RemoteEndPoint.ToString());
         }
-        finally
+        await CloseAsync();
+    }
+
+    private async ValueTask CloseAsync()
+    {
+        await _input.CompleteAsync();
+        try
         {
-            await _input.CompleteAsync();
-            try
-            {
-                await _output.CompleteAsync();
-            }
-            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
-            {
-                // Completing flushes what is still buffered, which a client that went away cannot take. Escaping from
-                // here it would leave Execute (async void) and be an unhandled exception on the thread pool.
-            }
-            _aborted.Cancel();
-            _socket.Dispose();
-            // _aborted is not disposed: the server may still Abort() this connection while stopping,
-            // and the app may still hold its RequestAborted token.
-            _timeout?.Dispose();
+            await _output.CompleteAsync();
         }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            // Completing flushes what is still buffered, which a client that went away cannot take. Escaping from
+            // here it would leave Execute (async void) and be an unhandled exception on the thread pool.
+        }
+        _aborted.Cancel();
+        _socket.Dispose();
+        // _aborted is not disposed: the server may still Abort() this connection while stopping,
+        // and the app may still hold its RequestAborted token.
+        _timeout?.Dispose();
     }
 
     /// <summary>Serves one request; false when the connection should close.</summary>
@@ -143,9 +151,10 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
         StreamWebSocketUpgrade? upgrade = null;
         if (head.WantsWebSocket)
         {
-            if (WebSocketHandshake.Validate(head.GetHeader("Sec-WebSocket-Version"), head.GetHeader("Sec-WebSocket-Key")) is { } refused)
+            var key = head.GetHeader("Sec-WebSocket-Key");
+            if (WebSocketHandshake.Validate(head.GetHeader("Sec-WebSocket-Version"), key) is { } refused)
                 return await RejectAsync(refused);
-            upgrade = new StreamWebSocketUpgrade(head.GetHeader("Sec-WebSocket-Key")!, WebSocketHandshake.SubProtocols(head.GetHeader("Sec-WebSocket-Protocol")),
+            upgrade = new StreamWebSocketUpgrade(key!, WebSocketHandshake.SubProtocols(head.GetHeader("Sec-WebSocket-Protocol")),
                 _response, Server.Runtime, switchingProtocols => Http1Pipes.SwitchProtocolsAsync(_protocol, _input, _output, _stream, switchingProtocols));
         }
         _response.Reset();
@@ -162,6 +171,8 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
         if (head.HasBody && _unflushed)
             await FlushAsync();
         var invocation = ApplicationInvoker.InvokeAsync(Server.Runtime, _environ, _response);
+        if (upgrade is { Session: not null } && !invocation.IsCompleted)
+            return HandOff(invocation);
         Task? watch = null;
         if (!invocation.IsCompleted)
         {
@@ -186,6 +197,22 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
         if (_protocol.Phase == Http1Phase.Draining)
             await DrainAsync();
         return _protocol.Phase == Http1Phase.Idle;
+    }
+
+    /// <summary>
+    /// The application accepted a websocket and is serving it: a <see cref="WebSocketConnection"/> carries the
+    /// socket on from here, in this connection's place, and this one (its pipes, parser and request loop) is left to
+    /// be collected. An application that waits before it accepts is not handed off: its websocket runs inside the
+    /// request loop, as correct, with the HTTP state kept until it ends.
+    /// </summary>
+    private bool HandOff(ValueTask<ApplicationResult> invocation)
+    {
+        _handedOff = true;
+        var websocket = new WebSocketConnection(_socket, _aborted, Server, RemoteEndPoint);
+        Server.Connections.Replace(this, websocket);
+        _environ.SwitchedProtocols();
+        websocket.Start(invocation, _environ);
+        return false;
     }
 
     /// <summary>

@@ -24,11 +24,32 @@ public sealed class ConnectionSet<TConnection>(HostRuntime runtime) where TConne
         ArgumentNullException.ThrowIfNull(connection);
         _open.TryAdd(connection, 0);
         runtime.Metrics.ConnectionOpened();
-        connection.Completion.ContinueWith(closed =>
-        {
-            if (_open.TryRemove(connection, out _))
-                runtime.Metrics.ConnectionClosed();
-        }, TaskScheduler.Default);
+        // A bare continuation (one delegate) rather than ContinueWith (a delegate, a task and a wrapper): an idle
+        // websocket is a connection too, and a server holds thousands of them.
+        connection.Completion.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => Forget(connection));
+    }
+
+    /// <summary>
+    /// Tracks <paramref name="successor"/> in place of <paramref name="current"/>, counted as the same connection:
+    /// for a host that carries a connection on in another object, such as a websocket after its upgrade, so that
+    /// the object it leaves (with its HTTP state) can be collected. <paramref name="current"/>'s completion then
+    /// no longer closes anything; <paramref name="successor"/>'s does.
+    /// </summary>
+    public void Replace(TConnection current, TConnection successor)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(successor);
+        // The successor first: a stop that looks in between sees the connection at least once.
+        _open.TryAdd(successor, 0);
+        if (!_open.TryRemove(current, out _))
+            throw new InvalidOperationException("Only a connection that is open can be replaced.");
+        successor.Completion.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => Forget(successor));
+    }
+
+    private void Forget(TConnection connection)
+    {
+        if (_open.TryRemove(connection, out _))
+            runtime.Metrics.ConnectionClosed();
     }
 
     /// <summary>Asks every connection to close after its current request.</summary>

@@ -17,6 +17,11 @@ public static class RequestPipeline
         ArgumentNullException.ThrowIfNull(environ);
         ArgumentNullException.ThrowIfNull(head);
         ArgumentNullException.ThrowIfNull(response);
+        if (result.Outcome == ApplicationOutcome.WebSocket)
+        {
+            await FinishWebSocketAsync(runtime, result, environ);
+            return null;
+        }
         var status = 0;
         try
         {
@@ -28,10 +33,31 @@ public static class RequestPipeline
         {
             if (result.Outcome == ApplicationOutcome.Reject)
                 status = RequestRejections.Status(result.Rejection!.Value);
-            // A websocket stopped counting as a request when it was accepted.
-            if (result.Outcome != ApplicationOutcome.WebSocket)
-                runtime.Activity.RequestEnded();
+            runtime.Activity.RequestEnded();
             runtime.Metrics.RequestEnded(status);
+        }
+    }
+
+    /// <summary>
+    /// What <see cref="AnswerAsync"/> does for an <see cref="ApplicationOutcome.WebSocket"/> result, for a host that
+    /// no longer has its HTTP response machinery once the connection switched protocols: closes and forgets the
+    /// websocket, and ends the request.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="result"/> is not a websocket's.</exception>
+    public static async ValueTask FinishWebSocketAsync(HostRuntime runtime, ApplicationResult result, Environ environ)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(environ);
+        if (result.Outcome != ApplicationOutcome.WebSocket)
+            throw new ArgumentException($"Only a websocket's result is finished here, not {result.Outcome}.", nameof(result));
+        try
+        {
+            await ((HostWebSocketUpgrade)environ.WebSocket!).FinishAsync(result);
+        }
+        finally
+        {
+            // A websocket stopped counting as a request when it was accepted; it is no response (status 0).
+            runtime.Metrics.RequestEnded(0);
         }
     }
 
@@ -42,9 +68,6 @@ public static class RequestPipeline
         var body = result.Body;
         switch (result.Outcome)
         {
-            case ApplicationOutcome.WebSocket:
-                await ((HostWebSocketUpgrade)environ.WebSocket!).FinishAsync(result);
-                return null;
             case ApplicationOutcome.Reject:
                 runtime.Rejected(result.Rejection!.Value);
                 await response.RejectAsync(result.Rejection!.Value);

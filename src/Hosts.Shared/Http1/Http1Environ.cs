@@ -12,9 +12,9 @@ public sealed class Http1Environ : Environ
     private readonly RequestHead _head;
     private readonly IPEndPoint _local;
     private readonly IPEndPoint _remote;
-    private readonly Stream _body;
+    private Stream _body;
     private readonly string _serverSoftware;
-    private readonly string _remoteAddress;
+    private string? _remoteAddress;
     private CancellationToken _aborted;
     private string? _pathInfo;
     private string? _queryString;
@@ -36,7 +36,6 @@ public sealed class Http1Environ : Environ
         _local = local;
         _remote = remote;
         _body = body;
-        _remoteAddress = Hosts.RemoteAddress.Text(remote.Address);
     }
 
     /// <summary>Points the environ at the request just parsed.</summary>
@@ -48,6 +47,18 @@ public sealed class Http1Environ : Environ
         _upgrade = upgrade;
         _aborted = aborted;
         _pathInfo = _queryString = null;
+    }
+
+    /// <summary>
+    /// Lets go of the connection once it switched to a websocket, for a host that carries the websocket on without
+    /// its HTTP state: the head stays readable (trimmed to its size), and the body reads as empty (there is none
+    /// after a 101), so the environ the application holds for the websocket's life no longer keeps the
+    /// connection's pipes and parser alive. The environ serves no further request.
+    /// </summary>
+    public void SwitchedProtocols()
+    {
+        _body = Stream.Null;
+        _head.Compact();
     }
 
     /// <inheritdoc />
@@ -75,7 +86,7 @@ public sealed class Http1Environ : Environ
     public override string ServerSoftware => _serverSoftware;
 
     /// <inheritdoc />
-    public override string RemoteAddress => _remoteAddress;
+    public override string RemoteAddress => _remoteAddress ??= Hosts.RemoteAddress.Text(_remote.Address);
 
     /// <inheritdoc />
     public override int RemotePort => _remote.Port;

@@ -61,17 +61,5 @@ public sealed class Http1PipeResponse(Http1Protocol protocol, PipeReader input, 
     }
 
     /// <inheritdoc />
-    public void Abort()
-    {
-        aborted.Cancel();
-        try
-        {
-            // A reset, so the client cannot take a cut-short response for a whole one.
-            socket.LingerState = new LingerOption(true, 0);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-        }
-        socket.Close();
-    }
+    public void Abort() => ConnectionReset.Reset(socket, aborted);
 }

@@ -83,6 +83,13 @@ public sealed class RequestHead
         }
     }
 
+    /// <summary>Shrinks the storage to this head, which is the last one it holds (the connection switched protocols).</summary>
+    internal void Compact()
+    {
+        Array.Resize(ref _bytes, _length);
+        Array.Resize(ref _headers, HeaderCount);
+    }
+
     /// <summary>Forgets the previous request's head.</summary>
     internal void Begin()
     {

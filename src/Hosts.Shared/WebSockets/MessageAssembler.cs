@@ -26,17 +26,30 @@ internal sealed class MessageAssembler(WebSocket socket, int maxMessageBytes)
 
     public void ReleaseReadTurn() => _readTurn.Release();
 
-    /// <summary>Reads the next whole message, the peer's close, or enough of a message to know it is too big. Call with the read turn held.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<ReceiveResult> ReceiveAsync(CancellationToken cancellationToken)
-    {
-        // Wait for the next frame without a buffer, so that an idle socket holds none.
-        var first = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
-        if (first.MessageType == WebSocketMessageType.Close)
-            return ReceiveResult.PeerClosed;
-        if (first.EndOfMessage)
-            return ReceiveResult.Of(new WebSocketMessage(first.MessageType, Array.Empty<byte>()));
+    /// <summary>
+    /// Waits for the next frame without a buffer. It returns the engine's own task, not one of this class's, so
+    /// that an idle socket holds neither a buffer nor a suspended frame here; the caller awaits it and hands the
+    /// result to <see cref="ReadMessageAsync"/>. Call with the read turn held.
+    /// </summary>
+    public ValueTask<ValueWebSocketReceiveResult> WaitForFrameAsync(CancellationToken cancellationToken) =>
+        socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
 
+    /// <summary>
+    /// Reads the rest of the message whose first frame <paramref name="first"/> announced: the whole message, the
+    /// peer's close, or enough of a message to know it is too big. Call with the read turn held.
+    /// </summary>
+    public ValueTask<ReceiveResult> ReadMessageAsync(ValueWebSocketReceiveResult first, CancellationToken cancellationToken)
+    {
+        if (first.MessageType == WebSocketMessageType.Close)
+            return ValueTask.FromResult(ReceiveResult.PeerClosed);
+        if (first.EndOfMessage)
+            return ValueTask.FromResult(ReceiveResult.Of(new WebSocketMessage(first.MessageType, Array.Empty<byte>())));
+        return ReadPayloadAsync(first.MessageType, cancellationToken);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ReceiveResult> ReadPayloadAsync(WebSocketMessageType type, CancellationToken cancellationToken)
+    {
         // Reading one byte past the limit is how a message over it shows itself. In long, because
         // the limit may be int.MaxValue.
         var readLimit = (long)maxMessageBytes + 1;
@@ -60,7 +73,7 @@ internal sealed class MessageAssembler(WebSocket socket, int maxMessageBytes)
                 if (count > maxMessageBytes)
                     return ReceiveResult.TooBig;
                 if (result.EndOfMessage)
-                    return ReceiveResult.Of(new WebSocketMessage(first.MessageType, buffer.AsSpan(0, count).ToArray()));
+                    return ReceiveResult.Of(new WebSocketMessage(type, buffer.AsSpan(0, count).ToArray()));
             }
         }
         finally

@@ -1,6 +1,6 @@
 namespace HostKit.Hosts;
 
-/// <summary>What one <see cref="MessageAssembler.ReceiveAsync"/> turned up.</summary>
+/// <summary>What one <see cref="MessageAssembler.ReadMessageAsync"/> turned up.</summary>
 internal readonly record struct ReceiveResult(ReceiveOutcome Outcome, WebSocketMessage Message)
 {
     public static ReceiveResult PeerClosed => new(ReceiveOutcome.PeerClosed, default);

@@ -15,7 +15,15 @@ namespace HostKit.Hosts;
 public sealed class StreamWebSocketUpgrade(string key, IReadOnlyList<string> requestedSubProtocols, ResponseHead head, HostRuntime runtime,
     Func<byte[], ValueTask<Stream>> switchProtocols) : HostWebSocketUpgrade(requestedSubProtocols, head, runtime)
 {
+    // Dropped once used: it is the host's connection, which the application's environ (holding this upgrade for the
+    // websocket's life) would otherwise keep alive with all its HTTP state.
+    private Func<byte[], ValueTask<Stream>>? _switchProtocols = switchProtocols ?? throw new ArgumentNullException(nameof(switchProtocols));
+
     /// <inheritdoc />
-    protected override async ValueTask<WebSocket> HandshakeAsync(string? subProtocol) =>
-        CreateFromStream(await switchProtocols(WebSocketHandshake.SwitchingProtocols(key, subProtocol)), subProtocol);
+    protected override async ValueTask<WebSocket> HandshakeAsync(string? subProtocol)
+    {
+        var switchProtocols = _switchProtocols ?? throw new InvalidOperationException("The handshake has already been done.");
+        _switchProtocols = null;
+        return CreateFromStream(await switchProtocols(WebSocketHandshake.SwitchingProtocols(key, subProtocol)), subProtocol);
+    }
 }

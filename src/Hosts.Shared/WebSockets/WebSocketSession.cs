@@ -107,7 +107,9 @@ public sealed class WebSocketSession : IWebSocket, IAsyncDisposable
         {
             if (!_state.IsOpen)
                 return null;
-            received = await _receiver.ReceiveAsync(cancellationToken);
+            // Two steps, so that while the socket is idle only the engine's wait and this frame are suspended.
+            var first = await _receiver.WaitForFrameAsync(cancellationToken);
+            received = await _receiver.ReadMessageAsync(first, cancellationToken);
             // Recorded before the turn is released, so a close handshake waiting for it knows the peer's close is in.
             if (received.Outcome == ReceiveOutcome.PeerClosed)
                 _state.Apply(SessionEvent.PeerCloseReceived, _socket.CloseStatus ?? WebSocketCloseStatus.Empty, _socket.CloseStatusDescription);

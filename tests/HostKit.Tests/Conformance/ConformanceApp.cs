@@ -68,6 +68,26 @@ public sealed class ConformanceApp
                 }
                 ServerSawClose.Writer.TryWrite((socket.CloseStatus, socket.CloseStatusDescription));
             })
+            .Map("/ws/request", async (socket, environ) =>
+            {
+                // Read after the accept, when a host may have let go of the connection's HTTP state.
+                await socket.SendAsync(WebSocketMessage.FromText(
+                    $"{environ.RequestMethod} {environ.PathInfo}?{environ.QueryString} upgrade={environ.GetHeader("Upgrade")?.ToLowerInvariant()} from={environ.RemoteAddress}"));
+                await socket.ReceiveAsync();
+            })
+            .Map("/ws/echo-after-wait", async (socket, _) =>
+            {
+                while (await socket.ReceiveAsync() is { } message)
+                    await socket.SendAsync(message);
+            }, new WebSocketRouteOptions
+            {
+                // A real wait before the accept: a host must serve a websocket accepted late as one accepted at once.
+                Authorize = async _ =>
+                {
+                    await Task.Delay(1);
+                    return null;
+                },
+            })
             .Map("/ws/refuse", (_, _) => ValueTask.CompletedTask, new WebSocketRouteOptions
             {
                 Authorize = _ => ValueTask.FromResult<WebSocketRefusal?>(new WebSocketRefusal(403, "no entry")),

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net.WebSockets;
 using HostKit.Hosts;
+using HostKit.Tests.Support;
 
 namespace HostKit.Tests.Conformance;
 
@@ -76,6 +77,24 @@ public sealed class MetricsConformanceTests : IDisposable
             Assert.Equal(1, Sum("hostkit.connections.active", host));
         }
         await Eventually(() => Sum("hostkit.connections.active", host) == 0);
+        Assert.Equal(1, Sum("hostkit.connections.opened", host));
+    }
+
+    [HostTheory, MemberData(nameof(ConnectionHosts))]
+    public async Task A_websocket_is_one_connection_until_it_closes(string host)
+    {
+        await using var server = await ServerUnderTest.StartAsync(host);
+        using (var socket = await server.ConnectWebSocketAsync("/ws/echo"))
+        {
+            await socket.SendAsync("ping"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None).WaitAsync(Timeout);
+            Assert.Equal("ping", await socket.ReceiveTextAsync());
+            Assert.Equal(1, Sum("hostkit.connections.active", host));
+            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).WaitAsync(Timeout);
+        }
+        await Eventually(() => Sum("hostkit.connections.active", host) == 0);
+        // Stopped, nothing is left to count: a connection closed twice would show here as -1.
+        await server.Server.StopAsync();
+        Assert.Equal(0, Sum("hostkit.connections.active", host));
         Assert.Equal(1, Sum("hostkit.connections.opened", host));
     }
 

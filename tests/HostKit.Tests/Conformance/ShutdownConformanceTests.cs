@@ -85,6 +85,25 @@ public class ShutdownConformanceTests
         sockets.ForEach(s => s.Dispose());
     }
 
+    [HostTheory, MemberData(nameof(NetworkHosts))]
+    public async Task A_websocket_whose_peer_never_answers_the_1001_is_dropped_and_the_stop_returns(string host)
+    {
+        await using var server = await ServerUnderTest.StartAsync(host, o => o with
+        {
+            ShutdownTimeout = TimeSpan.FromSeconds(2),
+            WebSockets = o.WebSockets with { CloseTimeout = TimeSpan.FromMilliseconds(500) },
+        });
+        // A peer that upgrades and then never reads or answers anything.
+        await using var silent = await server.OpenConnectionAsync();
+        await silent.SendAsync($"GET /ws/hold HTTP/1.1\r\nHost: {server.Address.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+            "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+        Assert.Equal(101, (await silent.ReadHeadAsync()).Status);
+        await server.App.HeldSockets.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
+
+        await server.Server.StopAsync().WaitAsync(Timeout);
+        Assert.True(await silent.IsClosedByServerAsync(), "the stop returned but left the websocket's connection open");
+    }
+
     [HostTheory, MemberData(nameof(Hosts))]
     public async Task A_request_that_arrives_during_the_drain_is_refused_with_503_or_not_accepted(string host)
     {

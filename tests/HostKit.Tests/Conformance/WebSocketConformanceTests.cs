@@ -49,6 +49,26 @@ public class WebSocketConformanceTests
     }
 
     [HostTheory, MemberData(nameof(Hosts))]
+    public async Task The_handler_reads_its_request_after_the_accept(string host)
+    {
+        await using var server = await ServerUnderTest.StartAsync(host);
+        using var socket = await server.ConnectWebSocketAsync("/ws/request?room=blue&n=1");
+        Assert.Equal("GET /ws/request?room=blue&n=1 upgrade=websocket from=127.0.0.1", await socket.ReceiveTextAsync());
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).WaitAsync(Timeout);
+    }
+
+    [HostTheory, MemberData(nameof(Hosts))]
+    public async Task A_websocket_accepted_after_the_application_waited_echoes_and_closes(string host)
+    {
+        await using var server = await ServerUnderTest.StartAsync(host);
+        using var socket = await server.ConnectWebSocketAsync("/ws/echo-after-wait");
+        await socket.SendAsync("late"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal("late", await socket.ReceiveTextAsync());
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, socket.CloseStatus);
+    }
+
+    [HostTheory, MemberData(nameof(Hosts))]
     public async Task A_fragmented_message_is_reassembled(string host)
     {
         await using var server = await ServerUnderTest.StartAsync(host);

@@ -49,4 +49,22 @@ public class WebSocketHandshakeTests
         Assert.Contains("Sec-WebSocket-Protocol: chat.v2\r\n", with, StringComparison.Ordinal);
         Assert.EndsWith("\r\n\r\n", with, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(null, "")]
+    [InlineData("chat.v2", "Sec-WebSocket-Protocol: chat.v2\r\n")]
+    public void The_101_is_exactly_the_response_RFC_6455_shows(string? subProtocol, string protocolLine)
+    {
+        var response = WebSocketHandshake.SwitchingProtocols(" dGhlIHNhbXBsZSBub25jZQ== ", subProtocol);
+        Assert.Equal("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n" + protocolLine + "\r\n", System.Text.Encoding.ASCII.GetString(response));
+    }
+
+    [Fact]
+    public void An_overlong_key_still_gets_the_accept_value_of_its_trimmed_text()
+    {
+        var key = new string('k', 300);
+        var expected = Convert.ToBase64String(System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
+        Assert.Equal(expected, WebSocketHandshake.AcceptKey(" " + key + "\t"));
+    }
 }
