@@ -13,8 +13,9 @@ namespace HostKit.Hosts.Raw.Connection;
 /// or becomes a websocket. Every decision about HTTP is the protocol's; timing and I/O are this class's.
 /// </summary>
 /// <remarks>
-/// <para>The socket is read and written through pipes over a <see cref="NetworkStream"/>: pooled
-/// buffers, and the stream underneath can be handed straight to the websocket after an upgrade.
+/// <para>The socket is read and written through pipes over a <see cref="SocketStream"/>: pooled
+/// buffers, writes sent without an await while the kernel takes them, and the stream underneath can be handed
+/// straight to the websocket after an upgrade.
 /// The input waits for data with a zero-byte read and only then rents a buffer, so an idle keep-alive
 /// connection holds none; the buffer is 16 KiB, so a request head with a 4 KiB body arrives in one read
 /// (with 4 KiB, the pipe's default, its body came in two, and a streamed echo went out in two writes).</para>
@@ -28,7 +29,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
     private static readonly StreamPipeWriterOptions OutputOptions = new(leaveOpen: true);
 
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly SocketStream _stream;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly Http1Protocol _protocol;
@@ -47,7 +48,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
     {
         _socket = socket;
         Server = server;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _stream = new SocketStream(socket);
         _input = PipeReader.Create(_stream, InputOptions);
         _output = PipeWriter.Create(_stream, OutputOptions);
         _protocol = new Http1Protocol(server.Options.Limits);
