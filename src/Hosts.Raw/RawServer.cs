@@ -10,6 +10,7 @@ internal sealed class RawServer : IRunningServer
     private readonly List<Socket> _listeners;
     private readonly ConnectionSet<IHostConnection> _connections;
     private readonly Lock _stopGate = new();
+    private readonly Timer _heartbeat;
     private Task? _stopping;
 
     public RawServer(Application application, ServerOptions options, List<Socket> listeners, IReadOnlyList<Uri> addresses)
@@ -18,6 +19,8 @@ internal sealed class RawServer : IRunningServer
         _connections = new ConnectionSet<IHostConnection>(Runtime);
         _listeners = listeners;
         Addresses = addresses;
+        var beat = HeartbeatPeriod(options.Limits);
+        _heartbeat = new Timer(static server => ((RawServer)server!).Beat(), this, beat, beat);
         foreach (var listener in listeners)
             _ = AcceptLoopAsync(listener);
     }
@@ -37,10 +40,43 @@ internal sealed class RawServer : IRunningServer
     public Task StopAsync(CancellationToken cancellationToken = default)
     {
         lock (_stopGate)
-            return _stopping ??= GracefulStop.RunAsync(Runtime, () => _listeners.ForEach(l => l.Dispose()), _connections, cancellationToken);
+            return _stopping ??= RunStopAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
+
+    private async Task RunStopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await GracefulStop.RunAsync(Runtime, () => _listeners.ForEach(l => l.Dispose()), _connections, cancellationToken);
+        }
+        finally
+        {
+            await _heartbeat.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// How often the heartbeat looks for connections past their head deadline: each second, as Kestrel's does, or a
+    /// quarter of the shortest timeout when that is under four seconds, so a timeout fires at most a quarter late.
+    /// </summary>
+    private static TimeSpan HeartbeatPeriod(HttpLimits limits)
+    {
+        var period = TimeSpan.FromSeconds(1);
+        foreach (var timeout in (ReadOnlySpan<TimeSpan>)[limits.KeepAliveTimeout, limits.RequestHeadersTimeout])
+        {
+            if (timeout != Timeout.InfiniteTimeSpan && timeout / 4 < period)
+                period = timeout / 4;
+        }
+        return period < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10) : period;
+    }
+
+    private void Beat()
+    {
+        var now = Environment.TickCount64;
+        _connections.ForEach(connection => (connection as HttpConnection)?.OnHeartbeat(now));
+    }
 
     private async Task AcceptLoopAsync(Socket listener)
     {

@@ -56,8 +56,44 @@ public sealed class WebSocketRoutes
                 start(426, [("Content-Type", "text/plain; charset=utf-8"), ("Upgrade", "websocket"), ("Sec-WebSocket-Version", "13")]);
                 return Body.Of(UpgradeRequiredBody);
             }
-            return ServeAsync(route.Handler, route.Options, upgrade, environ, start);
+            return route.Options.Authorize is null
+                ? AcceptAndServe(route.Handler, route.Options, upgrade, environ)
+                : ServeAsync(route.Handler, route.Options, upgrade, environ, start);
         };
+    }
+
+    /// <summary>
+    /// A route without an authorization check: accepts and runs the handler, and when the accept completes at once (as it
+    /// does on the hosts that own their connection) waits for the handler with nothing else suspended. An idle
+    /// websocket waits here for its whole life, so what this keeps is kept per connection.
+    /// </summary>
+    private static ValueTask<Body> AcceptAndServe(WebSocketHandler handler, WebSocketRouteOptions options, WebSocketUpgrade upgrade, Environ environ)
+    {
+        try
+        {
+            var accepting = upgrade.AcceptAsync(FirstOffered(options.SubProtocols, upgrade.RequestedSubProtocols));
+            if (!accepting.IsCompletedSuccessfully)
+                return ServeAcceptingAsync(handler, accepting, environ);
+            var serving = handler(accepting.Result, environ);
+            return serving.IsCompletedSuccessfully ? ValueTask.FromResult(Body.Empty) : AwaitHandlerAsync(serving);
+        }
+        catch (Exception ex)
+        {
+            // As from an async method: the failure is the task's, however early it came.
+            return ValueTask.FromException<Body>(ex);
+        }
+    }
+
+    private static async ValueTask<Body> ServeAcceptingAsync(WebSocketHandler handler, ValueTask<IWebSocket> accepting, Environ environ)
+    {
+        await handler(await accepting, environ);
+        return Body.Empty;
+    }
+
+    private static async ValueTask<Body> AwaitHandlerAsync(ValueTask serving)
+    {
+        await serving;
+        return Body.Empty;
     }
 
     private static async ValueTask<Body> ServeAsync(WebSocketHandler handler, WebSocketRouteOptions options, WebSocketUpgrade upgrade, Environ environ, StartResponse start)

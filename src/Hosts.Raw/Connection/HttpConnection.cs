@@ -25,6 +25,11 @@ namespace HostKit.Hosts.Raw.Connection;
 /// </remarks>
 internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
 {
+    // _headWait: whether the connection waits for a head, and whether the heartbeat has timed that wait out.
+    private const int NotWaiting = 0;
+    private const int Waiting = 1;
+    private const int TimedOut = 2;
+
     private static readonly StreamPipeReaderOptions InputOptions = new(bufferSize: 16 * 1024, leaveOpen: true, useZeroByteReads: true);
     private static readonly StreamPipeWriterOptions OutputOptions = new(leaveOpen: true);
 
@@ -38,8 +43,8 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
     private readonly CancellationTokenSource _aborted = new();
     private readonly Http1PipeResponse _answer;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private CancellationTokenSource? _timeout;
-    private volatile bool _waitingForRequest;
+    private long _headDeadline = long.MaxValue;
+    private int _headWait;
     private volatile bool _stopRequested;
     private bool _unflushed;
     private bool _handedOff;
@@ -88,7 +93,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
     public void RequestStop()
     {
         _stopRequested = true;
-        if (_waitingForRequest)
+        if (Volatile.Read(ref _headWait) == Waiting)
             _input.CancelPendingRead();
     }
 
@@ -134,7 +139,6 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
         _socket.Dispose();
         // _aborted is not disposed: the server may still Abort() this connection while stopping,
         // and the app may still hold its RequestAborted token.
-        _timeout?.Dispose();
     }
 
     /// <summary>Serves one request; false when the connection should close.</summary>
@@ -160,13 +164,6 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
         }
         _response.Reset();
         _environ.Begin(upgrade, _aborted.Token);
-        if (upgrade is not null)
-        {
-            // A websocket may stay open for hours: its timer and token are not needed until the next
-            // head, which never comes if it upgrades, so an idle socket does not carry them.
-            _timeout?.Dispose();
-            _timeout = null;
-        }
 
         // The application may read the body, which waits for the network: answers already made go out first.
         if (head.HasBody && _unflushed)
@@ -237,63 +234,80 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
         }
     }
 
+    /// <summary>
+    /// Called by the server's heartbeat (<see cref="RawServer"/>): a connection that has waited for a head past its
+    /// deadline is woken, and its read ends as a timeout. One timer for the server instead of one per connection:
+    /// no timer to reset on every request, and none held by an idle connection.
+    /// </summary>
+    public void OnHeartbeat(long now)
+    {
+        if (now < Volatile.Read(ref _headDeadline) || Interlocked.CompareExchange(ref _headWait, TimedOut, Waiting) != Waiting)
+            return;
+        try
+        {
+            _input.CancelPendingRead();
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException)
+        {
+            // The connection closed meanwhile: nothing left to wake.
+        }
+    }
+
     /// <summary>Waits for a whole request head; false when the connection closed, idled out, was stopped, or the head was refused (and answered).</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ReadHeadAsync()
     {
         var limits = Server.Options.Limits;
-        _timeout ??= new CancellationTokenSource();
-        _timeout.CancelAfter(limits.KeepAliveTimeout);
-        _waitingForRequest = true;
+        Volatile.Write(ref _headDeadline, DeadlineAfter(limits.KeepAliveTimeout));
+        Volatile.Write(ref _headWait, Waiting);
+        var complete = false;
         try
         {
             while (true)
             {
                 if (_stopRequested)
                     return false;
-                ReadResult result;
-                try
-                {
-                    result = await ReadInputAsync(_timeout.Token);
-                }
-                catch (OperationCanceledException) when (_timeout.IsCancellationRequested)
-                {
-                    // Idle too long between requests: close quietly. Too slow sending a head: say so.
-                    return _protocol.Phase == Http1Phase.ReadingHead && await RejectAsync(RequestRejection.HeadersTimeout);
-                }
-                if (result.IsCanceled && _stopRequested)
+                var result = await ReadInputAsync(CancellationToken.None);
+                if (result.IsCanceled && (_stopRequested || Volatile.Read(ref _headWait) == TimedOut))
                 {
                     _input.AdvanceTo(result.Buffer.Start);
-                    return false;
+                    // Idle too long between requests: close quietly. Too slow sending a head: say so.
+                    return !_stopRequested && _protocol.Phase == Http1Phase.ReadingHead && await RejectAsync(RequestRejection.HeadersTimeout);
                 }
-                // A cancellation without a stop is the disconnect watcher's, stale: read on.
+                // Any other cancellation is the disconnect watcher's, stale: read on.
 
                 var wasIdle = _protocol.Phase == Http1Phase.Idle;
                 var status = _protocol.ReadHead(result.Buffer, out var consumed, out var examined);
                 _input.AdvanceTo(consumed, examined);
                 if (wasIdle && _protocol.Phase != Http1Phase.Idle)
-                    _timeout.CancelAfter(limits.RequestHeadersTimeout); // the clock for a slow client starts with its first byte
+                    Volatile.Write(ref _headDeadline, DeadlineAfter(limits.RequestHeadersTimeout)); // the clock for a slow client starts with its first byte
                 switch (status)
                 {
                     case HeadStatus.Complete:
-                        return true;
+                        complete = true;
+                        break;
                     case HeadStatus.Rejected:
                         return await RejectAsync(_protocol.Rejection!.Value);
                 }
+                if (complete)
+                    break;
                 if (result.IsCompleted)
                     return _protocol.Phase == Http1Phase.ReadingHead && await RejectAsync(RequestRejection.IncompleteHead);
             }
         }
         finally
         {
-            _waitingForRequest = false;
-            if (!_timeout.TryReset())
-            {
-                _timeout.Dispose();
-                _timeout = null; // fired: made again for the next head
-            }
+            // Once this says "not waiting", the heartbeat leaves the connection alone. If it timed the wait out first,
+            // its wake-up may still be on its way and would cut short a later read: such a head (complete just as its
+            // time ran out) is not served, and the connection closes.
+            if (Interlocked.Exchange(ref _headWait, NotWaiting) == TimedOut)
+                complete = false;
         }
+        return complete;
     }
+
+    private static long DeadlineAfter(TimeSpan timeout) =>
+        timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : Environment.TickCount64 + (long)timeout.TotalMilliseconds;
 
     /// <summary>Reads and drops the request body the application left unread, so the next request can be parsed.</summary>
     private async Task DrainAsync()

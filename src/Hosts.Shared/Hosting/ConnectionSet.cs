@@ -52,6 +52,14 @@ public sealed class ConnectionSet<TConnection>(HostRuntime runtime) where TConne
             runtime.Metrics.ConnectionClosed();
     }
 
+    /// <summary>Calls <paramref name="action"/> on every open connection, without copying the set (a heartbeat visits thousands each second).</summary>
+    public void ForEach(Action<TConnection> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        foreach (var (connection, _) in _open)
+            action(connection);
+    }
+
     /// <summary>Asks every connection to close after its current request.</summary>
     public void RequestStopAll()
     {

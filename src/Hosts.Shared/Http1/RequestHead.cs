@@ -9,9 +9,11 @@ namespace HostKit.Hosts.Http1;
 /// </summary>
 public sealed class RequestHead
 {
-    private byte[] _bytes = new byte[512];
+    // Sized for the small heads API clients, load tools and websocket handshakes send (a handful of headers, well
+    // under 256 bytes); a browser's larger head grows them once, and the connection keeps them for its next requests.
+    private byte[] _bytes = new byte[256];
     private int _length;
-    private HeaderRange[] _headers = new HeaderRange[16];
+    private HeaderRange[] _headers = new HeaderRange[8];
     private string? _previousTarget;
 
     /// <summary>The method as sent, e.g. <c>GET</c>.</summary>
@@ -83,11 +85,16 @@ public sealed class RequestHead
         }
     }
 
-    /// <summary>Shrinks the storage to this head, which is the last one it holds (the connection switched protocols).</summary>
+    /// <summary>
+    /// Shrinks the storage to this head, which is the last one it holds (the connection switched protocols), where
+    /// that frees enough to be worth a copy.
+    /// </summary>
     internal void Compact()
     {
-        Array.Resize(ref _bytes, _length);
-        Array.Resize(ref _headers, HeaderCount);
+        if (_bytes.Length - _length > 256)
+            Array.Resize(ref _bytes, _length);
+        if (_headers.Length - HeaderCount > 8)
+            Array.Resize(ref _headers, HeaderCount);
     }
 
     /// <summary>Forgets the previous request's head.</summary>

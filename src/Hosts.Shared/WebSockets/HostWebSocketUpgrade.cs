@@ -83,11 +83,5 @@ public abstract class HostWebSocketUpgrade : WebSocketUpgrade
     }
 
     /// <summary>Creates the engine websocket over an upgraded byte stream with these options: for hosts that own the connection.</summary>
-    protected WebSocket CreateFromStream(Stream stream, string? subProtocol) => WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
-    {
-        IsServer = true,
-        SubProtocol = subProtocol,
-        KeepAliveInterval = Options.KeepAliveInterval,
-        KeepAliveTimeout = Options.KeepAliveInterval == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : Options.KeepAliveTimeout,
-    });
+    protected WebSocket CreateFromStream(Stream stream, string? subProtocol) => WebSocket.CreateFromStream(stream, EngineOptions.For(Options, subProtocol));
 }

@@ -79,13 +79,7 @@ public sealed class WebSocketSession : IWebSocket, IAsyncDisposable
     public static WebSocketSession FromStream(Stream stream, string? subProtocol, WebSocketOptions options, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
-        {
-            IsServer = true,
-            SubProtocol = subProtocol,
-            KeepAliveInterval = options.KeepAliveInterval,
-            KeepAliveTimeout = options.KeepAliveInterval == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : options.KeepAliveTimeout,
-        });
+        var socket = WebSocket.CreateFromStream(stream, EngineOptions.For(options, subProtocol));
         return new WebSocketSession(socket, options, logger);
     }
 

@@ -69,6 +69,33 @@ public class RequestLimitConformanceTests
         Assert.True(await connection.IsClosedByServerAsync());
     }
 
+    [HostTheory, MemberData(nameof(TimeoutHosts))]
+    public async Task A_keep_alive_connection_in_use_outlives_its_keep_alive_timeout(string host)
+    {
+        // The timeout counts from the end of the last request, not from the connection's first.
+        await using var server = await ServerUnderTest.StartAsync(host, o => o with { Limits = HttpLimits.Default with { KeepAliveTimeout = TimeSpan.FromSeconds(1) } });
+        await using var connection = await server.OpenConnectionAsync();
+        for (var i = 0; i < 6; i++)
+        {
+            await connection.SendAsync($"GET /plaintext HTTP/1.1\r\nHost: {server.Address.Authority}\r\n\r\n");
+            Assert.Equal("Hello, World!", (await connection.ReadResponseAsync()).Text);
+            await Task.Delay(TimeSpan.FromMilliseconds(400));
+        }
+    }
+
+    [HostTheory, MemberData(nameof(TimeoutHosts))]
+    public async Task A_head_sent_slowly_within_the_headers_timeout_is_served(string host)
+    {
+        await using var server = await ServerUnderTest.StartAsync(host, o => o with { Limits = HttpLimits.Default with { RequestHeadersTimeout = TimeSpan.FromSeconds(3) } });
+        await using var connection = await server.OpenConnectionAsync();
+        foreach (var piece in new[] { "GET /plaintext HTTP/1.1\r\n", $"Host: {server.Address.Authority}\r\n", "X-Slow: yes\r\n", "\r\n" })
+        {
+            await connection.SendAsync(piece);
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+        }
+        Assert.Equal("Hello, World!", (await connection.ReadResponseAsync()).Text);
+    }
+
     [HostTheory, MemberData(nameof(ConnectionLimitHosts))]
     public async Task A_connection_over_the_limit_is_refused_and_the_others_are_served(string host)
     {
