@@ -42,7 +42,10 @@ public sealed class ConnectionSet<TConnection>(HostRuntime runtime) where TConne
         // The successor first: a stop that looks in between sees the connection at least once.
         _open.TryAdd(successor, 0);
         if (!_open.TryRemove(current, out _))
+        {
+            _open.TryRemove(successor, out _);
             throw new InvalidOperationException("Only a connection that is open can be replaced.");
+        }
         successor.Completion.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => Forget(successor));
     }
 
