@@ -11,6 +11,11 @@ namespace HostKit.Hosts;
 public sealed class ConnectionSet<TConnection>(HostRuntime runtime) where TConnection : class, IHostConnection
 {
     private readonly ConcurrentDictionary<TConnection, byte> _open = new();
+    private readonly Lock _emptyGate = new();
+
+    // Completed by the Forget that empties the set, once someone waits for that: a stop returns only after every
+    // connection is forgotten and counted closed, not merely completed (the count comes just after).
+    private TaskCompletionSource? _emptied;
 
     /// <summary>How many are open.</summary>
     public int Count => _open.Count;
@@ -51,8 +56,14 @@ public sealed class ConnectionSet<TConnection>(HostRuntime runtime) where TConne
 
     private void Forget(TConnection connection)
     {
-        if (_open.TryRemove(connection, out _))
-            runtime.Metrics.ConnectionClosed();
+        if (!_open.TryRemove(connection, out _))
+            return;
+        runtime.Metrics.ConnectionClosed();
+        lock (_emptyGate)
+        {
+            if (_open.IsEmpty)
+                _emptied?.TrySetResult();
+        }
     }
 
     /// <summary>Calls <paramref name="action"/> on every open connection, without copying the set (a heartbeat visits thousands each second).</summary>
@@ -71,14 +82,26 @@ public sealed class ConnectionSet<TConnection>(HostRuntime runtime) where TConne
     }
 
     /// <summary>Completes when every connection has closed on its own.</summary>
-    public Task WhenAllClosedAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(_open.Keys.Select(c => c.Completion)).WaitAsync(cancellationToken);
+    public Task WhenAllClosedAsync(CancellationToken cancellationToken) => WhenEmpty().WaitAsync(cancellationToken);
 
     /// <summary>Drops every connection still open and waits (bounded) until they are gone.</summary>
     public async Task AbortAllAsync()
     {
         foreach (var connection in _open.Keys)
             connection.Abort();
-        await Task.WhenAll(_open.Keys.Select(c => c.Completion)).WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(static _ => { }, TaskScheduler.Default);
+        await WhenEmpty().WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(static _ => { }, TaskScheduler.Default);
+    }
+
+    /// <summary>Completes when no connection is open (and every one that was has been counted closed).</summary>
+    private Task WhenEmpty()
+    {
+        lock (_emptyGate)
+        {
+            if (_open.IsEmpty)
+                return Task.CompletedTask;
+            if (_emptied is null || _emptied.Task.IsCompleted)
+                _emptied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _emptied.Task;
+        }
     }
 }
