@@ -8,7 +8,6 @@ namespace HostKit.Hosts.Raw;
 internal sealed class RawServer : IRunningServer
 {
     private readonly List<Socket> _listeners;
-    private readonly ConnectionSet<IHostConnection> _connections;
     private readonly Lock _stopGate = new();
     private readonly Timer _heartbeat;
     private Task? _stopping;
@@ -16,7 +15,7 @@ internal sealed class RawServer : IRunningServer
     public RawServer(Application application, ServerOptions options, List<Socket> listeners, IReadOnlyList<Uri> addresses)
     {
         Runtime = new HostRuntime(RawHost.HostName, application, options);
-        _connections = new ConnectionSet<IHostConnection>(Runtime);
+        Connections = new ConnectionSet<IHostConnection>(Runtime);
         _listeners = listeners;
         Addresses = addresses;
         var beat = HeartbeatPeriod(options.Limits);
@@ -33,7 +32,7 @@ internal sealed class RawServer : IRunningServer
     public ILogger Logger => Runtime.Logger;
 
     /// <summary>The open connections: HTTP ones (<see cref="HttpConnection"/>), and websockets that took their place (<see cref="WebSocketConnection"/>).</summary>
-    public ConnectionSet<IHostConnection> Connections => _connections;
+    public ConnectionSet<IHostConnection> Connections { get; }
 
     public IReadOnlyList<Uri> Addresses { get; }
 
@@ -49,7 +48,7 @@ internal sealed class RawServer : IRunningServer
     {
         try
         {
-            await GracefulStop.RunAsync(Runtime, () => _listeners.ForEach(l => l.Dispose()), _connections, cancellationToken);
+            await GracefulStop.RunAsync(Runtime, () => _listeners.ForEach(l => l.Dispose()), Connections, cancellationToken);
         }
         finally
         {
@@ -75,7 +74,7 @@ internal sealed class RawServer : IRunningServer
     private void Beat()
     {
         var now = Environment.TickCount64;
-        _connections.ForEach(connection => (connection as HttpConnection)?.OnHeartbeat(now));
+        Connections.ForEach(connection => (connection as HttpConnection)?.OnHeartbeat(now));
     }
 
     private async Task AcceptLoopAsync(Socket listener)
@@ -98,13 +97,13 @@ internal sealed class RawServer : IRunningServer
                 continue;
             }
             socket.NoDelay = true;
-            if (_connections.IsFull)
+            if (Connections.IsFull)
             {
                 _ = ConnectionRefusal.RefuseAsync(socket, RequestRejection.TooManyConnections, Runtime);
                 continue;
             }
             var connection = new HttpConnection(socket, this);
-            _connections.Add(connection);
+            Connections.Add(connection);
             connection.Start();
         }
     }

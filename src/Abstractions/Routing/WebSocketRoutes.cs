@@ -63,7 +63,7 @@ public sealed class WebSocketRoutes
     }
 
     /// <summary>
-    /// A route without an authorization check: accepts and runs the handler, and when the accept completes at once (as it
+    /// Accepts and runs the handler (a route without an authorization check comes here directly), and when the accept completes at once (as it
     /// does on the hosts that own their connection) waits for the handler with nothing else suspended. An idle
     /// websocket waits here for its whole life, so what this keeps is kept per connection.
     /// </summary>
@@ -103,9 +103,7 @@ public sealed class WebSocketRoutes
             start(refusal.Status, [("Content-Type", "text/plain; charset=utf-8")]);
             return Body.Of(refusal.Message);
         }
-        var socket = await upgrade.AcceptAsync(FirstOffered(options.SubProtocols, upgrade.RequestedSubProtocols));
-        await handler(socket, environ);
-        return Body.Empty;
+        return await AcceptAndServe(handler, options, upgrade, environ);
     }
 
     /// <summary>The first of the route's subprotocols that the client offered, or null.</summary>

@@ -29,9 +29,7 @@ public sealed class ConnectionSet<TConnection>(HostRuntime runtime) where TConne
         ArgumentNullException.ThrowIfNull(connection);
         _open.TryAdd(connection, 0);
         runtime.Metrics.ConnectionOpened();
-        // A bare continuation (one delegate) rather than ContinueWith (a delegate, a task and a wrapper): an idle
-        // websocket is a connection too, and a server holds thousands of them.
-        connection.Completion.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => Forget(connection));
+        ForgetWhenClosed(connection);
     }
 
     /// <summary>
@@ -51,8 +49,13 @@ public sealed class ConnectionSet<TConnection>(HostRuntime runtime) where TConne
             _open.TryRemove(successor, out _);
             throw new InvalidOperationException("Only a connection that is open can be replaced.");
         }
-        successor.Completion.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => Forget(successor));
+        ForgetWhenClosed(successor);
     }
+
+    private void ForgetWhenClosed(TConnection connection) =>
+        // A bare continuation (one delegate) rather than ContinueWith (a delegate, a task and a wrapper): an idle
+        // websocket is a connection too, and a server holds thousands of them.
+        connection.Completion.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => Forget(connection));
 
     private void Forget(TConnection connection)
     {

@@ -18,7 +18,8 @@ public class ConnectionSetTests
         set.Add(connection);
         Assert.Equal(1, set.Count);
         connection.Close();
-        await Eventually(() => set.Count == 0);
+        await set.WhenAllClosedAsync(CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal(0, set.Count);
     }
 
     [Fact]
@@ -53,17 +54,6 @@ public class ConnectionSetTests
         var seen = new List<IHostConnection>();
         set.ForEach(seen.Add);
         Assert.Equal([open], seen);
-    }
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new Xunit.Sdk.XunitException("The set never caught up.");
-            await Task.Delay(10);
-        }
     }
 
     private sealed class FakeConnection : IHostConnection
