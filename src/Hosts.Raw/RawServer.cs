@@ -7,6 +7,9 @@ namespace HostKit.Hosts.Raw;
 /// <summary>A running Raw server: its listening sockets, accept loops and open connections.</summary>
 internal sealed class RawServer : IRunningServer
 {
+    /// <summary>How long the accept loop waits after running out of descriptors: long enough not to spin, short enough to serve again soon after connections close.</summary>
+    private static readonly TimeSpan OutOfDescriptorsBackoff = TimeSpan.FromMilliseconds(100);
+
     private readonly List<Socket> _listeners;
     private readonly Lock _stopGate = new();
     private readonly Timer _heartbeat;
@@ -90,16 +93,24 @@ internal sealed class RawServer : IRunningServer
             {
                 return;
             }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.TooManyOpenSockets)
+            {
+                // Out of descriptors (EMFILE, ENFILE): the next accept fails the same way until connections close, so
+                // retrying at once spins and logs without end. Wait; the kernel keeps the waiting clients in the backlog.
+                Runtime.OutOfDescriptors();
+                await Task.Delay(OutOfDescriptorsBackoff);
+                continue;
+            }
             catch (SocketException ex)
             {
-                // A connection that failed between SYN and accept (reset, out of descriptors): keep accepting.
+                // A connection that failed between SYN and accept (reset): keep accepting.
                 HostLog.ConnectionFailed(Logger, ex, "accept");
                 continue;
             }
             socket.NoDelay = true;
             if (Connections.IsFull)
             {
-                _ = ConnectionRefusal.RefuseAsync(socket, RequestRejection.TooManyConnections, Runtime);
+                ConnectionRefusal.Refuse(socket, RequestRejection.TooManyConnections, Runtime);
                 continue;
             }
             var connection = new HttpConnection(socket, this);
