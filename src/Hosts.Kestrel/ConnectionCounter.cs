@@ -1,25 +1,28 @@
-using HostKit.Hosts.Http1;
 using Microsoft.AspNetCore.Connections;
 
 namespace HostKit.Hosts.Kestrel;
 
 /// <summary>
-/// A Kestrel connection middleware that holds every connection, upgraded or not, to the host kit's
-/// <see cref="HostRuntime.ConnectionLimit"/>, and reports connections to the host kit's metrics under the same
-/// names as every host. One over the limit is answered 503 and closed at once, giving its descriptor back.
+/// Kestrel's open connections, upgraded or not, held to the host kit's <see cref="HostRuntime.ConnectionLimit"/>: a
+/// connection is counted when it is accepted (<see cref="LimitedConnectionListener"/>), and counted closed, and reported
+/// to the host kit's metrics under the same names as every host, by the connection middleware <see cref="Count"/>.
 /// </summary>
 internal sealed class ConnectionCounter(HostRuntime runtime)
 {
     private long _open;
 
+    /// <summary>Counts one more connection when the limit admits it; false means refuse it.</summary>
+    public bool TryOpen()
+    {
+        if (runtime.ConnectionLimit.Admits(Interlocked.Increment(ref _open) - 1))
+            return true;
+        Interlocked.Decrement(ref _open);
+        return false;
+    }
+
+    /// <summary>The connection middleware that reports each admitted connection and counts it closed at its end.</summary>
     public ConnectionDelegate Count(ConnectionDelegate next) => async connection =>
     {
-        if (!runtime.ConnectionLimit.Admits(Interlocked.Increment(ref _open) - 1))
-        {
-            Interlocked.Decrement(ref _open);
-            await RefuseAsync(connection);
-            return;
-        }
         runtime.Metrics.ConnectionOpened();
         try
         {
@@ -31,19 +34,4 @@ internal sealed class ConnectionCounter(HostRuntime runtime)
             runtime.Metrics.ConnectionClosed();
         }
     };
-
-    /// <summary>Writes the 503 and returns: Kestrel then closes the connection, without waiting for the client.</summary>
-    private async Task RefuseAsync(ConnectionContext connection)
-    {
-        runtime.Rejected(RequestRejection.TooManyConnections);
-        try
-        {
-            ResponseHeadWriter.WriteRejection(connection.Transport.Output, RequestRejection.TooManyConnections);
-            await connection.Transport.Output.FlushAsync(connection.ConnectionClosed);
-        }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException or ConnectionResetException)
-        {
-            // The client left first: nothing to answer.
-        }
-    }
 }

@@ -50,7 +50,7 @@ public sealed class KestrelHost : IServerHost
         var transportOptions = new SocketTransportOptions();
         if (options.ReusePort)
             transportOptions.CreateBoundListenSocket = BindSharedPort;
-        var transport = new SocketTransportFactory(Options.Create(transportOptions), options.LoggerFactory);
+        var transport = new LimitedTransportFactory(new SocketTransportFactory(Options.Create(transportOptions), options.LoggerFactory), connections, runtime);
         var server = new KestrelServer(Options.Create(kestrelOptions), transport, options.LoggerFactory);
         try
         {
@@ -100,7 +100,7 @@ public sealed class KestrelHost : IServerHost
         kestrel.MaxRequestBodySize = limits.MaxRequestBodyBytes;
         kestrel.RequestHeadersTimeout = limits.RequestHeadersTimeout;
         kestrel.KeepAliveTimeout = limits.KeepAliveTimeout;
-        // The connection limit is the host kit's (ConnectionCounter): Kestrel's own counts HTTP and upgraded
+        // The connection limit is the host kit's (LimitedConnectionListener): Kestrel's own counts HTTP and upgraded
         // connections apart, so with both set a server could hold twice the descriptors the limit allows.
         kestrel.MaxConcurrentConnections = null;
         kestrel.MaxConcurrentUpgradedConnections = null;

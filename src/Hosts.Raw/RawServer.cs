@@ -7,9 +7,6 @@ namespace HostKit.Hosts.Raw;
 /// <summary>A running Raw server: its listening sockets, accept loops and open connections.</summary>
 internal sealed class RawServer : IRunningServer
 {
-    /// <summary>How long the accept loop waits after running out of descriptors: long enough not to spin, short enough to serve again soon after connections close.</summary>
-    private static readonly TimeSpan OutOfDescriptorsBackoff = TimeSpan.FromMilliseconds(100);
-
     private readonly List<Socket> _listeners;
     private readonly Lock _stopGate = new();
     private readonly Timer _heartbeat;
@@ -24,7 +21,7 @@ internal sealed class RawServer : IRunningServer
         var beat = HeartbeatPeriod(options.Limits);
         _heartbeat = new Timer(static server => ((RawServer)server!).Beat(), this, beat, beat);
         foreach (var listener in listeners)
-            _ = AcceptLoopAsync(listener);
+            _ = AcceptLoop.RunAsync(() => listener.AcceptAsync(CancellationToken.None), Serve, Runtime); // the ValueTask overload: no Task per connection
     }
 
     /// <summary>The server as the host kit sees it: application, options, logger, activity, metrics.</summary>
@@ -80,42 +77,16 @@ internal sealed class RawServer : IRunningServer
         Connections.ForEach(connection => (connection as HttpConnection)?.OnHeartbeat(now));
     }
 
-    private async Task AcceptLoopAsync(Socket listener)
+    private void Serve(Socket socket)
     {
-        while (true)
+        socket.NoDelay = true;
+        if (Connections.IsFull)
         {
-            Socket socket;
-            try
-            {
-                socket = await listener.AcceptAsync(CancellationToken.None); // the ValueTask overload: no Task per connection
-            }
-            catch (Exception ex) when (ex is ObjectDisposedException or SocketException && Runtime.Activity.IsStopping)
-            {
-                return;
-            }
-            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.TooManyOpenSockets)
-            {
-                // Out of descriptors (EMFILE, ENFILE): the next accept fails the same way until connections close, so
-                // retrying at once spins and logs without end. Wait; the kernel keeps the waiting clients in the backlog.
-                Runtime.OutOfDescriptors();
-                await Task.Delay(OutOfDescriptorsBackoff);
-                continue;
-            }
-            catch (SocketException ex)
-            {
-                // A connection that failed between SYN and accept (reset): keep accepting.
-                HostLog.ConnectionFailed(Logger, ex, "accept");
-                continue;
-            }
-            socket.NoDelay = true;
-            if (Connections.IsFull)
-            {
-                ConnectionRefusal.Refuse(socket, RequestRejection.TooManyConnections, Runtime);
-                continue;
-            }
-            var connection = new HttpConnection(socket, this);
-            Connections.Add(connection);
-            connection.Start();
+            ConnectionRefusal.Refuse(socket, RequestRejection.TooManyConnections, Runtime);
+            return;
         }
+        var connection = new HttpConnection(socket, this);
+        Connections.Add(connection);
+        connection.Start();
     }
 }
