@@ -55,7 +55,7 @@ internal static class EmitCommand
         if (!ChatNames.IsValidRoom(roomName))
             return Fail(HostRunner.UsageError, $"--room '{roomName}' must be 1 to 64 characters from A-Z, a-z, 0-9, '_' and '-'.");
         if (!ChatNames.IsValidName(senderName))
-            return Fail(HostRunner.UsageError, $"--name '{senderName}' must be 1 to 32 printable characters, not all spaces.");
+            return Fail(HostRunner.UsageError, $"--name '{senderName}' must be 1 to 32 printable characters, at least one of them visible.");
 
         await using var redis = await RedisChatBackplane.ConnectAsync(new RedisChatBackplaneOptions { Address = options.Backplane!, HistoryLimit = options.HistoryLimit });
         try

@@ -22,7 +22,7 @@ internal sealed partial record ChatRequest(string Room, string Name, long? After
         if (room is null || !RoomPattern().IsMatch(room))
             return Fail("room must be 1 to 64 characters from A-Z, a-z, 0-9, '_' and '-'", out reason);
         if (name is null || !IsPrintableName(name))
-            return Fail($"name must be 1 to {MaxNameLength} printable characters, not all spaces", out reason);
+            return Fail($"name must be 1 to {MaxNameLength} printable characters, at least one of them visible (not only spaces or combining marks)", out reason);
         if (!TryGetSingle(query, "after", out var afterText, out reason))
             return false;
         long? after = null;
@@ -46,7 +46,8 @@ internal sealed partial record ChatRequest(string Room, string Name, long? After
 
     /// <summary>
     /// 1 to 32 characters (Unicode scalar values), none of them a control, format, separator other than the space,
-    /// private-use, unassigned or replacement character, and not only spaces: what shows the same in every member's list.
+    /// private-use, unassigned or replacement character, and at least one that shows (not only spaces or combining
+    /// marks): what shows the same in every member's list.
     /// </summary>
     internal static bool IsPrintableName(string name)
     {
@@ -66,10 +67,20 @@ internal sealed partial record ChatRequest(string Room, string Name, long? After
                 return false;
             if (category == UnicodeCategory.SpaceSeparator && rune.Value != ' ')
                 return false;
-            visible |= !Rune.IsWhiteSpace(rune);
+            visible |= Shows(rune, category);
         }
         return visible;
     }
+
+    /// <summary>
+    /// False for what takes no room of its own: white space, marks that combine with the character before them
+    /// (a name of only U+0301 shows as nothing), and the letters and symbols fonts draw blank (Hangul fillers, the
+    /// blank Braille pattern). A name needs at least one character that shows.
+    /// </summary>
+    private static bool Shows(Rune rune, UnicodeCategory category) =>
+        !Rune.IsWhiteSpace(rune)
+        && category is not (UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark)
+        && rune.Value is not (0x115F or 0x1160 or 0x2800 or 0x3164 or 0xFFA0);
 
     private static bool Fail(string why, out string reason)
     {

@@ -1,4 +1,3 @@
-using System.Web;
 using HostKit.Chat.Backplane;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -63,7 +62,7 @@ public sealed class ChatServer : IAsyncDisposable
     {
         if (!_origins.Allows(environ))
             return Refuse(403, $"403 Forbidden: pages from {environ.GetHeader("Origin")} may not open this chat (allowed: this server's own address{(Options.AllowedOrigins.Count > 0 ? " and HostKit:Chat:AllowedOrigins" : string.Empty)}).");
-        var query = HttpUtility.ParseQueryString(environ.QueryString);
+        var query = ChatQuery.Parse(environ.QueryString);
         if (!_tokens.Accepts(query["token"]))
             return Refuse(401, "401 Unauthorized: this chat needs a valid token=... in the query.");
         if (!ChatRequest.TryCreate(query, out _, out var reason))
@@ -79,7 +78,7 @@ public sealed class ChatServer : IAsyncDisposable
     internal ValueTask HandleAsync(IWebSocket socket, Environ environ)
     {
         // Validated in AuthorizeAsync; parsing again is cheaper than carrying it in Environ.Items.
-        if (!ChatRequest.TryCreate(HttpUtility.ParseQueryString(environ.QueryString), out var request, out var reason))
+        if (!ChatRequest.TryCreate(ChatQuery.Parse(environ.QueryString), out var request, out var reason))
             throw new InvalidOperationException($"The chat was reached without its checks: {reason}");
         return new ChatConnection(socket, request, this).RunAsync();
     }

@@ -37,7 +37,7 @@ public sealed class HttpListenerHost : IServerHost
         var runtime = new HostRuntime(HostName, application, options);
         var (listener, addresses) = Listen(options.Urls);
         foreach (var address in addresses)
-            HostLog.Listening(runtime.Logger, HostName, address.ToString());
+            HostLog.Listening(runtime.Logger, HostName, address.ToString(), NoConnectionLimit(runtime.ConnectionLimit));
         return Task.FromResult<IRunningServer>(new HttpListenerServer(listener, runtime, addresses));
     }
 
@@ -71,6 +71,13 @@ public sealed class HttpListenerHost : IServerHost
             }
         }
     }
+
+    /// <summary>
+    /// What the start line says instead of a limit: HttpListener accepts every connection itself and the adapter never
+    /// sees them, so nothing holds it below the descriptor limit, where its accept loop fails (docs/limits.md).
+    /// </summary>
+    private static string NoConnectionLimit(ConnectionLimit limit) =>
+        $"no connection limit: HttpListener accepts every connection itself (the limit it should keep: {limit.Description})";
 
     /// <summary>HttpListener wants a prefix and cannot bind port 0: find a free port first.</summary>
     private static (string Prefix, Uri Address) Prefix(Uri url)

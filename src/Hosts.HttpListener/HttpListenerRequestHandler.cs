@@ -8,11 +8,16 @@ internal sealed class HttpListenerRequestHandler(HostRuntime runtime)
     public async Task HandleAsync(HttpListenerContext context, CancellationToken stopping)
     {
         var request = context.Request;
-        var response = new HttpListenerResponseAdapter(context);
-        if (RequestSizeCheck.Check(request, runtime.Options.Limits) is { } tooLarge)
+        if (EngineLengthRequired.WasAnswered(request))
         {
-            runtime.Rejected(tooLarge);
-            await response.RejectAsync(tooLarge);
+            runtime.Rejected(RequestRejection.LengthRequired);
+            return;
+        }
+        var response = new HttpListenerResponseAdapter(context);
+        if (RequestSizeCheck.Check(request, runtime.Options.Limits) is { } refused)
+        {
+            runtime.Rejected(refused);
+            await response.RejectAsync(refused);
             return;
         }
         var head = new ResponseHead();
@@ -20,10 +25,10 @@ internal sealed class HttpListenerRequestHandler(HostRuntime runtime)
         if (WebSocketHandshake.IsRequested(request.HttpMethod, request.ProtocolVersion >= HttpVersion.Version11, request.Headers["Upgrade"], request.Headers["Connection"]))
         {
             // Checked here with the host kit's rules: HttpListener's own check answers a bad handshake with 500.
-            if (WebSocketHandshake.Validate(request.Headers["Sec-WebSocket-Version"], request.Headers["Sec-WebSocket-Key"]) is { } refused)
+            if (WebSocketHandshake.Validate(request.Headers["Sec-WebSocket-Version"], request.Headers["Sec-WebSocket-Key"]) is { } badHandshake)
             {
-                runtime.Rejected(refused);
-                await response.RejectAsync(refused);
+                runtime.Rejected(badHandshake);
+                await response.RejectAsync(badHandshake);
                 return;
             }
             upgrade = new HttpListenerUpgrade(context, WebSocketHandshake.SubProtocols(request.Headers["Sec-WebSocket-Protocol"]), head, runtime);

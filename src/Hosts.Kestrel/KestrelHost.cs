@@ -44,12 +44,13 @@ public sealed class KestrelHost : IServerHost
 
         var kestrelOptions = new KestrelServerOptions { AddServerHeader = false, AllowSynchronousIO = true };
         ApplyLimits(kestrelOptions.Limits, options.Limits);
+        var connections = new ConnectionCounter(runtime);
         foreach (var endpoint in endpoints)
-            kestrelOptions.Listen(endpoint, listen => listen.Use(next => ConnectionCounter.Count(next, runtime)));
+            kestrelOptions.Listen(endpoint, listen => listen.Use(connections.Count));
         var transportOptions = new SocketTransportOptions();
         if (options.ReusePort)
             transportOptions.CreateBoundListenSocket = BindSharedPort;
-        var transport = new SocketTransportFactory(Options.Create(transportOptions), options.LoggerFactory);
+        var transport = new LimitedTransportFactory(new SocketTransportFactory(Options.Create(transportOptions), options.LoggerFactory), connections, runtime);
         var server = new KestrelServer(Options.Create(kestrelOptions), transport, options.LoggerFactory);
         try
         {
@@ -64,7 +65,7 @@ public sealed class KestrelHost : IServerHost
         var bound = server.Features.Get<IServerAddressesFeature>()?.Addresses
             .Select(a => new Uri(a.Replace("[::]", "[::1]", StringComparison.Ordinal))).ToList() ?? [];
         foreach (var address in bound)
-            HostLog.Listening(logger, HostName, address.ToString());
+            HostLog.Listening(logger, HostName, address.ToString(), runtime.ConnectionLimit.Description);
         return new RunningKestrel(server, runtime, bound);
     }
 
@@ -99,7 +100,9 @@ public sealed class KestrelHost : IServerHost
         kestrel.MaxRequestBodySize = limits.MaxRequestBodyBytes;
         kestrel.RequestHeadersTimeout = limits.RequestHeadersTimeout;
         kestrel.KeepAliveTimeout = limits.KeepAliveTimeout;
-        kestrel.MaxConcurrentConnections = limits.MaxConcurrentConnections;
-        kestrel.MaxConcurrentUpgradedConnections = limits.MaxConcurrentConnections;
+        // The connection limit is the host kit's (LimitedConnectionListener): Kestrel's own counts HTTP and upgraded
+        // connections apart, so with both set a server could hold twice the descriptors the limit allows.
+        kestrel.MaxConcurrentConnections = null;
+        kestrel.MaxConcurrentUpgradedConnections = null;
     }
 }

@@ -52,7 +52,7 @@ public sealed class RawHost : IServerHost
         }
         var server = new RawServer(application, options, listeners, addresses);
         foreach (var address in addresses)
-            HostLog.Listening(server.Logger, HostName, address.ToString());
+            HostLog.Listening(server.Logger, HostName, address.ToString(), server.Runtime.ConnectionLimit.Description);
         return Task.FromResult<IRunningServer>(server);
     }
 }

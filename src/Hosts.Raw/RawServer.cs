@@ -21,7 +21,7 @@ internal sealed class RawServer : IRunningServer
         var beat = HeartbeatPeriod(options.Limits);
         _heartbeat = new Timer(static server => ((RawServer)server!).Beat(), this, beat, beat);
         foreach (var listener in listeners)
-            _ = AcceptLoopAsync(listener);
+            _ = AcceptLoop.RunAsync(() => listener.AcceptAsync(CancellationToken.None), Serve, Runtime); // the ValueTask overload: no Task per connection
     }
 
     /// <summary>The server as the host kit sees it: application, options, logger, activity, metrics.</summary>
@@ -77,34 +77,16 @@ internal sealed class RawServer : IRunningServer
         Connections.ForEach(connection => (connection as HttpConnection)?.OnHeartbeat(now));
     }
 
-    private async Task AcceptLoopAsync(Socket listener)
+    private void Serve(Socket socket)
     {
-        while (true)
+        socket.NoDelay = true;
+        if (Connections.IsFull)
         {
-            Socket socket;
-            try
-            {
-                socket = await listener.AcceptAsync(CancellationToken.None); // the ValueTask overload: no Task per connection
-            }
-            catch (Exception ex) when (ex is ObjectDisposedException or SocketException && Runtime.Activity.IsStopping)
-            {
-                return;
-            }
-            catch (SocketException ex)
-            {
-                // A connection that failed between SYN and accept (reset, out of descriptors): keep accepting.
-                HostLog.ConnectionFailed(Logger, ex, "accept");
-                continue;
-            }
-            socket.NoDelay = true;
-            if (Connections.IsFull)
-            {
-                _ = ConnectionRefusal.RefuseAsync(socket, RequestRejection.TooManyConnections, Runtime);
-                continue;
-            }
-            var connection = new HttpConnection(socket, this);
-            Connections.Add(connection);
-            connection.Start();
+            ConnectionRefusal.Refuse(socket, RequestRejection.TooManyConnections, Runtime);
+            return;
         }
+        var connection = new HttpConnection(socket, this);
+        Connections.Add(connection);
+        connection.Start();
     }
 }

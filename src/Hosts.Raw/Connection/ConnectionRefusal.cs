@@ -4,26 +4,31 @@ using HostKit.Hosts.Http1;
 
 namespace HostKit.Hosts.Raw.Connection;
 
-/// <summary>Answers a connection the server will not serve (over the connection limit) with its rejection, then closes it gently.</summary>
+/// <summary>
+/// Answers a connection the server will not serve (over the connection limit) with its rejection and closes it at
+/// once: a refused connection gives its descriptor back now. Lingering for the client's close (as a served one does)
+/// would hold a descriptor per refusal for as long as the client likes, which is what runs a server out of them.
+/// </summary>
 internal static class ConnectionRefusal
 {
-    public static async Task RefuseAsync(Socket socket, RequestRejection reason, HostRuntime runtime)
+    public static void Refuse(Socket socket, RequestRejection reason, HostRuntime runtime)
     {
         runtime.Rejected(reason);
         try
         {
             var answer = new ArrayBufferWriter<byte>(256);
             ResponseHeadWriter.WriteRejection(answer, reason);
-            await socket.SendAsync(answer.WrittenMemory);
+            // A fresh socket's send buffer takes the short answer whole: no wait.
+            socket.Blocking = false;
+            socket.Send(answer.WrittenSpan);
             socket.Shutdown(SocketShutdown.Send);
-            // Read what the client sends until it closes, briefly: closing with unread input would reset the answer away.
-            using var linger = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-            var scratch = new byte[1024];
-            while (await socket.ReceiveAsync(scratch, linger.Token) > 0)
+            // Read away what the client has sent already, so that closing does not reset the answer away; what comes later is not waited for.
+            Span<byte> scratch = stackalloc byte[1024];
+            while (socket.Available > 0 && socket.Receive(scratch) > 0)
             {
             }
         }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
         }
         finally

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace HostKit.Hosts;
 
 /// <summary>
-/// The open connections of a host that owns its sockets: held to <see cref="HttpLimits.MaxConcurrentConnections"/>,
+/// The open connections of a host that owns its sockets: held to <see cref="HostRuntime.ConnectionLimit"/>,
 /// reported to <see cref="HostMetrics"/>, and stopped the way <see cref="GracefulStop"/> says.
 /// </summary>
 /// <typeparam name="TConnection">The host's connection type.</typeparam>
@@ -20,8 +20,8 @@ public sealed class ConnectionSet<TConnection>(HostRuntime runtime) where TConne
     /// <summary>How many are open.</summary>
     public int Count => _open.Count;
 
-    /// <summary>True when one more connection would be over <see cref="HttpLimits.MaxConcurrentConnections"/>: refuse it (<see cref="RequestRejection.TooManyConnections"/>).</summary>
-    public bool IsFull => _open.Count >= runtime.Options.Limits.MaxConcurrentConnections;
+    /// <summary>True when one more connection would be over <see cref="HostRuntime.ConnectionLimit"/>: refuse it (<see cref="RequestRejection.TooManyConnections"/>).</summary>
+    public bool IsFull => !runtime.ConnectionLimit.Admits(_open.Count);
 
     /// <summary>Tracks <paramref name="connection"/> until its <see cref="IHostConnection.Completion"/>, which must already stand for its whole run.</summary>
     public void Add(TConnection connection)

@@ -54,7 +54,7 @@ public enum HostCapabilities
     /// <summary>Enforces the timeouts of <see cref="HttpLimits"/>: a client slow with its headers gets 408 and is cut off (slowloris); an idle keep-alive connection is closed.</summary>
     RequestTimeouts = 2048,
 
-    /// <summary>Enforces <see cref="HttpLimits.MaxConcurrentConnections"/> (503 and close, or the engine's own refusal), and reports its connections to <see cref="HostMetrics"/>.</summary>
+    /// <summary>Enforces <see cref="HostRuntime.ConnectionLimit"/> (503 and close at once; by default below the descriptor limit), and reports its connections to <see cref="HostMetrics"/>.</summary>
     ConnectionLimit = 4096,
 
     /// <summary>

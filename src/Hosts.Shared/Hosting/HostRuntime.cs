@@ -20,6 +20,7 @@ public sealed class HostRuntime
         Options = options;
         Logger = options.LoggerFactory.CreateLogger("HostKit." + hostName);
         Metrics = new HostMetrics(hostName);
+        ConnectionLimit = ConnectionLimit.For(options.Limits, DescriptorBudget.OfThisProcess());
     }
 
     /// <summary>The host's name, as in <c>--host</c>.</summary>
@@ -40,7 +41,15 @@ public sealed class HostRuntime
     /// <summary>The server's counters, under the <c>HostKit</c> meter.</summary>
     public HostMetrics Metrics { get; }
 
+    /// <summary>
+    /// How many connections the server holds open at once: <see cref="HttpLimits.MaxConcurrentConnections"/>, or by
+    /// default what the process's file descriptors allow (<see cref="DescriptorBudget"/>), read when the server starts.
+    /// </summary>
+    public ConnectionLimit ConnectionLimit { get; }
+
     private readonly RateLimitedLog _refusals = new(perWindow: 10, window: TimeSpan.FromSeconds(10), TimeProvider.System);
+
+    private readonly RateLimitedLog _outOfDescriptors = new(perWindow: 1, window: TimeSpan.FromSeconds(10), TimeProvider.System);
 
     /// <summary>Reports a refused request or connection: always counted, logged at most ten times every ten seconds.</summary>
     public void Rejected(RequestRejection reason)
@@ -48,5 +57,15 @@ public sealed class HostRuntime
         Metrics.Rejected(reason);
         if (_refusals.TryEnter(out var suppressed))
             HostLog.RequestRejected(Logger, RequestRejections.Status(reason), reason, suppressed);
+    }
+
+    /// <summary>
+    /// Reports that accepting a connection failed for want of file descriptors (EMFILE, ENFILE): logged once every ten
+    /// seconds, without a stack, since the next attempt fails the same way until connections close.
+    /// </summary>
+    public void OutOfDescriptors()
+    {
+        if (_outOfDescriptors.TryEnter(out var suppressed))
+            HostLog.OutOfDescriptors(Logger, ConnectionLimit.Description, suppressed);
     }
 }

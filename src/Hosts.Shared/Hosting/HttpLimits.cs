@@ -25,8 +25,10 @@ public sealed record HttpLimits
     public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(130);
 
     /// <summary>
-    /// Most connections open at once; one more is answered 503 and closed (or, on an engine that
-    /// refuses it itself, closed). Null for no limit. Default null (Kestrel's); upgraded websockets count.
+    /// Most connections open at once; one more is answered 503 and closed at once. Upgraded websockets count.
+    /// Null (the default): what the process's file descriptors allow, less a reserve (<see cref="DescriptorBudget"/>),
+    /// so that the server refuses connections instead of running out of descriptors; <see cref="HostRuntime.ConnectionLimit"/>
+    /// is the value in force.
     /// </summary>
     public long? MaxConcurrentConnections { get; init; }
 

@@ -102,4 +102,10 @@ public enum RequestRejection
 
     /// <summary>More connections than <see cref="HttpLimits.MaxConcurrentConnections"/> (503, then close).</summary>
     TooManyConnections,
+
+    /// <summary>
+    /// A POST or PUT with neither <c>Content-Length</c> nor <c>Transfer-Encoding</c>, refused by an engine that insists on
+    /// a length (HttpListener answers it 411 itself); the other hosts read it as an empty body, as RFC 9112 section 6.3 says.
+    /// </summary>
+    LengthRequired,
 }

@@ -21,6 +21,7 @@ public static class RequestRejections
         RequestRejection.HeadersTimeout or RequestRejection.BodyTimeout => 408,
         RequestRejection.UnsupportedWebSocketVersion => 426,
         RequestRejection.ServerStopping or RequestRejection.TooManyConnections => 503,
+        RequestRejection.LengthRequired => 411,
         _ => 400,
     };
 
@@ -59,6 +60,7 @@ public static class RequestRejections
         RequestRejection.InvalidWebSocketKey => "Sec-WebSocket-Key must be 16 bytes in base64",
         RequestRejection.ServerStopping => "the server is shutting down; try again shortly",
         RequestRejection.TooManyConnections => "too many connections; try again shortly",
+        RequestRejection.LengthRequired => "a POST or PUT needs a Content-Length or a chunked body",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 

@@ -21,6 +21,14 @@ public static class RequestTarget
         return (path.Length == 0 ? "/" : path, query);
     }
 
+    /// <summary>
+    /// True when <paramref name="target"/> is visible ASCII only, as RFC 9112 section 3.2 requires (raw UTF-8 must be
+    /// percent-encoded): what Raw's head parser checks on the bytes, for an adapter whose engine hands it the target
+    /// already decoded to text (HttpListener reads raw bytes as Latin-1). Every host answers such a target 400
+    /// (<see cref="RequestRejection.InvalidTarget"/>) rather than guess its encoding.
+    /// </summary>
+    public static bool IsVisibleAscii(ReadOnlySpan<char> target) => !target.ContainsAnyExceptInRange('!', '~');
+
     /// <summary>The authority of an absolute-form target (<c>h:1</c> in <c>http://h:1/a</c>), or null for every other form.</summary>
     public static string? AuthorityOf(string target)
     {

@@ -23,9 +23,9 @@ public static partial class HostLog
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Websocket send failed; connection aborted")]
     public static partial void WebSocketSendFailed(ILogger logger, Exception exception);
 
-    /// <summary>A host started and is listening.</summary>
-    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "HostKit host '{Host}' listening on {Address}")]
-    public static partial void Listening(ILogger logger, string host, string address);
+    /// <summary>A host started and is listening; <paramref name="connections"/> says how many connections it holds at once, and why.</summary>
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "HostKit host '{Host}' listening on {Address}, {Connections}")]
+    public static partial void Listening(ILogger logger, string host, string address, string connections);
 
     /// <summary>A connection failed in the host itself (not the application).</summary>
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Connection {Connection} failed")]
@@ -38,6 +38,10 @@ public static partial class HostLog
     /// <summary>The request was refused after the application saw it (its body broke the rules, the server is stopping); the client got the rejection's status.</summary>
     [LoggerMessage(EventId = 8, Level = LogLevel.Debug, Message = "Request refused on {Method} {Path}; answered {Status}")]
     public static partial void RequestRefused(ILogger logger, Exception exception, string method, string path, int status);
+
+    /// <summary>Accepting a connection failed for want of file descriptors; rate-limited through <see cref="HostRuntime.OutOfDescriptors"/>.</summary>
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Out of file descriptors: accepting waits for connections to close ({Suppressed} more failures since the last line). Limit: {Connections}; lower HostKit:Limits:MaxConcurrentConnections or raise ulimit -n")]
+    public static partial void OutOfDescriptors(ILogger logger, string connections, long suppressed);
 
     /// <summary>The client went away while its response was being sent: not the application's fault.</summary>
     [LoggerMessage(EventId = 9, Level = LogLevel.Debug, Message = "Client went away during the response to {Method} {Path}")]

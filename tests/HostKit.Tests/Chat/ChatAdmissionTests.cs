@@ -29,6 +29,12 @@ public class ChatAdmissionTests
     [InlineData("room=lobby&name=ann&after=x", "after must be")]
     [InlineData("room=lobby&name=ann&after=99999999999999999999", "after must be")]
     [InlineData("room=a&room=b&name=ann", "room is given more than once")]
+    [InlineData("room=lobb%u0079&name=ann", "room must be")]            // %u is IIS's old extension, not URL encoding: not "lobby"
+    [InlineData("room=lobby&name=%CC%81%CC%81", "name must be")]        // only combining marks (U+0301): shows as nothing
+    [InlineData("room=lobby&name=%E2%83%9D", "name must be")]           // an enclosing mark alone (U+20DD)
+    [InlineData("room=lobby&name=%E3%85%A4%E3%85%A4", "name must be")]  // Hangul fillers (U+3164), drawn blank
+    [InlineData("room=lobby&name=%E2%A0%80", "name must be")]           // the blank Braille pattern (U+2800)
+    [InlineData("room=lobby&name=%20%CC%81", "name must be")]           // a space and a mark
     public async Task A_malformed_query_is_400_with_the_reason(string query, string reason)
     {
         var refusal = await AdmitAsync(ChatOptions.Default, query);
@@ -42,6 +48,9 @@ public class ChatAdmissionTests
     [InlineData("room=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa&name=12345678901234567890123456789012")] // 64, 32
     [InlineData("room=lobby&name=%F0%9F%98%80%20Zo%C3%AB&after=0")]        // an emoji counts as one character
     [InlineData("room=lobby&name=ann&after=12")]
+    [InlineData("room=lobby&name=e%CC%81")]                                // e and a combining acute accent: shows as é
+    [InlineData("room=lobby&name=%u0041")]                                 // taken as written: the name is "%u0041"
+    [InlineData("room=lobby&name=Ann+Smith")]                              // + is a space, as in a form
     public async Task A_wellformed_query_is_admitted(string query) =>
         Assert.Null(await AdmitAsync(ChatOptions.Default, query));
 

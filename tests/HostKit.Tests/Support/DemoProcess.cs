@@ -31,9 +31,27 @@ public sealed partial class DemoProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts the Demo on <paramref name="host"/> at <paramref name="port"/> (0: a free one) and waits for its "serving" line.</summary>
-    public static async Task<DemoProcess> StartAsync(string host = "kestrel", int port = 0, params string[] extraArgs)
+    public static Task<DemoProcess> StartAsync(string host = "kestrel", int port = 0, params string[] extraArgs) =>
+        StartAsync(StartInfo(["--host", host, "--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", .. extraArgs]));
+
+    /// <summary>
+    /// Starts the Demo on <paramref name="host"/> on a free port with at most <paramref name="descriptors"/> open files
+    /// (<c>ulimit -n</c>, soft and hard, through bash, which then becomes the Demo: <see cref="Pid"/> is the Demo's).
+    /// </summary>
+    public static Task<DemoProcess> StartWithDescriptorLimitAsync(string host, int descriptors, params string[] extraArgs)
     {
-        var process = Process.Start(StartInfo(["--host", host, "--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", .. extraArgs]))!;
+        var demo = StartInfo(["--host", host, "--urls", "http://127.0.0.1:0", .. extraArgs]);
+        var command = $"ulimit -n {descriptors.ToString(CultureInfo.InvariantCulture)} && exec \"$0\" \"$@\"";
+        return StartAsync(new ProcessStartInfo("bash", ["-c", command, demo.FileName, .. demo.ArgumentList])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        });
+    }
+
+    private static async Task<DemoProcess> StartAsync(ProcessStartInfo startInfo)
+    {
+        var process = Process.Start(startInfo)!;
         var output = ProcessOutput.Of(process);
         try
         {

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using HostKit.Hosts;
+using HostKit.Tests.Support;
+using Microsoft.Extensions.Logging;
+
+namespace HostKit.Tests.Hosting;
+
+/// <summary>
+/// The host kit's accept loop (raw's) out of descriptors. An accept that fails with EMFILE is made here rather than by
+/// running a process out of descriptors: at true exhaustion on a loaded machine the .NET runtime itself aborts
+/// ("Out of memory.", it cannot open /proc/meminfo), which no host can prevent and which would make such a test flaky;
+/// the default connection limit keeps a process from getting there (DescriptorLimitTests).
+/// </summary>
+public class AcceptLoopTests
+{
+    [Fact]
+    public async Task Out_of_descriptors_the_loop_waits_logs_one_line_per_interval_without_a_stack_and_accepts_again()
+    {
+        var log = new CapturingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(log).SetMinimumLevel(LogLevel.Debug));
+        var runtime = new HostRuntime("test", (_, _) => ValueTask.FromResult(Body.Empty), new ServerOptions { LoggerFactory = loggerFactory });
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        const int Failures = 50;
+        var attempts = 0;
+        var served = new TaskCompletionSource<Socket>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var never = new TaskCompletionSource<Socket>();
+        var elapsed = Stopwatch.StartNew();
+
+        _ = AcceptLoop.RunAsync(
+            () => ++attempts switch
+            {
+                <= Failures => ValueTask.FromException<Socket>(new SocketException((int)SocketError.TooManyOpenSockets)),
+                Failures + 1 => ValueTask.FromResult(socket),
+                _ => new ValueTask<Socket>(never.Task),
+            },
+            accepted => served.SetResult(accepted),
+            runtime,
+            TimeSpan.FromMilliseconds(1));
+
+        Assert.Same(socket, await served.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        // One line per ten seconds however many attempts failed (the old loop logged each, with its stack).
+        var lines = log.Entries.Count(e => e.EventId.Id == 10);
+        Assert.InRange(lines, 1, 1 + (int)(elapsed.Elapsed / TimeSpan.FromSeconds(10)));
+        Assert.Contains("Out of file descriptors", log.Entries.First(e => e.EventId.Id == 10).Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(log.Entries, e => e.Exception is not null);
+    }
+}
