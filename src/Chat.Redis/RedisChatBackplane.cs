@@ -74,12 +74,15 @@ public sealed class RedisChatBackplane : IChatBackplane
     {
         ArgumentNullException.ThrowIfNull(post);
         var keys = new RedisChatKeys(post.Room);
-        RedisValue[] values = post.Text is null
-            ? [_options.HistoryLimit, keys.Appended, TypeName(post.Type), post.Name]
-            : [_options.HistoryLimit, keys.Appended, TypeName(post.Type), post.Name, post.Text];
-        var result = await CallAsync(db => db.ScriptEvaluateAsync(RedisChatScripts.Append, [keys.LastId, keys.Events], values));
+        RedisValue[] values = (post.Text, post.Cid) switch
+        {
+            (null, _) => [_options.HistoryLimit, keys.Appended, TypeName(post.Type), post.Name],
+            (_, null) => [_options.HistoryLimit, keys.Appended, TypeName(post.Type), post.Name, post.Text],
+            _ => [_options.HistoryLimit, keys.Appended, TypeName(post.Type), post.Name, post.Text, post.Cid, IChatBackplane.RecentCidsPerSender, (long)_options.CidWindow.TotalSeconds],
+        };
+        var result = await CallAsync(db => db.ScriptEvaluateAsync(RedisChatScripts.Append, [keys.LastId, keys.Events, keys.Epoch, keys.Cids(post.Name)], values));
         var stored = (RedisResult[])result!;
-        return new ChatEvent(post.Type, post.Room, post.Name, post.Text, (long)stored[0], (long)stored[1]);
+        return new ChatEvent(post.Type, post.Room, post.Name, post.Text, (long)stored[0], (long)stored[1], RedisChatEntries.Epoch(stored[2]));
     }
 
     /// <inheritdoc />
@@ -142,7 +145,7 @@ public sealed class RedisChatBackplane : IChatBackplane
         RedisValue from = mode == "after"
             ? string.Create(CultureInfo.InvariantCulture, $"{Math.Clamp(position, 0, long.MaxValue - 1) + 1}-0")
             : position;
-        var result = await CallAsync(db => db.ScriptEvaluateAsync(RedisChatScripts.Read, [keys.LastId, keys.Events], [mode, from, limit]));
+        var result = await CallAsync(db => db.ScriptEvaluateAsync(RedisChatScripts.Read, [keys.LastId, keys.Events, keys.Epoch], [mode, from, limit]));
         return RedisChatEntries.ToHistory(room, result, newestFirst: mode == "latest");
     }
 
@@ -161,8 +164,23 @@ public sealed class RedisChatBackplane : IChatBackplane
         }
     }
 
-    private ChatBackplaneUnavailableException Unavailable(Exception inner) =>
-        inner as ChatBackplaneUnavailableException ?? new($"the chat backplane (Redis at {_options.Address}) is unreachable: {inner.Message}", inner);
+    /// <summary>
+    /// The outage as the chat sees it. A command that went out and got no answer (a timeout, a connection lost after
+    /// sending) may have run: its outcome is unknown. One that never left this node certainly did not run.
+    /// </summary>
+    private ChatBackplaneUnavailableException Unavailable(Exception inner)
+    {
+        if (inner is ChatBackplaneUnavailableException unavailable)
+            return unavailable;
+        var status = inner switch
+        {
+            RedisTimeoutException timeout => timeout.Commandstatus,
+            RedisConnectionException connection => connection.CommandStatus,
+            _ => CommandStatus.Unknown,
+        };
+        var unknown = status is not (CommandStatus.WaitingToBeSent or CommandStatus.WaitingInBacklog);
+        return new($"the chat backplane (Redis at {_options.Address}) {(unknown ? "did not answer" : "is unreachable")}: {inner.Message}", inner, unknown);
+    }
 
     private static string TypeName(ChatEventType type) => type switch
     {

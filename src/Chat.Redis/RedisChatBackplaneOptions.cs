@@ -1,3 +1,5 @@
+using HostKit.Chat.Backplane;
+
 namespace HostKit.Chat.Redis;
 
 /// <summary>How <see cref="RedisChatBackplane"/> reaches Redis and keeps each room.</summary>
@@ -18,4 +20,10 @@ public sealed record RedisChatBackplaneOptions
     /// re-established after an outage). Default 1 s.
     /// </summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a sender's cids are remembered after its last message in a room (at most <see cref="IChatBackplane.RecentCidsPerSender"/>
+    /// of them): a resend within this window is stored at most once. Default 1 hour.
+    /// </summary>
+    public TimeSpan CidWindow { get; init; } = TimeSpan.FromHours(1);
 }
