@@ -8,7 +8,8 @@ public static class ChatBackplanes
 {
     /// <summary>
     /// An <see cref="InMemoryChatBackplane"/> when <see cref="ChatOptions.Backplane"/> is empty or <c>memory</c>;
-    /// a <see cref="RedisChatBackplane"/> for <c>redis://HOST:PORT</c>, keeping <see cref="ChatOptions.HistoryLimit"/> events per room.
+    /// a <see cref="RedisChatBackplane"/> for <c>redis://HOST:PORT</c>, keeping <see cref="ChatOptions.HistoryLimit"/> events per room
+    /// and counting Redis unavailable when a PING takes longer than <see cref="ChatOptions.BackplaneDeadline"/>.
     /// </summary>
     /// <remarks>Connecting returns even while Redis cannot be reached: the node starts, answers 503 to chat connections, and recovers by itself.</remarks>
     /// <exception cref="FormatException">Any other value; the message names the key and the accepted forms.</exception>
@@ -19,6 +20,6 @@ public static class ChatBackplanes
             return new InMemoryChatBackplane(options.HistoryLimit);
         if (!RedisAddress.IsRedis(options.Backplane))
             throw new FormatException($"{ChatOptions.SectionName}:Backplane = '{options.Backplane}' is not a backplane: leave it empty (rooms in this process) or write redis://HOST:PORT.");
-        return RedisChatBackplane.Connect(new RedisChatBackplaneOptions { Address = options.Backplane!.Trim(), HistoryLimit = options.HistoryLimit }, loggerFactory);
+        return RedisChatBackplane.Connect(new RedisChatBackplaneOptions { Address = options.Backplane!.Trim(), HistoryLimit = options.HistoryLimit, PingDeadline = options.BackplaneDeadline }, loggerFactory);
     }
 }

@@ -14,7 +14,8 @@ namespace HostKit.Chat.Redis;
 /// and restarted, or a client can resume on another node, without losing an event. docs/backplane.md is the format.
 /// </summary>
 /// <remarks>
-/// While Redis is unreachable, <see cref="IsAvailable"/> is false (new chat connections get 503), appends fail at once
+/// While Redis is unreachable, or connected but not answering a PING within <see cref="RedisChatBackplaneOptions.PingDeadline"/>
+/// (paused, hung), <see cref="IsAvailable"/> is false (new chat connections get 503), appends fail at once
 /// with <see cref="ChatBackplaneUnavailableException"/> (the sender gets an <c>error</c> event), the outage is logged
 /// once, and the live feeds wait; when Redis is back they read on from the last id they delivered.
 /// </remarks>
@@ -24,7 +25,11 @@ public sealed class RedisChatBackplane : IChatBackplane
     private readonly RedisChatBackplaneOptions _options;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<RedisRoomFeed, bool> _feeds = new();
+    private readonly CancellationTokenSource _stop = new();
     private int _unreachable;
+    // 1 while connected Redis does not answer PINGs in time; only the health loop writes it.
+    private int _notAnswering;
+    private Task _health = Task.CompletedTask;
 
     private RedisChatBackplane(ConnectionMultiplexer redis, RedisChatBackplaneOptions options, ILogger logger)
     {
@@ -63,23 +68,27 @@ public sealed class RedisChatBackplane : IChatBackplane
         RedisChatLog.Using(logger, options.Address);
         if (!redis.IsConnected)
             backplane.ReportUnreachable("no answer at start");
+        backplane._health = Task.Run(backplane.WatchHealthAsync);
         return backplane;
     }
 
     /// <inheritdoc />
-    public bool IsAvailable => _redis.IsConnected;
+    public bool IsAvailable => _redis.IsConnected && Volatile.Read(ref _notAnswering) == 0;
 
     /// <inheritdoc />
     public async ValueTask<ChatEvent> AppendAsync(ChatPost post, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(post);
         var keys = new RedisChatKeys(post.Room);
-        RedisValue[] values = post.Text is null
-            ? [_options.HistoryLimit, keys.Appended, TypeName(post.Type), post.Name]
-            : [_options.HistoryLimit, keys.Appended, TypeName(post.Type), post.Name, post.Text];
-        var result = await CallAsync(db => db.ScriptEvaluateAsync(RedisChatScripts.Append, [keys.LastId, keys.Events], values));
+        RedisValue[] values = (post.Text, post.Cid) switch
+        {
+            (null, _) => [_options.HistoryLimit, keys.Appended, TypeName(post.Type), post.Name],
+            (_, null) => [_options.HistoryLimit, keys.Appended, TypeName(post.Type), post.Name, post.Text],
+            _ => [_options.HistoryLimit, keys.Appended, TypeName(post.Type), post.Name, post.Text, post.Cid, IChatBackplane.RecentCidsPerSender, (long)_options.CidWindow.TotalSeconds],
+        };
+        var result = await CallAsync(db => db.ScriptEvaluateAsync(RedisChatScripts.Append, [keys.LastId, keys.Events, keys.Epoch, keys.Cids(post.Name)], values));
         var stored = (RedisResult[])result!;
-        return new ChatEvent(post.Type, post.Room, post.Name, post.Text, (long)stored[0], (long)stored[1]);
+        return new ChatEvent(post.Type, post.Room, post.Name, post.Text, (long)stored[0], (long)stored[1], RedisChatEntries.Epoch(stored[2]));
     }
 
     /// <inheritdoc />
@@ -121,12 +130,16 @@ public sealed class RedisChatBackplane : IChatBackplane
     /// <summary>Closes the connection; every live feed completes.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (!_stop.IsCancellationRequested)
+            await _stop.CancelAsync();
+        await _health;
         foreach (var feed in _feeds.Keys)
             await feed.DisposeAsync();
         _redis.ConnectionFailed -= OnConnectionFailed;
         _redis.ConnectionRestored -= OnConnectionRestored;
         await _redis.CloseAsync();
         _redis.Dispose();
+        _stop.Dispose();
     }
 
     /// <summary>True for the failures that mean "Redis cannot be reached now", as opposed to a bug or a malformed entry.</summary>
@@ -142,15 +155,16 @@ public sealed class RedisChatBackplane : IChatBackplane
         RedisValue from = mode == "after"
             ? string.Create(CultureInfo.InvariantCulture, $"{Math.Clamp(position, 0, long.MaxValue - 1) + 1}-0")
             : position;
-        var result = await CallAsync(db => db.ScriptEvaluateAsync(RedisChatScripts.Read, [keys.LastId, keys.Events], [mode, from, limit]));
+        var result = await CallAsync(db => db.ScriptEvaluateAsync(RedisChatScripts.Read, [keys.LastId, keys.Events, keys.Epoch], [mode, from, limit]));
         return RedisChatEntries.ToHistory(room, result, newestFirst: mode == "latest");
     }
 
     private async Task<RedisResult> CallAsync(Func<IDatabase, Task<RedisResult>> call)
     {
-        // Failing at once while disconnected (rather than after the command timeout) is what lets the sender hear at once.
-        if (!_redis.IsConnected)
-            throw new ChatBackplaneUnavailableException($"the chat backplane (Redis at {_options.Address}) is unreachable");
+        // Failing at once while disconnected or hung (rather than after the command timeout) is what lets the sender hear
+        // at once; and the command was never sent, so it certainly did not run.
+        if (!IsAvailable)
+            throw new ChatBackplaneUnavailableException($"the chat backplane (Redis at {_options.Address}) is unreachable", null, outcomeUnknown: false);
         try
         {
             return await call(_redis.GetDatabase());
@@ -161,8 +175,23 @@ public sealed class RedisChatBackplane : IChatBackplane
         }
     }
 
-    private ChatBackplaneUnavailableException Unavailable(Exception inner) =>
-        inner as ChatBackplaneUnavailableException ?? new($"the chat backplane (Redis at {_options.Address}) is unreachable: {inner.Message}", inner);
+    /// <summary>
+    /// The outage as the chat sees it. A command that went out and got no answer (a timeout, a connection lost after
+    /// sending) may have run: its outcome is unknown. One that never left this node certainly did not run.
+    /// </summary>
+    private ChatBackplaneUnavailableException Unavailable(Exception inner)
+    {
+        if (inner is ChatBackplaneUnavailableException unavailable)
+            return unavailable;
+        var status = inner switch
+        {
+            RedisTimeoutException timeout => timeout.Commandstatus,
+            RedisConnectionException connection => connection.CommandStatus,
+            _ => CommandStatus.Unknown,
+        };
+        var unknown = status is not (CommandStatus.WaitingToBeSent or CommandStatus.WaitingInBacklog);
+        return new($"the chat backplane (Redis at {_options.Address}) {(unknown ? "did not answer" : "is unreachable")}: {inner.Message}", inner, unknown);
+    }
 
     private static string TypeName(ChatEventType type) => type switch
     {
@@ -180,6 +209,74 @@ public sealed class RedisChatBackplane : IChatBackplane
         // StackExchange.Redis reports every failed attempt of every connection; people need the first one only.
         if (Interlocked.Exchange(ref _unreachable, 1) == 0)
             RedisChatLog.Unreachable(_logger, _options.Address, failure);
+    }
+
+    /// <summary>
+    /// PINGs Redis every <see cref="RedisChatBackplaneOptions.PingInterval"/>. A connection only tells when it drops; a Redis
+    /// that is paused or hung keeps it open and answers nothing, and only a deadline on an answer notices that.
+    /// </summary>
+    private async Task WatchHealthAsync()
+    {
+        var stop = _stop.Token;
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                if (_redis.IsConnected)
+                    await PingAsync(stop);
+                await Task.Delay(_options.PingInterval, stop);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Disposed.
+        }
+    }
+
+    private async Task PingAsync(CancellationToken stop)
+    {
+        var ping = _redis.GetDatabase().PingAsync();
+        try
+        {
+            await ping.WaitAsync(_options.PingDeadline, stop);
+            SetAnswering(true);
+            return;
+        }
+        catch (TimeoutException)
+        {
+            SetAnswering(false);
+        }
+        catch (Exception ex) when (IsOutage(ex))
+        {
+            return; // disconnected: IsConnected says so, and the reconnect handler reports it
+        }
+        try
+        {
+            // The same PING answers the moment Redis resumes; or StackExchange.Redis times it out, and the next one is sent.
+            await ping.WaitAsync(stop);
+            SetAnswering(true);
+        }
+        catch (Exception ex) when (IsOutage(ex))
+        {
+            // Still no answer: try again.
+        }
+    }
+
+    private void SetAnswering(bool answering)
+    {
+        if (answering)
+        {
+            if (Interlocked.Exchange(ref _notAnswering, 0) == 1)
+            {
+                RedisChatLog.Reachable(_logger, _options.Address);
+                foreach (var feed in _feeds.Keys)
+                    feed.Wake();
+            }
+        }
+        else if (Interlocked.Exchange(ref _notAnswering, 1) == 0)
+        {
+            RedisChatLog.NotAnswering(_logger, _options.Address, _options.PingDeadline);
+        }
     }
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)

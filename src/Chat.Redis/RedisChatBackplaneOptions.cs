@@ -1,3 +1,5 @@
+using HostKit.Chat.Backplane;
+
 namespace HostKit.Chat.Redis;
 
 /// <summary>How <see cref="RedisChatBackplane"/> reaches Redis and keeps each room.</summary>
@@ -18,4 +20,19 @@ public sealed record RedisChatBackplaneOptions
     /// re-established after an outage). Default 1 s.
     /// </summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long Redis may take to answer a PING before the backplane counts as unavailable (a Redis that hangs, not only one
+    /// that is down): new chat connections get 503 and appends are refused at once until a PING is answered again. Default 2 s.
+    /// </summary>
+    public TimeSpan PingDeadline { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often the backplane PINGs Redis while it answers. Default 1 s.</summary>
+    public TimeSpan PingInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a sender's cids are remembered after its last message in a room (at most <see cref="IChatBackplane.RecentCidsPerSender"/>
+    /// of them): a resend within this window is stored at most once. Default 1 hour.
+    /// </summary>
+    public TimeSpan CidWindow { get; init; } = TimeSpan.FromHours(1);
 }

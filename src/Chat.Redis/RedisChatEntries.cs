@@ -9,7 +9,7 @@ internal static class RedisChatEntries
 {
     /// <summary>A stream entry <c>[ "ID-0", [field, value, ...] ]</c> of <paramref name="room"/> as the event members get.</summary>
     /// <exception cref="InvalidDataException">The entry is not one HostKit's script writes; the message says what is wrong.</exception>
-    public static ChatEvent ToEvent(string room, RedisResult entry)
+    public static ChatEvent ToEvent(string room, RedisResult entry, string? epoch = null)
     {
         var parts = (RedisResult[])entry!;
         var entryId = (string)parts[0]!;
@@ -40,22 +40,26 @@ internal static class RedisChatEntries
             throw Malformed(room, entryId, "it has no name");
         if (!long.TryParse(ts, NumberStyles.None, CultureInfo.InvariantCulture, out var millis))
             throw Malformed(room, entryId, "its ts is not Unix milliseconds");
-        return new ChatEvent(kind, room, name, kind == ChatEventType.Message ? text ?? string.Empty : null, id, millis);
+        return new ChatEvent(kind, room, name, kind == ChatEventType.Message ? text ?? string.Empty : null, id, millis, epoch);
     }
 
-    /// <summary>The result of read.lua: <c>{newest, {oldest entry} or {}, entries}</c>, entries in id order.</summary>
+    /// <summary>The result of read.lua: <c>{newest, {oldest entry} or {}, entries, epoch or ''}</c>, entries in id order.</summary>
     public static ChatHistory ToHistory(string room, RedisResult result, bool newestFirst)
     {
         var parts = (RedisResult[])result!;
         var newest = (long)parts[0];
         var oldest = (RedisResult[])parts[1]!;
         var entries = (RedisResult[])parts[2]!;
+        var epoch = Epoch(parts[3]);
         var events = new ChatEvent[entries.Length];
         for (var i = 0; i < entries.Length; i++)
-            events[newestFirst ? entries.Length - 1 - i : i] = ToEvent(room, entries[i]);
+            events[newestFirst ? entries.Length - 1 - i : i] = ToEvent(room, entries[i], epoch);
         var oldestKept = oldest.Length > 0 ? ToEvent(room, oldest[0]).Id : newest + 1;
-        return new ChatHistory(events, oldestKept, newest);
+        return new ChatHistory(events, oldestKept, newest, epoch);
     }
+
+    /// <summary>The epoch the scripts return: '' when the room has none yet.</summary>
+    public static string? Epoch(RedisResult value) => (string?)value is { Length: > 0 } epoch ? epoch : null;
 
     private static InvalidDataException Malformed(string room, string entryId, string why) =>
         new($"The entry {entryId} of hostkit:chat:{{{room}}}:events was not written by HostKit's append script: {why} (docs/backplane.md).");

@@ -16,6 +16,12 @@ internal readonly record struct RedisChatKeys(string Room)
     /// <summary>The room's log: a stream whose entry ids are <c>ID-0</c>.</summary>
     public string Events => $"{Prefix}{{{Room}}}:events";
 
+    /// <summary>The incarnation of the room's log: written by the first append after the room's data was lost (or first created).</summary>
+    public string Epoch => $"{Prefix}{{{Room}}}:epoch";
+
+    /// <summary>A sender's recent cids in the room: a sorted set of cid to id, bounded and expiring (the append script keeps it).</summary>
+    public string Cids(string name) => $"{Prefix}{{{Room}}}:cids:{name}";
+
     /// <summary>The pub/sub channel told the new id after every append, so nodes read at once instead of at their next poll.</summary>
     public string Appended => $"{Prefix}{{{Room}}}:appended";
 }

@@ -14,6 +14,9 @@ internal static partial class RedisChatLog
     [LoggerMessage(EventId = 122, Level = LogLevel.Information, Message = "Chat backplane: Redis at {Address}")]
     public static partial void Using(ILogger logger, string address);
 
-    [LoggerMessage(EventId = 123, Level = LogLevel.Error, Message = "The log of room '{Room}' in Redis was reset (its newest id {Newest} is below {Delivered}, already delivered): Redis lost its data; the room's members here are closed and resume with a gap")]
+    [LoggerMessage(EventId = 123, Level = LogLevel.Error, Message = "The log of room '{Room}' in Redis was reset (a new epoch, or its newest id {Newest} below {Delivered}, already delivered): Redis lost its data; the room's members here are closed and resume with a reset gap")]
     public static partial void RoomReset(ILogger logger, string room, long newest, long delivered);
+
+    [LoggerMessage(EventId = 124, Level = LogLevel.Warning, Message = "Redis at {Address} did not answer a PING within {Deadline}: counted unavailable (new chat connections get 503, messages are refused) until it answers")]
+    public static partial void NotAnswering(ILogger logger, string address, TimeSpan deadline);
 }

@@ -34,6 +34,8 @@ internal sealed class RedisRoomFeed : IChatSubscription
     private readonly CancellationTokenSource _stop = new();
     private readonly Action<RedisChannel, RedisValue> _onAppended;
     private long _lastId;
+    // The incarnation of the room's log this feed delivers from; another one means Redis lost the room (see ReadNewAsync).
+    private string? _epoch;
     private Task _loop = Task.CompletedTask;
 
     public RedisRoomFeed(RedisChatBackplane backplane, string room, TimeSpan pollInterval, ILogger logger)
@@ -55,7 +57,8 @@ internal sealed class RedisRoomFeed : IChatSubscription
     public async Task StartAsync()
     {
         await _backplane.Subscriber.SubscribeAsync(_channel, _onAppended);
-        _lastId = (await _backplane.ReadLatestAsync(_room, 0)).NewestId;
+        var now = await _backplane.ReadLatestAsync(_room, 0);
+        (_lastId, _epoch) = (now.NewestId, now.Epoch);
         _loop = Task.Run(RunAsync);
     }
 
@@ -136,11 +139,14 @@ internal sealed class RedisRoomFeed : IChatSubscription
         while (true)
         {
             var history = await _backplane.ReadAfterAsync(_room, _lastId, BatchSize);
-            if (history.NewestId < _lastId)
+            // A new epoch, or ids below those delivered: Redis lost the room, and what it now holds is a new incarnation,
+            // even when its ids have passed the ones delivered. Its events are never passed on as if they followed.
+            if (history.NewestId < _lastId || (_epoch is not null && history.Epoch != _epoch))
             {
                 RedisChatLog.RoomReset(_logger, _room, history.NewestId, _lastId);
-                throw new InvalidDataException($"the log of room '{_room}' in Redis was reset: its newest id is {history.NewestId}, below {_lastId}");
+                throw new InvalidDataException($"the log of room '{_room}' in Redis was reset: its epoch is '{history.Epoch}' (was '{_epoch}'), its newest id {history.NewestId} (delivered {_lastId})");
             }
+            _epoch ??= history.Epoch;
             foreach (var chatEvent in history.Events)
                 _events.Writer.TryWrite(chatEvent);
             if (history.Events.Count > 0)

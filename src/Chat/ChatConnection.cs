@@ -6,7 +6,7 @@ namespace HostKit.Chat;
 
 /// <summary>
 /// One member's connection from start to end: enter the room, catch up (history or resume), announce the join,
-/// relay what the member says, announce the leave.
+/// relay what the member says (<see cref="ChatRelay"/>), announce the leave.
 /// </summary>
 internal sealed class ChatConnection(IWebSocket socket, ChatRequest request, ChatServer chat)
 {
@@ -35,11 +35,11 @@ internal sealed class ChatConnection(IWebSocket socket, ChatRequest request, Cha
             // whatever is stored from here on reaches the member live, whatever was stored before is in the history,
             // and ids sort out the overlap.
             room.Add(member);
-            var (history, gapFrom) = await ReadHistoryAsync();
-            await member.CatchUpAsync(history, gapFrom, CancellationToken.None);
+            var (history, gap) = await ReadHistoryAsync();
+            await member.CatchUpAsync(history, gap, CancellationToken.None);
             await _backplane.AppendAsync(new ChatPost(ChatEventType.Join, request.Room, request.Name));
             joined = true;
-            await RelayAsync();
+            await new ChatRelay(socket, request, chat).RunAsync();
         }
         catch (WebSocketClosedException)
         {
@@ -60,43 +60,22 @@ internal sealed class ChatConnection(IWebSocket socket, ChatRequest request, Cha
 
     /// <summary>
     /// Without <c>after</c>: the latest events. With it: what is newer, announcing a gap when the room no longer keeps
-    /// everything since, or cannot place the id at all (beyond its newest, as after an in-memory restart): then the
-    /// client gets what the room keeps and takes those ids as its new baseline.
+    /// everything since. When the client's ids belong to another incarnation of the room's log (its <c>epoch</c> is not
+    /// the room's, or, for a client that sends none, its id is beyond the room's newest), it gets a reset gap and
+    /// everything the room keeps, which it takes as its new baseline.
     /// </summary>
-    private async ValueTask<(ChatHistory History, long? GapFrom)> ReadHistoryAsync()
+    private async ValueTask<(ChatHistory History, GapNotice? Gap)> ReadHistoryAsync()
     {
         if (request.After is not { } after)
             return (await _backplane.ReadLatestAsync(request.Room, _options.HistoryCount), null);
         var history = await _backplane.ReadAfterAsync(request.Room, after);
-        if (after > history.NewestId)
-            return (await _backplane.ReadAfterAsync(request.Room, 0), after);
-        return (history, after < history.OldestKeptId - 1 ? after : null);
-    }
-
-    private async ValueTask RelayAsync()
-    {
-        var rate = new MessageRateLimiter(_options.MaxMessagesPerSecond, chat.Time);
-        while (await socket.ReceiveAsync() is { } message)
+        var otherIncarnation = request.Epoch is { } epoch ? epoch != history.Epoch : after > history.NewestId;
+        if (otherIncarnation || after > history.NewestId)
         {
-            if (!message.IsText)
-            {
-                await socket.CloseAsync(WebSocketCloseStatus.InvalidMessageType, "binary messages are not accepted; send text");
-                return;
-            }
-            if (message.Data.Length > _options.MaxMessageBytes)
-            {
-                await socket.CloseAsync(WebSocketCloseStatus.MessageTooBig, $"message over {_options.MaxMessageBytes} bytes");
-                return;
-            }
-            if (!rate.TryTake())
-            {
-                ChatLog.MemberOverRate(_logger, request.Room, request.Name, _options.MaxMessagesPerSecond);
-                await socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, $"rate limit: over {_options.MaxMessagesPerSecond} messages per second");
-                return;
-            }
-            if (!await TryAppendAsync(new ChatPost(ChatEventType.Message, request.Room, request.Name, message.Text)))
-                await socket.SendAsync(ChatWire.Encode(new ErrorNotice(request.Room, "the message was not stored: the chat backplane is unavailable")));
+            var everything = await _backplane.ReadAfterAsync(request.Room, 0);
+            return (everything, new GapNotice(request.Room, after, everything.NextId, Reset: true));
         }
+        return (history, after < history.OldestKeptId - 1 ? new GapNotice(request.Room, after, history.NextId) : null);
     }
 
     private async ValueTask CloseUnavailableAsync(ChatBackplaneUnavailableException ex)

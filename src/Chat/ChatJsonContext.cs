@@ -9,4 +9,5 @@ namespace HostKit.Chat;
 [JsonSerializable(typeof(ChatEvent))]
 [JsonSerializable(typeof(GapNotice))]
 [JsonSerializable(typeof(ErrorNotice))]
+[JsonSerializable(typeof(AckNotice))]
 internal sealed partial class ChatJsonContext : JsonSerializerContext;

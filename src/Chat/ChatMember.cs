@@ -52,14 +52,14 @@ internal sealed class ChatMember(IWebSocket socket, string room, string name, IL
     }
 
     /// <summary>
-    /// Sends the history (after a <c>gap</c> notice when <paramref name="gapFrom"/> is set), then the live events held
+    /// Sends the history (after <paramref name="gap"/>, when the client missed events before it), then the live events held
     /// meanwhile that are newer, and from then on lets <see cref="Deliver"/> send directly. History goes out with
     /// <see cref="IWebSocket.SendAsync"/>: a slow reader slows only its own catching up.
     /// </summary>
-    public async ValueTask CatchUpAsync(ChatHistory history, long? gapFrom, CancellationToken cancellationToken)
+    public async ValueTask CatchUpAsync(ChatHistory history, GapNotice? gap, CancellationToken cancellationToken)
     {
-        if (gapFrom is { } from)
-            await socket.SendAsync(ChatWire.Encode(new GapNotice(room, from, history.NextId)), cancellationToken);
+        if (gap is not null)
+            await socket.SendAsync(ChatWire.Encode(gap), cancellationToken);
         foreach (var chatEvent in history.Events)
             await socket.SendAsync(ChatWire.Encode(chatEvent), cancellationToken);
         var lastId = history.NewestId;

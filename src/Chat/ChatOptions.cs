@@ -48,6 +48,13 @@ public sealed record ChatOptions
     /// </summary>
     public string? Backplane { get; init; }
 
+    /// <summary>
+    /// How long a shared backplane may take to answer its health check (Redis: a <c>PING</c>, sent every second) before it
+    /// counts as unavailable: new members then get 503 and messages are refused at once with <c>not-stored</c>, as when it is
+    /// down, instead of waiting on a server that hangs. Default 2 s.
+    /// </summary>
+    public TimeSpan BackplaneDeadline { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>True when <see cref="Backplane"/> names no shared backplane: the rooms live in this process only.</summary>
     public bool IsInProcess => string.IsNullOrWhiteSpace(Backplane) || string.Equals(Backplane.Trim(), "memory", StringComparison.OrdinalIgnoreCase);
 
@@ -88,6 +95,8 @@ public sealed record ChatOptions
         Check(HistoryCount >= 0 && HistoryCount <= HistoryLimit, nameof(HistoryCount), HistoryCount, $"from 0 to HistoryLimit ({HistoryLimit})");
         Check(MaxMessagesPerSecond >= 0, nameof(MaxMessagesPerSecond), MaxMessagesPerSecond, "0 (no limit) or more");
         Check(MaxMessageBytes >= 1, nameof(MaxMessageBytes), MaxMessageBytes, "at least 1");
+        if (BackplaneDeadline <= TimeSpan.Zero)
+            throw new InvalidOperationException($"{SectionName}:{nameof(BackplaneDeadline)} = {BackplaneDeadline} is out of range: it must be more than 0 (for example 00:00:02).");
         foreach (var origin in AllowedOrigins)
         {
             if (origin != "*" && !Uri.TryCreate(origin, UriKind.Absolute, out _))

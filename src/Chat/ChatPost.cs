@@ -5,4 +5,8 @@ namespace HostKit.Chat;
 /// <param name="Room">The room.</param>
 /// <param name="Name">The member.</param>
 /// <param name="Text">What was said, for a message; null otherwise.</param>
-public sealed record ChatPost(ChatEventType Type, string Room, string Name, string? Text = null);
+/// <param name="Cid">
+/// The sender's own id for a message (<c>cid</c>, docs/chat.md), or null. The backplane stores a message with a cid the sender
+/// used recently at most once: a resend gets the event stored the first time, and nothing new is stored.
+/// </param>
+public sealed record ChatPost(ChatEventType Type, string Room, string Name, string? Text = null, string? Cid = null);

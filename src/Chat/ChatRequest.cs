@@ -5,11 +5,12 @@ using System.Text.RegularExpressions;
 
 namespace HostKit.Chat;
 
-/// <summary>What a client asked for in <c>/ws/chat?room=R&amp;name=N[&amp;after=ID][&amp;token=T]</c>, validated.</summary>
+/// <summary>What a client asked for in <c>/ws/chat?room=R&amp;name=N[&amp;after=ID[&amp;epoch=E]][&amp;token=T]</c>, validated.</summary>
 /// <param name="Room">The room: 1 to 64 of <c>A-Z a-z 0-9 _ -</c>.</param>
 /// <param name="Name">The member's name: 1 to 32 printable characters.</param>
 /// <param name="After">The last event id the client has, when it resumes; null for a fresh join.</param>
-internal sealed partial record ChatRequest(string Room, string Name, long? After)
+/// <param name="Epoch">The epoch of the room's log that <paramref name="After"/> belongs to, when the client knows it.</param>
+internal sealed partial record ChatRequest(string Room, string Name, long? After, string? Epoch = null)
 {
     public const int MaxNameLength = 32;
 
@@ -32,7 +33,11 @@ internal sealed partial record ChatRequest(string Room, string Name, long? After
                 return Fail("after must be an event id: a whole number, 0 or more", out reason);
             after = afterId;
         }
-        request = new ChatRequest(room, name, after);
+        if (!TryGetSingle(query, "epoch", out var epoch, out reason))
+            return false;
+        if (epoch is not null && (after is null || !EpochPattern().IsMatch(epoch)))
+            return Fail("epoch must come with after, and be 1 to 64 characters from A-Z, a-z, 0-9, '_' and '-' (as the events carry it)", out reason);
+        request = new ChatRequest(room, name, after, epoch);
         return true;
     }
 
@@ -90,4 +95,7 @@ internal sealed partial record ChatRequest(string Room, string Name, long? After
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}\\z")]
     internal static partial Regex RoomPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}\\z")]
+    private static partial Regex EpochPattern();
 }

@@ -17,4 +17,7 @@ internal static class ChatWire
 
     public static WebSocketMessage Encode(ErrorNotice error) =>
         WebSocketMessage.FromUtf8(JsonSerializer.SerializeToUtf8Bytes(error, ChatJsonContext.Default.ErrorNotice));
+
+    public static WebSocketMessage Encode(AckNotice ack) =>
+        WebSocketMessage.FromUtf8(JsonSerializer.SerializeToUtf8Bytes(ack, ChatJsonContext.Default.AckNotice));
 }

@@ -1,5 +1,7 @@
 "use strict";
-// The HostKit chat client: join a room, show its events, reconnect with backoff and resume with after=<last id>.
+// The HostKit chat client: join a room, show its events, reconnect with backoff and resume with after=<last id>
+// and epoch=<its epoch>. Each message goes out with its own id (cid); until the server acknowledges it, it is kept
+// and sent again after a reconnect (the server stores a cid once, so a resend never doubles a message).
 // Every text from the server is put in the page with textContent, never as HTML.
 (() => {
   const $ = (id) => document.getElementById(id);
@@ -10,7 +12,12 @@
   let room = null;
   let name = null;
   let lastId = null;
+  let epoch = null;
   let attempt = 0;
+  // Messages sent and not yet acknowledged, by cid, in the order they were written.
+  const unacked = new Map();
+  const session = Math.random().toString(36).slice(2, 10) + Date.now().toString(36);
+  let sequence = 0;
   let retryTimer = 0;
 
   $("host").textContent = document.querySelector('meta[name="hostkit-host"]').content || "an unknown host";
@@ -60,18 +67,33 @@
         addLine("event", [[null, `${event.name} left`]], event.ts);
         break;
       case "gap": {
-        const text = event.from < event.to
+        const text = !event.reset && event.from < event.to
           ? `Missed events ${event.from + 1} to ${event.to - 1}: the server no longer keeps them.`
           : `The server restarted and lost the room's history: what was said after event ${event.from} is gone. New events follow.`;
         showNotice(text);
         addLine("gap", [[null, text]]);
         break;
       }
+      case "ack":
+        unacked.delete(event.cid);
+        break;
       case "error":
+        if (event.outcome === "unknown" && unacked.has(event.cid)) {
+          // The server cannot tell whether it was stored: ask again with the same cid (stored at most once).
+          setTimeout(() => resend(event.cid), 1000);
+          break;
+        }
+        if (event.cid) unacked.delete(event.cid);
         showNotice(`Not sent: ${event.reason}`);
         break;
     }
-    if (typeof event.id === "number") lastId = event.id;
+    if (typeof event.epoch === "string") epoch = event.epoch;
+    if (typeof event.id === "number" && event.type !== "ack") lastId = event.id;
+  }
+
+  function resend(cid) {
+    if (unacked.has(cid) && socket && socket.readyState === WebSocket.OPEN)
+      socket.send(JSON.stringify({ type: "message", text: unacked.get(cid), cid }));
   }
 
   function connect() {
@@ -80,6 +102,7 @@
     url.searchParams.set("room", room);
     url.searchParams.set("name", name);
     if (lastId !== null) url.searchParams.set("after", String(lastId));
+    if (lastId !== null && epoch !== null) url.searchParams.set("epoch", epoch);
     if (token) url.searchParams.set("token", token);
     setState(lastId === null ? "connecting…" : "reconnecting…", "connecting");
 
@@ -89,6 +112,7 @@
       attempt = 0;
       setState(`connected to ${room} as ${name}`, "open");
       $("send").hidden = false;
+      for (const cid of unacked.keys()) resend(cid);
     };
     ws.onmessage = (message) => show(JSON.parse(message.data));
     ws.onclose = (close) => {
@@ -112,6 +136,8 @@
     if (newRoom !== room) {
       $("messages").replaceChildren();
       lastId = null;
+      epoch = null;
+      unacked.clear();
     }
     room = newRoom;
     name = $("name").value;
@@ -127,12 +153,15 @@
   $("send").addEventListener("submit", (submit) => {
     submit.preventDefault();
     const text = $("text").value;
-    if (!text || !socket || socket.readyState !== WebSocket.OPEN) return;
+    if (!text || room === null) return;
     if (new TextEncoder().encode(text).length > MAX_MESSAGE_BYTES) {
       showNotice(`A message is at most ${MAX_MESSAGE_BYTES} bytes.`);
       return;
     }
-    socket.send(text);
+    // Kept until acknowledged: sent now when connected, else as soon as the page is connected again.
+    const cid = `${session}-${++sequence}`;
+    unacked.set(cid, text);
+    resend(cid);
     $("text").value = "";
     $("text").focus();
   });

@@ -1,9 +1,13 @@
 -- HostKit chat: append one event to a room's log (docs/backplane.md). Every writer runs this script.
 -- KEYS[1] = hostkit:chat:{ROOM}:last-id    the room's id counter
 -- KEYS[2] = hostkit:chat:{ROOM}:events     the room's stream
+-- KEYS[3] = hostkit:chat:{ROOM}:epoch      the incarnation of the room's log (written with the first event)
+-- KEYS[4] = hostkit:chat:{ROOM}:cids:NAME  the sender's recent cids (a sorted set: cid -> id)
 -- ARGV[1] = the room's history limit (MAXLEN ~), ARGV[2] = hostkit:chat:{ROOM}:appended (the notification channel)
 -- ARGV[3] = type: message, join or leave;  ARGV[4] = name;  ARGV[5] = text (messages only)
-local kind, name, text = ARGV[3], ARGV[4], ARGV[5]
+-- ARGV[6] = cid (optional, messages only), ARGV[7] = how many cids to remember per sender, ARGV[8] = for how many seconds
+-- Returns {id, ts, epoch, 1 when the cid was already stored (nothing new was) else 0}.
+local kind, name, text, cid = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 if kind ~= 'message' and kind ~= 'join' and kind ~= 'leave' then
   return redis.error_reply('ERR type must be message, join or leave')
 end
@@ -13,15 +17,45 @@ end
 if (kind == 'message') ~= (text ~= nil) then
   return redis.error_reply('ERR a message has a text, join and leave have none')
 end
+if cid == '' then
+  cid = nil
+end
+local epoch = redis.call('GET', KEYS[3])
+if cid ~= nil then
+  local first = redis.call('ZSCORE', KEYS[4], cid)
+  if first then
+    -- A resend: answer with the first one's id (and its time, while the stream keeps it), store nothing.
+    local id = string.format('%d-0', tonumber(first))
+    local entry = redis.call('XRANGE', KEYS[2], id, id)
+    local ts = 0
+    if #entry > 0 then
+      local fields = entry[1][2]
+      for i = 1, #fields, 2 do
+        if fields[i] == 'ts' then ts = tonumber(fields[i + 1]) end
+      end
+    end
+    return {tonumber(first), ts, epoch or '', 1}
+  end
+end
 local id = redis.call('INCR', KEYS[1])
 local now = redis.call('TIME')
 -- string.format, because Lua would print a large number in exponent form.
 local ts = string.format('%d', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000))
+if not epoch then
+  -- The first event of this incarnation (or the first since epochs exist): Redis's clock in microseconds names it.
+  epoch = string.format('%d%06d', tonumber(now[1]), tonumber(now[2]))
+  redis.call('SET', KEYS[3], epoch)
+end
 local fields = {'type', kind, 'name', name, 'ts', ts}
 if text ~= nil then
   table.insert(fields, 'text')
   table.insert(fields, text)
 end
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], string.format('%d-0', id), unpack(fields))
+if cid ~= nil then
+  redis.call('ZADD', KEYS[4], id, cid)
+  redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -1 - tonumber(ARGV[7]))
+  redis.call('EXPIRE', KEYS[4], ARGV[8])
+end
 redis.call('PUBLISH', ARGV[2], string.format('%d', id))
-return {id, tonumber(ts)}
+return {id, tonumber(ts), epoch, 0}

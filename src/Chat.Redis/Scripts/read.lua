@@ -1,8 +1,8 @@
 -- HostKit chat: read part of a room's log at one instant (docs/backplane.md). Read-only.
--- KEYS[1] = hostkit:chat:{ROOM}:last-id, KEYS[2] = hostkit:chat:{ROOM}:events
+-- KEYS[1] = hostkit:chat:{ROOM}:last-id, KEYS[2] = hostkit:chat:{ROOM}:events, KEYS[3] = hostkit:chat:{ROOM}:epoch
 -- ARGV[1] = 'after': the events from the entry id ARGV[2] (the id wanted next, as ID-0) on, at most ARGV[3] of them (0: all)
 --           'latest': the newest ARGV[2] events (0: none, to read the ids only), newest first
--- Returns {newest id ever assigned, the oldest kept entry (or none), the entries}.
+-- Returns {newest id ever assigned, the oldest kept entry (or none), the entries, the epoch (or '')}.
 local newest = tonumber(redis.call('GET', KEYS[1]) or '0')
 local oldest = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)
 local entries
@@ -17,4 +17,4 @@ elseif tonumber(ARGV[2]) > 0 then
 else
   entries = {}
 end
-return {newest, oldest, entries}
+return {newest, oldest, entries, redis.call('GET', KEYS[3]) or ''}

@@ -10,6 +10,11 @@ namespace HostKit.Chat.Backplane;
 /// <list type="bullet">
 /// <item><see cref="AppendAsync"/> assigns ids atomically: 1 for the room's first event, then one more per event,
 /// whatever node appends (Redis: <c>INCR</c> and <c>XADD</c> in one Lua script).</item>
+/// <item>A message whose <see cref="ChatPost.Cid"/> the same sender used recently in the room (at least its last
+/// <see cref="RecentCidsPerSender"/>) is not stored again: the append returns the event stored the first time. The check
+/// and the append are one atomic step, whatever node sends the resend.</item>
+/// <item>Every event and history carries the room's epoch: ids count from 1 again in a new incarnation of the room's log
+/// (lost data, a restarted process), and the epoch is how a resuming client learns that its ids belong to an old one.</item>
 /// <item>A subscription delivers every event stored after <see cref="SubscribeAsync"/> returned, in id order.
 /// It may also deliver some stored before, and may repeat one: members deduplicate by id.</item>
 /// <item>The history reads see the log as of one instant: their events are contiguous and end at
@@ -27,8 +32,17 @@ public interface IChatBackplane : IAsyncDisposable
     /// </summary>
     bool IsAvailable { get; }
 
-    /// <summary>Stores an event at the end of its room's log and returns it with its id and time.</summary>
-    /// <exception cref="ChatBackplaneUnavailableException">The event could not be stored; it was not (the sender is told).</exception>
+    /// <summary>How many of a sender's latest cids per room every backplane remembers at least, to store each message once.</summary>
+    public const int RecentCidsPerSender = 1000;
+
+    /// <summary>
+    /// Stores an event at the end of its room's log and returns it with its id and time; for a message whose cid the sender
+    /// used recently, stores nothing and returns the event stored the first time (its id; its time when still kept, else 0).
+    /// </summary>
+    /// <exception cref="ChatBackplaneUnavailableException">
+    /// The event could not be stored: it was not, or, when <see cref="ChatBackplaneUnavailableException.OutcomeUnknown"/>,
+    /// nobody can tell yet (the sender is told which).
+    /// </exception>
     ValueTask<ChatEvent> AppendAsync(ChatPost post, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -5,13 +5,16 @@ namespace HostKit.Chat.Backplane;
 
 /// <summary>
 /// The default backplane: every room's log in this process's memory, nothing to install. It serves one
-/// process only, and its history is gone when the process stops (a resuming client then gets a <c>gap</c>).
+/// process only, and its history is gone when the process stops (a resuming client then gets a <c>gap</c>, told by the
+/// room's new epoch).
 /// </summary>
 /// <remarks>
 /// Each room keeps its last <see cref="HistoryLimit"/> events in a ring. Appending, trimming and delivering to the
 /// room's subscribers happen under the room's lock, which is what makes ids and delivery order agree.
 /// Rooms are never forgotten while the process runs (that is what lets a client resume in an empty room);
-/// memory grows with the number of rooms, each bounded by the history limit.
+/// memory grows with the number of rooms, each bounded by the history limit, and with the number of senders per room,
+/// each remembered with at most <see cref="IChatBackplane.RecentCidsPerSender"/> cids.
+/// A room's epoch is the time it was created here, in Unix microseconds: a restarted process makes new ones.
 /// </remarks>
 public sealed class InMemoryChatBackplane : IChatBackplane
 {
@@ -67,13 +70,18 @@ public sealed class InMemoryChatBackplane : IChatBackplane
     private RoomLog Room(string room)
     {
         ArgumentException.ThrowIfNullOrEmpty(room);
-        return _rooms.GetOrAdd(room, static (_, limit) => new RoomLog(limit), HistoryLimit);
+        return _rooms.GetOrAdd(room, static (_, backplane) => new RoomLog(backplane.HistoryLimit, backplane.NewEpoch()), this);
     }
 
-    /// <summary>One room: a ring of its newest events, indexed by id, and its subscribers.</summary>
-    private sealed class RoomLog(int limit)
+    // Unix microseconds: unique per room creation in practice, and different after a restart of the process.
+    private string NewEpoch() =>
+        ((_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / 10).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>One room: a ring of its newest events, indexed by id, its subscribers, and the cids its senders used lately.</summary>
+    private sealed class RoomLog(int limit, string epoch)
     {
         private readonly Lock _gate = new();
+        private readonly Dictionary<string, RecentCids> _cids = new(StringComparer.Ordinal);
         private ChatEvent[] _ring = new ChatEvent[Math.Min(limit, 16)];
         private int _count;
         private long _newestId;
@@ -85,7 +93,16 @@ public sealed class InMemoryChatBackplane : IChatBackplane
         {
             lock (_gate)
             {
-                var stored = new ChatEvent(post.Type, post.Room, post.Name, post.Text, _newestId + 1, ts);
+                RecentCids? recent = null;
+                if (post.Cid is { } cid)
+                {
+                    if (!_cids.TryGetValue(post.Name, out recent))
+                        _cids[post.Name] = recent = new RecentCids();
+                    if (recent.TryGet(cid, out var firstId))
+                        return firstId > OldestKeptId - 1 ? _ring[firstId % _ring.Length] : new ChatEvent(post.Type, post.Room, post.Name, post.Text, firstId, 0, epoch);
+                }
+                var stored = new ChatEvent(post.Type, post.Room, post.Name, post.Text, _newestId + 1, ts, epoch);
+                recent?.Add(post.Cid!, stored.Id);
                 if (_count == _ring.Length && _count < limit)
                     Grow();
                 _ring[stored.Id % _ring.Length] = stored;
@@ -140,7 +157,7 @@ public sealed class InMemoryChatBackplane : IChatBackplane
             var events = new ChatEvent[Math.Max(0, _newestId - fromId + 1)];
             for (var i = 0; i < events.Length; i++)
                 events[i] = _ring[(fromId + i) % _ring.Length];
-            return new ChatHistory(events, OldestKeptId, _newestId);
+            return new ChatHistory(events, OldestKeptId, _newestId, epoch);
         }
 
         /// <summary>Doubles the ring (up to the limit) so that a room with little history holds little memory.</summary>
@@ -150,6 +167,23 @@ public sealed class InMemoryChatBackplane : IChatBackplane
             for (var id = OldestKeptId; id <= _newestId; id++)
                 larger[id % larger.Length] = _ring[id % _ring.Length];
             _ring = larger;
+        }
+
+        /// <summary>A sender's latest cids in the room and the ids they were stored as, oldest forgotten first.</summary>
+        private sealed class RecentCids
+        {
+            private readonly Dictionary<string, long> _ids = new(StringComparer.Ordinal);
+            private readonly Queue<string> _order = new();
+
+            public bool TryGet(string cid, out long id) => _ids.TryGetValue(cid, out id);
+
+            public void Add(string cid, long id)
+            {
+                if (_order.Count == IChatBackplane.RecentCidsPerSender)
+                    _ids.Remove(_order.Dequeue());
+                _ids[cid] = id;
+                _order.Enqueue(cid);
+            }
         }
 
         private sealed class Subscription(RoomLog log, Channel<ChatEvent> channel) : IChatSubscription

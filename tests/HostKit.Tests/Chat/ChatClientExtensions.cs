@@ -14,6 +14,24 @@ public static class ChatClientExtensions
         return ReceivedEvent.Parse(System.Text.Encoding.UTF8.GetString(data));
     }
 
+    /// <summary>Sends a message with the client's own id: <c>{"type":"message","text":...,"cid":...}</c>.</summary>
+    public static Task SendMessageAsync(this WebSocket socket, string text, string cid) =>
+        socket.SendTextAsync(System.Text.Json.JsonSerializer.Serialize(new { type = "message", text, cid }));
+
+    /// <summary>Reads events until the server closes the socket; returns them.</summary>
+    public static async Task<List<ReceivedEvent>> ReceiveUntilCloseAsync(this WebSocket socket, int max = 10_000)
+    {
+        var events = new List<ReceivedEvent>();
+        for (var i = 0; i < max; i++)
+        {
+            var (type, data) = await socket.ReceiveMessageAsync();
+            if (type == WebSocketMessageType.Close)
+                return events;
+            events.Add(ReceivedEvent.Parse(System.Text.Encoding.UTF8.GetString(data)));
+        }
+        throw new Xunit.Sdk.XunitException($"No close after {max} events.");
+    }
+
     public static async Task<List<ReceivedEvent>> ReceiveEventsAsync(this WebSocket socket, int count)
     {
         var events = new List<ReceivedEvent>(count);

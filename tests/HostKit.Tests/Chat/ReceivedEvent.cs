@@ -2,8 +2,9 @@ using System.Text.Json;
 
 namespace HostKit.Tests.Chat;
 
-/// <summary>A chat message as a client reads it off the wire (any of join, leave, message, gap, error), with its raw JSON.</summary>
-public sealed record ReceivedEvent(string Type, string? Room, string? Name, string? Text, long? Id, long? Ts, long? From, long? To, string? Reason)
+/// <summary>A chat message as a client reads it off the wire (any of join, leave, message, gap, error, ack), with its raw JSON.</summary>
+public sealed record ReceivedEvent(string Type, string? Room, string? Name, string? Text, long? Id, long? Ts, long? From, long? To, string? Reason,
+    string? Cid = null, string? Outcome = null, bool? Reset = null, string? Epoch = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

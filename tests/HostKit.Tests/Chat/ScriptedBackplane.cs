@@ -37,8 +37,28 @@ public sealed class ScriptedBackplane : IChatBackplane
 
     public List<ChannelWriter<ChatEvent>> Feeds { get; } = [];
 
-    public ValueTask<ChatEvent> AppendAsync(ChatPost post, CancellationToken cancellationToken = default) =>
-        RefuseAppends ? throw new ChatBackplaneUnavailableException("scripted outage") : _log.AppendAsync(post, cancellationToken);
+    /// <summary>When set, appends wait for it before storing (a backplane that stalls, as Redis paused does).</summary>
+    public Task? HoldAppendsUntil { get; set; }
+
+    /// <summary>When set, appends throw <see cref="ChatBackplaneUnavailableException"/> with this outcome (true: unknown) instead of storing.</summary>
+    public bool? FailAppends { get; set; }
+
+    /// <summary>When true, appends store the event and then throw as if the answer were lost (outcome unknown).</summary>
+    public bool LoseAnswers { get; set; }
+
+    public async ValueTask<ChatEvent> AppendAsync(ChatPost post, CancellationToken cancellationToken = default)
+    {
+        if (HoldAppendsUntil is { } hold)
+            await hold;
+        if (RefuseAppends)
+            throw new ChatBackplaneUnavailableException("scripted outage");
+        if (FailAppends is { } unknown)
+            throw new ChatBackplaneUnavailableException("scripted outage", null, unknown);
+        var stored = await _log.AppendAsync(post, cancellationToken);
+        if (LoseAnswers && post.Type == ChatEventType.Message)
+            throw new ChatBackplaneUnavailableException("scripted lost answer", null, outcomeUnknown: true);
+        return stored;
+    }
 
     /// <summary>Stores an event as another node would, without going through a connection.</summary>
     public Task<ChatEvent> PostAsync(string room, string name, string text) =>

@@ -141,20 +141,26 @@ public class ChatConformanceTests
     }
 
     [HostTheory, MemberData(nameof(Hosts))]
-    public async Task Over_the_rate_limit_closes_with_1008_and_a_reason(string host)
+    public async Task Over_the_rate_limit_a_message_is_refused_and_only_sustained_abuse_closes_with_1008_saying_how_many_were_not_stored(string host)
     {
-        // The clock never moves, so the bucket never refills: exactly 2 messages go through, whatever the machine's speed.
+        // The clock never moves, so the bucket never refills: exactly 2 messages go through, whatever the machine's speed;
+        // the next 10 (5 seconds' worth) are refused one by one, and the 11th refusal closes the connection.
         await using var server = await StartAsync(host, ChatOptions.Default with { MaxMessagesPerSecond = 2 }, new FakeTimeProvider());
         using var bob = await server.ConnectWebSocketAsync(ChatApps.Path("lobby", "bob"));
         await bob.ReceiveEventAsync();                                      // bob's join, before ann's (joins race otherwise)
         using var ann = await server.ConnectWebSocketAsync(ChatApps.Path("lobby", "ann"));
         await bob.ReceiveUntilAsync(e => e.Name == "ann");
-        for (var i = 0; i < 3; i++)
-            await ann.SendTextAsync($"m{i}");
-        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await ann.ReceiveCloseAsync());
-        Assert.Equal("rate limit: over 2 messages per second", ann.CloseStatusDescription);
+        for (var i = 0; i < 13; i++)
+            await ann.SendMessageAsync($"m{i}", $"c{i}");
+        var atAnn = await ann.ReceiveUntilCloseAsync();
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, ann.CloseStatus);
+        Assert.Equal("rate limit: over 2 messages per second; 11 messages not stored", ann.CloseStatusDescription);
+        Assert.Equal(["c0", "c1"], atAnn.Where(e => e.Type == "ack").Select(e => e.Cid));
+        var errors = atAnn.Where(e => e.Type == "error").ToList();
+        Assert.Equal(Enumerable.Range(2, 10).Select(i => $"c{i}"), errors.Select(e => e.Cid));
+        Assert.All(errors, e => Assert.Equal(("not-stored", "the message was not stored: over 2 messages per second"), (e.Outcome, e.Reason)));
         await ann.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).WaitAsync(Timeout); // answer it, as a browser does
-        // The room got the two within the limit, never the third.
+        // The room got the two within the limit, never the others.
         Assert.Equal([("message", "m0"), ("message", "m1"), ("leave", null)], (await bob.ReceiveEventsAsync(3)).Select(e => (e.Type, e.Text)));
         await server.Log.WaitForAsync(e => e.EventId.Id == 102);
     }

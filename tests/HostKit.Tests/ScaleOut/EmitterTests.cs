@@ -37,6 +37,17 @@ public class EmitterTests
         var atBob = (await bob.ReceiveUntilAsync(e => e.Type == "message"))[^1];
         Assert.Equal(("cron", "Backup finished ✓", 3L), (atAnn.Name!, atAnn.Text!, atAnn.Id!.Value));
         Assert.Equal(atAnn.Raw, atBob.Raw);
+
+        // With a cid, the script run twice (a retried job) stores the message once.
+        string[] once = ["--redis", redis.Address, "--room", "ops", "--name", "cron", "--text", "once", "--cid", "job-7"];
+        (code, output) = await RunAsync(DebianPython, [Path.Combine(Repository.Root, "samples", "python", "emit.py"), .. once]);
+        Assert.True(code == 0, output);
+        Assert.Contains("emitted to room ops as event 4", output, StringComparison.Ordinal);
+        (code, output) = await RunAsync(DebianPython, [Path.Combine(Repository.Root, "samples", "python", "emit.py"), .. once]);
+        Assert.True(code == 0, output);
+        Assert.Contains("already in room ops as event 4 (cid job-7): not stored again", output, StringComparison.Ordinal);
+        await ann.SendTextAsync("after the retries");
+        Assert.Equal([("once", 4L), ("after the retries", 5L)], (await ann.ReceiveEventsAsync(2)).Select(e => (e.Text!, e.Id!.Value)));
     }
 
     [Fact]

@@ -102,6 +102,60 @@ public class RedisChatBackplaneTests
         Assert.Equal(("after the loss", 1L), (first.Text!, first.Id!.Value));
     }
 
+    [Fact]
+    public async Task After_Redis_lost_its_data_a_resume_with_the_old_epoch_gets_a_reset_even_when_the_new_room_passed_the_old_id()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var backplane = await ConnectAsync(redis);
+        await using var chat = new ChatServer(ChatOptions.Default with { MaxMessagesPerSecond = 0 }, backplane);
+        await using var server = await ServerUnderTest.StartAsync("memory", _ => ChatApps.Create(chat));
+        List<ReceivedEvent> seen;
+        using (var ann = await server.ConnectWebSocketAsync(ChatApps.Path("epochs", "ann")))
+        {
+            await ann.SendTextAsync("old");
+            seen = await ann.ReceiveUntilAsync(e => e.Text == "old");     // ids 1..2 of the first incarnation
+        }
+        var oldEpoch = seen[^1].Epoch!;
+
+        Assert.Equal("+OK", await redis.CommandAsync("FLUSHALL"));
+        for (var i = 0; i < 5; i++)                                         // the new room passes id 2
+            await backplane.AppendAsync(new ChatPost(ChatEventType.Message, "epochs", "other", $"new {i}"));
+
+        using var again = await server.ConnectWebSocketAsync(ChatApps.Path("epochs", "ann", after: 2) + "&epoch=" + oldEpoch);
+        var gap = await again.ReceiveEventAsync();
+        Assert.Equal(("gap", 2L, 1L, true), (gap.Type, gap.From!.Value, gap.To!.Value, gap.Reset!.Value));
+        var replay = await again.ReceiveUntilAsync(e => e.Type == "join");
+        replay.AssertContiguousFrom(1);
+        Assert.Equal(["new 0", "new 1", "new 2", "new 3", "new 4"], replay.Where(e => e.Type == "message").Select(e => e.Text));
+        Assert.All(replay, e => Assert.NotEqual(oldEpoch, e.Epoch));
+    }
+
+    [Fact]
+    public async Task A_message_resent_with_its_cid_is_stored_once_across_nodes_for_a_bounded_window()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var nodeA = await ConnectAsync(redis);
+        await using var nodeB = await ConnectAsync(redis);
+        var first = await nodeA.AppendAsync(new ChatPost(ChatEventType.Message, "once", "ann", "hello", "c-1"));
+        var resent = await nodeB.AppendAsync(new ChatPost(ChatEventType.Message, "once", "ann", "hello", "c-1"));
+        Assert.Equal((first.Id, first.Ts, first.Epoch), (resent.Id, resent.Ts, resent.Epoch));
+        Assert.NotNull(first.Epoch);
+        var other = await nodeB.AppendAsync(new ChatPost(ChatEventType.Message, "once", "bob", "hello", "c-1"));   // cids are per sender
+        Assert.Equal(first.Id + 1, other.Id);
+        Assert.Equal(2, (await nodeA.ReadAfterAsync("once", 0)).Events.Count);
+
+        // The window: the sender's latest 1000 cids, expiring an hour after its last message.
+        for (var i = 2; i <= IChatBackplane.RecentCidsPerSender + 1; i++)
+            await nodeA.AppendAsync(new ChatPost(ChatEventType.Message, "once", "ann", $"m{i}", $"c-{i}"));
+        Assert.Equal($":{IChatBackplane.RecentCidsPerSender}", await redis.CommandAsync("ZCARD hostkit:chat:{once}:cids:ann"));
+        var ttl = long.Parse((await redis.CommandAsync("TTL hostkit:chat:{once}:cids:ann"))[1..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(ttl, 1, 3600);
+        var second = await nodeB.AppendAsync(new ChatPost(ChatEventType.Message, "once", "ann", "m2", "c-2"));
+        Assert.Equal(3, second.Id);                                        // still remembered
+        var forgotten = await nodeB.AppendAsync(new ChatPost(ChatEventType.Message, "once", "ann", "hello", "c-1"));
+        Assert.True(forgotten.Id > IChatBackplane.RecentCidsPerSender + 1, $"c-1 should be out of the window, stored anew: {forgotten}");
+    }
+
     private static async Task<List<ChatEvent>> AppendAsync(IChatBackplane node, string name, int count)
     {
         var stored = new List<ChatEvent>(count);

@@ -62,6 +62,26 @@ public sealed class RedisServer : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>The running server's process id.</summary>
+    public int Pid => _process?.Id ?? throw new InvalidOperationException("redis-server is not running.");
+
+    /// <summary>SIGSTOP: the server hangs with its connections open, as a paused VM or a stuck disk would make it.</summary>
+    public void Pause() => DemoProcess.Signal("STOP", Pid);
+
+    /// <summary>SIGCONT: the paused server runs on, and answers what queued meanwhile.</summary>
+    public void Resume() => DemoProcess.Signal("CONT", Pid);
+
+    /// <summary>SIGKILL: the server dies at once; with no persistence, <see cref="StartAgainAsync"/> then starts it empty.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is null || _process.HasExited)
+            return;
+        DemoProcess.Signal("KILL", _process.Id);
+        await _process.WaitForExitAsync().WaitAsync(Timeout);
+        _process.Dispose();
+        _process = null;
+    }
+
     /// <summary>Sends one inline command and returns the first line of the reply (empty when the server closed, as SHUTDOWN does).</summary>
     public async Task<string> CommandAsync(string command)
     {
@@ -77,6 +97,7 @@ public sealed class RedisServer : IAsyncDisposable
     {
         if (_process is { HasExited: false })
         {
+            Resume(); // a paused server would not die of SIGKILL any later, but be sure it is not left stopped
             _process.Kill();
             await _process.WaitForExitAsync().WaitAsync(Timeout);
         }
