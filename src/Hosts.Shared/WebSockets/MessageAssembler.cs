@@ -141,8 +141,8 @@ internal sealed class MessageAssembler(WebSocket socket, int maxMessageBytes, Ti
     private async ValueTask<ValueWebSocketReceiveResult?> ReceiveInTimeAsync(Memory<byte> into, byte[]? owner, long startedAt, CancellationToken cancellationToken)
     {
         var read = socket.ReceiveAsync(into, cancellationToken);
-        if (read.IsCompleted)
-            return await read; // what was already there: no timer
+        if (read.IsCompleted || (messageTimeout == Timeout.InfiniteTimeSpan && connection is null))
+            return await read; // what was already there, or nothing can cut the wait short: no timer
         var pending = read.AsTask();
         var interrupt = new CancellationTokenSource();
         Volatile.Write(ref _interrupt, interrupt);

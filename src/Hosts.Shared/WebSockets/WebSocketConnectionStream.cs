@@ -166,6 +166,9 @@ internal sealed class WebSocketConnectionStream(Stream inner, TimeSpan lingerTim
     /// <summary>Reads and drops what the peer sends until it closes its side: true when it did within the linger time.</summary>
     private async Task<bool> DrainUntilPeerEndsAsync()
     {
+        // Off the caller's thread: the engine disposes this stream under its own lock, and a peer that keeps sending
+        // would otherwise keep that thread (and the lock) for the whole linger.
+        await Task.Yield();
         var scratch = new byte[DrainBufferBytes];
         using var timeout = new CancellationTokenSource(lingerTimeout);
         try
