@@ -11,6 +11,6 @@ public static class ChatRoutes
     {
         ArgumentNullException.ThrowIfNull(routes);
         ArgumentNullException.ThrowIfNull(chat);
-        return routes.Map(path, chat.HandleAsync, new WebSocketRouteOptions { Authorize = chat.AuthorizeAsync });
+        return routes.Map(path, chat.HandleAsync, new WebSocketRouteOptions { Authorize = chat.AuthorizeAsync, MaxMessageBytes = chat.Options.MaxMessageBytes });
     }
 }

@@ -143,9 +143,7 @@ public static class HostRunner
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var force = new CancellationTokenSource();
-        var signals = 0;
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var signals = new StopSignals(stop, force, isWorker: settings.WorkerId is not null);
 
         if (settings.IsSupervisor)
         {
@@ -215,16 +213,6 @@ public static class HostRunner
         }
         logger.LogInformation("Stopped");
         return 0;
-
-        void Stop(PosixSignalContext context)
-        {
-            // Handle the signal ourselves: the first stops gracefully, a second cuts the stop short (like uvicorn).
-            context.Cancel = true;
-            if (Interlocked.Increment(ref signals) == 1)
-                stop.Cancel();
-            else
-                force.Cancel();
-        }
     }
 
     /// <summary>Refuses <c>--workers</c> where processes cannot share a port, before anything starts.</summary>

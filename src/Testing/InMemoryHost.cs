@@ -18,7 +18,8 @@ public sealed class InMemoryHost : IServerHost
 
     /// <inheritdoc />
     public HostCapabilities Capabilities =>
-        HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols | HostCapabilities.WebSocketKeepAliveTimeout;
+        HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols | HostCapabilities.WebSocketKeepAliveTimeout |
+        HostCapabilities.WebSocketFrameHeaderLimits;
 
     /// <inheritdoc />
     public Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)

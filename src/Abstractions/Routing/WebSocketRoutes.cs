@@ -71,7 +71,7 @@ public sealed class WebSocketRoutes
     {
         try
         {
-            var accepting = upgrade.AcceptAsync(FirstOffered(options.SubProtocols, upgrade.RequestedSubProtocols));
+            var accepting = upgrade.AcceptAsync(FirstOffered(options.SubProtocols, upgrade.RequestedSubProtocols), options.MaxMessageBytes);
             if (!accepting.IsCompletedSuccessfully)
                 return ServeAcceptingAsync(handler, accepting, environ);
             var serving = handler(accepting.Result, environ);

@@ -18,10 +18,17 @@ public abstract class WebSocketUpgrade
     /// application did not, or 1011 if the application threw.
     /// </summary>
     /// <param name="subProtocol">One of <see cref="RequestedSubProtocols"/>, or null for none.</param>
+    /// <param name="maxMessageBytes">
+    /// The largest message the application accepts, in bytes; null for the host's limit. A larger message (or one over the
+    /// host's limit, if smaller) closes the socket with 1009, and no more than the limit of it is ever buffered.
+    /// </param>
     /// <exception cref="ArgumentException"><paramref name="subProtocol"/> was not offered by the client.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxMessageBytes"/> is negative.</exception>
     /// <exception cref="InvalidOperationException">The upgrade was already accepted, or a response was started.</exception>
-    public ValueTask<IWebSocket> AcceptAsync(string? subProtocol = null)
+    public ValueTask<IWebSocket> AcceptAsync(string? subProtocol = null, int? maxMessageBytes = null)
     {
+        if (maxMessageBytes is { } limit)
+            ArgumentOutOfRangeException.ThrowIfNegative(limit, nameof(maxMessageBytes));
         if (IsAccepted)
             throw new InvalidOperationException("This websocket upgrade was already accepted.");
         if (IsResponseStarted)
@@ -29,12 +36,12 @@ public abstract class WebSocketUpgrade
         if (subProtocol is not null && !RequestedSubProtocols.Contains(subProtocol, StringComparer.Ordinal))
             throw new ArgumentException($"The client did not offer the subprotocol '{subProtocol}'.", nameof(subProtocol));
         IsAccepted = true;
-        return AcceptCoreAsync(subProtocol);
+        return AcceptCoreAsync(subProtocol, maxMessageBytes);
     }
 
     /// <summary>True when the application already called <c>startResponse</c> for this request; the host tells.</summary>
     protected abstract bool IsResponseStarted { get; }
 
-    /// <summary>The host's part of <see cref="AcceptAsync"/>: send the 101 and wrap the engine's websocket, usually with the host kit's <c>WebSocketSession</c>.</summary>
-    protected abstract ValueTask<IWebSocket> AcceptCoreAsync(string? subProtocol);
+    /// <summary>The host's part of <see cref="AcceptAsync"/>: send the 101 and wrap the engine's websocket, usually with the host kit's <c>WebSocketSession</c>, under the application's message limit (null: the host's).</summary>
+    protected abstract ValueTask<IWebSocket> AcceptCoreAsync(string? subProtocol, int? maxMessageBytes);
 }

@@ -54,12 +54,17 @@ internal sealed class WorkerProcess : IDisposable
     }
 
     /// <summary>Asks the worker to stop gracefully (SIGTERM).</summary>
-    public void Terminate()
+    public void Terminate() => Signal(PosixSignals.Terminate);
+
+    /// <summary>Tells the worker to cut its graceful stop short (SIGQUIT: a worker takes any number of SIGTERM and SIGINT for one graceful stop).</summary>
+    public void Quit() => Signal(PosixSignals.Quit);
+
+    private void Signal(Func<int, bool> send)
     {
         try
         {
             if (!_process.HasExited)
-                PosixSignals.Terminate(Pid);
+                send(Pid);
         }
         catch (InvalidOperationException)
         {

@@ -23,8 +23,8 @@ internal sealed partial class WorkerSupervisor(IServerHost host, HostKitSettings
     private readonly WorkerProcess?[] _current = new WorkerProcess?[settings.Workers];
 
     /// <summary>
-    /// Runs until <paramref name="stop"/> (the first Ctrl+C or SIGTERM); <paramref name="force"/> (a second one) is passed on
-    /// as a second SIGTERM, which makes each worker cut its graceful stop short. Returns the exit code: 0 after a clean
+    /// Runs until <paramref name="stop"/> (the first Ctrl+C or SIGTERM), passed on to each worker as SIGTERM; <paramref name="force"/>
+    /// (a second one) is passed on as SIGQUIT, which makes each worker cut its graceful stop short (why not a second SIGTERM: <see cref="StopSignals"/>). Returns the exit code: 0 after a clean
     /// stop, a worker's code when it could not start.
     /// </summary>
     /// <exception cref="HostStartException">The addresses cannot be reserved.</exception>
@@ -34,7 +34,7 @@ internal sealed partial class WorkerSupervisor(IServerHost host, HostKitSettings
         using var forwardForce = force.Register(() =>
         {
             foreach (var worker in _current)
-                worker?.Terminate();
+                worker?.Quit();
         });
         var workers = Enumerable.Range(1, settings.Workers).Select(id => Start(id, reservation.Urls)).ToArray();
         var started = await WaitUntilServingAsync(workers, stop);

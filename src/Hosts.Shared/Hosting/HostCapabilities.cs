@@ -62,4 +62,11 @@ public enum HostCapabilities
     /// runner's <c>--workers</c> needs; the kernel spreads the connections over them.
     /// </summary>
     SharedPort = 8192,
+
+    /// <summary>
+    /// Reads each websocket frame header as it arrives (the host frames the connection itself): a message whose headers declare
+    /// more than the limit is closed with 1009 before any of its payload is read. A host without it applies the limit as the bytes
+    /// arrive, and a header alone is caught by <see cref="WebSocketOptions.MessageTimeout"/>.
+    /// </summary>
+    WebSocketFrameHeaderLimits = 16384,
 }

@@ -34,6 +34,9 @@ public abstract class HostWebSocketUpgrade : WebSocketUpgrade
     /// <summary>The accepted socket, once accepted.</summary>
     public WebSocketSession? Session { get; private set; }
 
+    // The connection under the engine, when this upgrade framed a stream itself (CreateFromStream).
+    private WebSocketConnectionStream? _connection;
+
     /// <summary>The websocket settings, for <see cref="HandshakeAsync"/> (keep-alive interval and timeout).</summary>
     protected WebSocketOptions Options => _runtime.Options.WebSockets;
 
@@ -45,13 +48,14 @@ public abstract class HostWebSocketUpgrade : WebSocketUpgrade
 
     /// <inheritdoc />
     /// <exception cref="RequestRejectedException">The server is stopping: the host answers 503 instead of 101.</exception>
-    protected sealed override async ValueTask<IWebSocket> AcceptCoreAsync(string? subProtocol)
+    protected sealed override async ValueTask<IWebSocket> AcceptCoreAsync(string? subProtocol, int? maxMessageBytes)
     {
         if (_runtime.Activity.IsStopping)
             throw new RequestRejectedException(RequestRejection.ServerStopping);
         var socket = await HandshakeAsync(subProtocol);
         _head.MarkUpgraded();
-        Session = new WebSocketSession(socket, Options, _runtime.Logger);
+        Session = new WebSocketSession(socket, Options, _runtime.Logger, maxMessageBytes, _connection);
+        _connection = null;
         // From here it is a websocket, closed with 1001 at stop, no longer an HTTP request the stop waits for.
         _runtime.Activity.WebSockets.Add(Session);
         _runtime.Activity.RequestEnded();
@@ -82,6 +86,17 @@ public abstract class HostWebSocketUpgrade : WebSocketUpgrade
         }
     }
 
-    /// <summary>Creates the engine websocket over an upgraded byte stream with these options: for hosts that own the connection.</summary>
-    protected WebSocket CreateFromStream(Stream stream, string? subProtocol) => WebSocket.CreateFromStream(stream, EngineOptions.For(Options, subProtocol));
+    /// <summary>
+    /// Creates the engine websocket over an upgraded byte stream with these options, for hosts that frame the connection
+    /// themselves. The stream is read through the host kit's frame header reader, so a message declared over the limit is
+    /// refused at its header, and a connection whose close frame has gone out lingers until the peer has read it.
+    /// </summary>
+    /// <param name="stream">The upgraded connection.</param>
+    /// <param name="subProtocol">The subprotocol chosen, or null.</param>
+    /// <param name="abortConnection">Drops the connection at once, for an engine whose stream does nothing when disposed (Kestrel's); null when disposing the stream is enough.</param>
+    protected WebSocket CreateFromStream(Stream stream, string? subProtocol, Action? abortConnection = null)
+    {
+        _connection = new WebSocketConnectionStream(stream, Options.CloseTimeout, abortConnection);
+        return WebSocket.CreateFromStream(_connection, EngineOptions.For(Options, subProtocol));
+    }
 }

@@ -7,6 +7,8 @@ internal readonly record struct ReceiveResult(ReceiveOutcome Outcome, WebSocketM
 
     public static ReceiveResult TooBig => new(ReceiveOutcome.TooBig, default);
 
+    public static ReceiveResult Unfinished => new(ReceiveOutcome.Unfinished, default);
+
     public static ReceiveResult Of(WebSocketMessage message) => new(ReceiveOutcome.Message, message);
 }
 
@@ -19,6 +21,9 @@ internal enum ReceiveOutcome
     /// <summary>The peer's close frame.</summary>
     PeerClosed,
 
-    /// <summary>A message over <see cref="WebSocketOptions.MaxMessageBytes"/>; the rest of it is still unread.</summary>
+    /// <summary>A message over the limit (<see cref="WebSocketOptions.MaxMessageBytes"/> or the route's), seen at a frame header or once that many bytes came; the rest of it is still unread.</summary>
     TooBig,
+
+    /// <summary>A message whose rest did not come within <see cref="WebSocketOptions.MessageTimeout"/> of its first frame.</summary>
+    Unfinished,
 }

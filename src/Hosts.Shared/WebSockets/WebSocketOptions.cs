@@ -5,8 +5,19 @@ namespace HostKit.Hosts;
 /// </summary>
 public sealed record WebSocketOptions
 {
-    /// <summary>Largest message accepted, in bytes; a larger one closes the socket with 1009. Default 4 MiB.</summary>
+    /// <summary>
+    /// Largest message accepted, in bytes; a larger one closes the socket with 1009. Default 4 MiB. A route may set a smaller
+    /// one (<see cref="WebSocketRouteOptions.MaxMessageBytes"/>). Applied as the bytes arrive (never more than the limit is
+    /// buffered) and, on the hosts that read frame headers (<see cref="HostCapabilities.WebSocketFrameHeaderLimits"/>), to the
+    /// length a header declares, before its payload is read.
+    /// </summary>
     public int MaxMessageBytes { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// How long a message may take from its first frame to its last: one whose last fragment does not come, or whose frame
+    /// stops short, closes the socket with 1008 when this runs out. <see cref="Timeout.InfiniteTimeSpan"/> waits for ever. Default 30 s.
+    /// </summary>
+    public TimeSpan MessageTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Most bytes a socket holds queued but not yet written: beyond it <see cref="IWebSocket.TrySend"/> says no and <see cref="IWebSocket.SendAsync"/> waits for room. Default 4 MiB. A single larger message is still accepted into an empty queue.</summary>
     public long MaxBufferedBytes { get; init; } = 4 * 1024 * 1024;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
@@ -34,27 +35,43 @@ public sealed class WebSocketSession : IWebSocket, IAsyncDisposable
     private readonly MessageAssembler _receiver;
     private readonly SendQueue _sender;
     private readonly CloseHandshake _close;
+    private readonly WebSocketConnectionStream? _connection;
 
     /// <summary>Wraps an engine websocket that has completed its handshake.</summary>
     /// <param name="socket">The engine's websocket; this session owns and disposes it.</param>
     /// <param name="options">Limits and timeouts.</param>
     /// <param name="logger">Where send failures and handler faults are reported.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="WebSocketOptions.MaxMessageBytes"/> is negative, or <see cref="WebSocketOptions.CloseTimeout"/> is neither infinite nor between zero and about 49 days.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="WebSocketOptions.MaxMessageBytes"/> is negative, or <see cref="WebSocketOptions.CloseTimeout"/> or <see cref="WebSocketOptions.MessageTimeout"/> is neither infinite nor between zero and about 49 days.</exception>
     public WebSocketSession(WebSocket socket, WebSocketOptions options, ILogger logger)
+        : this(socket, options, logger, null, null)
+    {
+    }
+
+    /// <summary>Wraps an engine websocket with the route's message limit, over the connection stream the host framed (null when the engine frames its own).</summary>
+    internal WebSocketSession(WebSocket socket, WebSocketOptions options, ILogger logger, int? routeMaxMessageBytes, WebSocketConnectionStream? connection)
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxMessageBytes);
-        // Refused here, where it is the host's mistake, rather than when the first close needs its timer.
-        if (options.CloseTimeout != Timeout.InfiniteTimeSpan && (options.CloseTimeout < TimeSpan.Zero || options.CloseTimeout.TotalMilliseconds > uint.MaxValue - 1))
-            throw new ArgumentOutOfRangeException(nameof(options), options.CloseTimeout, "CloseTimeout must be Timeout.InfiniteTimeSpan or between zero and 2^32-2 milliseconds.");
+        // Refused here, where it is the host's mistake, rather than when the first close or message needs its timer.
+        CheckTimeout(options.CloseTimeout, nameof(WebSocketOptions.CloseTimeout));
+        CheckTimeout(options.MessageTimeout, nameof(WebSocketOptions.MessageTimeout));
         _socket = socket;
         _logger = logger;
+        _connection = connection;
         Action connectionLost = LoseConnection;
-        _receiver = new MessageAssembler(socket, options.MaxMessageBytes);
+        var maxMessageBytes = Math.Min(options.MaxMessageBytes, routeMaxMessageBytes ?? int.MaxValue);
+        _receiver = new MessageAssembler(socket, maxMessageBytes, options.MessageTimeout, connection);
+        connection?.LimitMessages(maxMessageBytes, _receiver.Interrupt);
         _sender = new SendQueue(socket, options, _state, logger, connectionLost);
         _close = new CloseHandshake(socket, _state, _sender, _receiver, options.CloseTimeout, connectionLost);
+    }
+
+    private static void CheckTimeout(TimeSpan timeout, string name)
+    {
+        if (timeout != Timeout.InfiniteTimeSpan && (timeout < TimeSpan.Zero || timeout.TotalMilliseconds > uint.MaxValue - 1))
+            throw new ArgumentOutOfRangeException("options", timeout, $"{name} must be Timeout.InfiniteTimeSpan or between zero and 2^32-2 milliseconds.");
     }
 
     /// <inheritdoc />
@@ -126,6 +143,9 @@ public sealed class WebSocketSession : IWebSocket, IAsyncDisposable
             case ReceiveOutcome.PeerClosed:
                 await _close.StartAsync(CloseHandshake.AnswerTo(_socket.CloseStatus), null);
                 return null;
+            case ReceiveOutcome.Unfinished:
+                await _close.StartAsync(WebSocketCloseStatus.PolicyViolation, string.Create(CultureInfo.InvariantCulture, $"message not finished within {_receiver.MessageTimeout.TotalSeconds:0.###} s"));
+                return null;
             default:
                 await _close.StartAsync(WebSocketCloseStatus.MessageTooBig, $"message over {_receiver.MaxMessageBytes} bytes");
                 return null;
@@ -170,6 +190,9 @@ public sealed class WebSocketSession : IWebSocket, IAsyncDisposable
             await _close.StartAsync(WebSocketCloseStatus.NormalClosure, null);
         }
         _socket.Dispose();
+        // After a close frame the peer did not answer, the connection lingers until the peer has read it (RFC 6455 7.1.1).
+        if (_connection is not null)
+            await _connection.Closed;
     }
 
     /// <summary>Closes with 1000 if still open and releases the connection.</summary>

@@ -35,6 +35,9 @@ public sealed class ConformanceApp
     /// <summary>What /start-then-accept saw when it tried to accept after starting a response.</summary>
     public TaskCompletionSource<string> AcceptAfterStart { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>The message limit of the /ws/echo-100 route, under the host's.</summary>
+    public const int SmallRouteLimit = 100;
+
     public Application Create()
     {
         var sockets = new WebSocketRoutes()
@@ -43,6 +46,11 @@ public sealed class ConformanceApp
                 while (await socket.ReceiveAsync() is { } message)
                     await socket.SendAsync(message);
             })
+            .Map("/ws/echo-100", async (socket, _) =>
+            {
+                while (await socket.ReceiveAsync() is { } message)
+                    await socket.SendAsync(message);
+            }, new WebSocketRouteOptions { MaxMessageBytes = SmallRouteLimit })
             .Map("/ws/observe", async socket =>
             {
                 while (await socket.ReceiveAsync() is { } message)

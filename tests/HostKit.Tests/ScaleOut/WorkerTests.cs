@@ -70,6 +70,55 @@ public partial class WorkerTests
         }
     }
 
+    /// <summary>
+    /// A terminal's Ctrl+C goes to the whole process group, so each worker gets SIGINT from the group and SIGTERM from its
+    /// supervisor. That is still one graceful stop: every websocket reads 1001, and a request in flight is answered.
+    /// </summary>
+    [Theory]
+    [InlineData("raw")]
+    [InlineData("kestrel")]
+    public async Task Ctrl_C_to_the_process_group_stops_every_worker_gracefully(string host)
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var supervisor = await DemoProcess.StartInOwnProcessGroupAsync(host, "--workers", "2", "--backplane", redis.Address);
+        var port = supervisor.Address.Port;
+        var pids = WorkerPids(supervisor);
+        Assert.Equal(2, pids.Count);
+        var sockets = new List<WebSocket>();
+        try
+        {
+            // Until each worker holds at least three websockets, so both workers' stops are seen.
+            while (sockets.Count < 6 || pids.Values.Any(pid => SocketOwners.EstablishedOnPort(pid, port) < 3))
+            {
+                Assert.True(sockets.Count < 64, "64 connections all went to one worker");
+                var socket = await ChatSockets.ConnectAsync(supervisor.Address, "/ws/echo");
+                await socket.SendTextAsync("open");
+                Assert.Equal("open", await socket.ReceiveTextAsync());
+                sockets.Add(socket);
+            }
+            // A request in flight: its application is reading the body (the 100 Continue says so) when the signal comes.
+            // Chunked, so the Demo's echo reads the body before it answers (a short one with a length is streamed back as it comes).
+            await using var upload = await LoopbackConnection.OpenAsync(supervisor.Address);
+            await upload.SendAsync($"POST /echo HTTP/1.1\r\nHost: {supervisor.Address.Authority}\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n");
+            Assert.Equal(100, (await upload.ReadResponseAsync()).Status);
+
+            supervisor.SignalGroup("INT");
+
+            foreach (var socket in sockets)
+                Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, await socket.ReceiveCloseAsync());
+            await upload.SendAsync("5\r\nhello\r\n0\r\n\r\n");
+            var answer = await upload.ReadResponseAsync();
+            Assert.Equal((200, "hello"), (answer.Status, answer.Text));
+            Assert.Equal(0, await supervisor.WaitForExitAsync());
+            Assert.DoesNotContain(supervisor.Output.Lines, l => l.Contains("Stopped at once", StringComparison.Ordinal));
+        }
+        finally
+        {
+            foreach (var socket in sockets)
+                socket.Dispose();
+        }
+    }
+
     [Fact]
     public async Task Workers_with_the_chat_and_no_backplane_are_refused_at_start()
     {

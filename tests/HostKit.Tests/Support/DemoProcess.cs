@@ -49,9 +49,22 @@ public sealed partial class DemoProcess : IAsyncDisposable
         });
     }
 
-    private static async Task<DemoProcess> StartAsync(ProcessStartInfo startInfo)
+    /// <summary>
+    /// Like <see cref="StartAsync(string, int, string[])"/> on a free port, in a process group of its own (through <c>setsid</c>, which
+    /// keeps the process id, so <see cref="Pid"/> is the group's id), as a shell's job is: <see cref="SignalGroup"/> then reaches
+    /// it and every worker it starts, as a terminal's Ctrl+C does.
+    /// </summary>
+    public static Task<DemoProcess> StartInOwnProcessGroupAsync(string host, params string[] extraArgs)
     {
-        var process = Process.Start(startInfo)!;
+        var start = StartInfo(["--host", host, "--urls", "http://127.0.0.1:0", .. extraArgs]);
+        start.ArgumentList.Insert(0, start.FileName);
+        start.FileName = "setsid";
+        return StartAsync(start);
+    }
+
+    private static async Task<DemoProcess> StartAsync(ProcessStartInfo start)
+    {
+        var process = Process.Start(start)!;
         var output = ProcessOutput.Of(process);
         try
         {
@@ -114,6 +127,13 @@ public sealed partial class DemoProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Waits for the process to exit by itself (after a signal this test sent); returns the exit code.</summary>
+    public async Task<int> WaitForExitAsync()
+    {
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(45));
+        return _process.ExitCode;
+    }
+
     /// <summary>Ends the process at once (SIGKILL), as a crash or an OOM kill would: no graceful stop, no leave events.</summary>
     public async Task KillAsync()
     {
@@ -128,6 +148,13 @@ public sealed partial class DemoProcess : IAsyncDisposable
     public static void Signal(string signal, int pid)
     {
         using var kill = Process.Start("kill", [$"-{signal}", pid.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>Sends <paramref name="signal"/> to every process of the group this Demo leads (<see cref="StartInOwnProcessGroupAsync"/>), as <c>kill -SIGNAL -PGID</c>.</summary>
+    public void SignalGroup(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", "--", $"-{_process.Id.ToString(CultureInfo.InvariantCulture)}"]);
         kill.WaitForExit();
     }
 

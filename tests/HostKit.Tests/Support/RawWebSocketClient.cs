@@ -54,6 +54,32 @@ public sealed class RawWebSocketClient : IAsyncDisposable
     public async Task SendFrameAsync(byte opcode, byte[] payload, bool fin = true) =>
         await _stream.WriteAsync(Frame(opcode, payload, fin)).AsTask().WaitAsync(Timeout);
 
+    /// <summary>Sends bytes as they are: hand-made headers, partial frames, frames that break the protocol.</summary>
+    public async Task SendBytesAsync(byte[] bytes) => await _stream.WriteAsync(bytes).AsTask().WaitAsync(Timeout);
+
+    /// <summary>A frame header alone, declaring <paramref name="length"/> payload bytes (64-bit length form), masked unless told otherwise.</summary>
+    public static byte[] Header(byte firstByte, ulong length, bool masked = true)
+    {
+        var header = new byte[masked ? 14 : 10];
+        header[0] = firstByte;
+        header[1] = (byte)((masked ? 0x80 : 0) | 127);
+        BinaryPrimitives.WriteUInt64BigEndian(header.AsSpan(2), length);
+        if (masked)
+            RandomNumberGenerator.Fill(header.AsSpan(10));
+        return header;
+    }
+
+    /// <summary>Reads frames until the server's close frame and returns its code (null for a close without one); throws when the connection ends first.</summary>
+    public async Task<int?> ReadCloseCodeAsync(TimeSpan? timeout = null)
+    {
+        while (true)
+        {
+            var (_, opcode, payload) = await ReadFrameAsync(timeout);
+            if (opcode == 0x8)
+                return payload.Length >= 2 ? BinaryPrimitives.ReadUInt16BigEndian(payload) : null;
+        }
+    }
+
     /// <summary>One masked frame's bytes.</summary>
     public static byte[] Frame(byte opcode, byte[] payload, bool fin = true)
     {
