@@ -13,6 +13,7 @@ public static class HostTable
         (HostCapabilities.WebSockets, "websocket"),
         (HostCapabilities.WebSocketSubProtocols, "subprotocols"),
         (HostCapabilities.WebSocketKeepAliveTimeout, "dead-peer detection"),
+        (HostCapabilities.WebSocketCompression, "compression"),
         (HostCapabilities.RequestLimits, "size limits"),
         (HostCapabilities.RequestTimeouts, "timeouts"),
         (HostCapabilities.ConnectionLimit, "connection limit"),

@@ -20,6 +20,8 @@ internal sealed class KestrelUpgrade(IFeatureCollection features, string key, IR
         headers.SecWebSocketAccept = WebSocketHandshake.AcceptKey(key);
         if (subProtocol is not null)
             headers.SecWebSocketProtocol = subProtocol;
+        if (Compression is not null)
+            headers.SecWebSocketExtensions = Compression.ResponseHeader;
         var stream = new AbortOnDisposeStream(await features.GetRequiredFeature<IHttpUpgradeFeature>().UpgradeAsync(), features.GetRequiredFeature<IHttpRequestLifetimeFeature>());
         return stream.Socket = CreateFromStream(stream, subProtocol);
     }

@@ -62,4 +62,7 @@ public enum HostCapabilities
     /// runner's <c>--workers</c> needs; the kernel spreads the connections over them.
     /// </summary>
     SharedPort = 8192,
+
+    /// <summary>Negotiates <c>permessage-deflate</c> (<see cref="WebSocketOptions.Compression"/>) through the host kit's handshake.</summary>
+    WebSocketCompression = 16384,
 }
