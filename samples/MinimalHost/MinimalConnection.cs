@@ -75,7 +75,10 @@ internal sealed class MinimalConnection : IHostConnection
             if (WebSocketHandshake.Validate(request.GetHeader("Sec-WebSocket-Version"), key) is { } refused)
                 return await RefuseAsync(refused);
             upgrade = new StreamWebSocketUpgrade(key!, WebSocketHandshake.SubProtocols(request.GetHeader("Sec-WebSocket-Protocol")), _head, _runtime,
-                switchingProtocols => Http1Pipes.SwitchProtocolsAsync(_protocol, _input, _output, _stream, switchingProtocols));
+                switchingProtocols => Http1Pipes.SwitchProtocolsAsync(_protocol, _input, _output, _stream, switchingProtocols))
+            {
+                RequestedExtensions = request.GetHeader("Sec-WebSocket-Extensions"),
+            };
         }
 
         _head.Reset();

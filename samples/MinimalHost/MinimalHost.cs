@@ -24,7 +24,7 @@ public sealed class MinimalHost : IServerHost
     public HostCapabilities Capabilities =>
         HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols | HostCapabilities.WebSocketKeepAliveTimeout |
         HostCapabilities.Network | HostCapabilities.RequestLimits | HostCapabilities.StrictRequestParsing | HostCapabilities.HttpPipelining |
-        HostCapabilities.WebSocketFrameHeaderLimits;
+        HostCapabilities.WebSocketFrameHeaderLimits | HostCapabilities.WebSocketCompression;
 
     /// <inheritdoc />
     public Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)

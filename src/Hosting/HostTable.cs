@@ -14,6 +14,7 @@ public static class HostTable
         (HostCapabilities.WebSocketSubProtocols, "subprotocols"),
         (HostCapabilities.WebSocketKeepAliveTimeout, "dead-peer detection"),
         (HostCapabilities.WebSocketFrameHeaderLimits, "frame header limits"),
+        (HostCapabilities.WebSocketCompression, "compression"),
         (HostCapabilities.RequestLimits, "size limits"),
         (HostCapabilities.RequestTimeouts, "timeouts"),
         (HostCapabilities.ConnectionLimit, "connection limit"),

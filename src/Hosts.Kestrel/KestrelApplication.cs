@@ -47,7 +47,10 @@ internal sealed class KestrelApplication(HostRuntime runtime) : IHttpApplication
                 await response.RejectAsync(refused);
                 return;
             }
-            environ.Offer(new KestrelUpgrade(features, key!, WebSocketHandshake.SubProtocols(environ.GetHeader("Sec-WebSocket-Protocol")), environ.Head, runtime));
+            environ.Offer(new KestrelUpgrade(features, key!, WebSocketHandshake.SubProtocols(environ.GetHeader("Sec-WebSocket-Protocol")), environ.Head, runtime)
+            {
+                RequestedExtensions = environ.GetHeader("Sec-WebSocket-Extensions"),
+            });
         }
         var result = await ApplicationInvoker.InvokeAsync(runtime, environ, environ.Head, Classify);
         await RequestPipeline.AnswerAsync(runtime, result, environ, environ.Head, response);

@@ -20,6 +20,8 @@ internal sealed class KestrelUpgrade(IFeatureCollection features, string key, IR
         headers.SecWebSocketAccept = WebSocketHandshake.AcceptKey(key);
         if (subProtocol is not null)
             headers.SecWebSocketProtocol = subProtocol;
+        if (Compression is not null)
+            headers.SecWebSocketExtensions = Compression.ResponseHeader;
         // Kestrel's upgraded stream does nothing when disposed (it cannot tell a close from an abort): a websocket that is
         // dropped (a peer that stopped answering pings) aborts the request, as ASP.NET Core's websocket middleware does.
         var stream = await features.GetRequiredFeature<IHttpUpgradeFeature>().UpgradeAsync();

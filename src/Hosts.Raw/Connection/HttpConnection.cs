@@ -160,7 +160,10 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
             if (WebSocketHandshake.Validate(head.GetHeader("Sec-WebSocket-Version"), key) is { } refused)
                 return await RejectAsync(refused);
             upgrade = new StreamWebSocketUpgrade(key!, WebSocketHandshake.SubProtocols(head.GetHeader("Sec-WebSocket-Protocol")),
-                _response, Server.Runtime, switchingProtocols => Http1Pipes.SwitchProtocolsAsync(_protocol, _input, _output, _stream, switchingProtocols));
+                _response, Server.Runtime, switchingProtocols => Http1Pipes.SwitchProtocolsAsync(_protocol, _input, _output, _stream, switchingProtocols))
+            {
+                RequestedExtensions = head.GetHeader("Sec-WebSocket-Extensions"),
+            };
         }
         _response.Reset();
         _environ.Begin(upgrade, _aborted.Token);

@@ -69,4 +69,7 @@ public enum HostCapabilities
     /// arrive, and a header alone is caught by <see cref="WebSocketOptions.MessageTimeout"/>.
     /// </summary>
     WebSocketFrameHeaderLimits = 16384,
+
+    /// <summary>Negotiates <c>permessage-deflate</c> (<see cref="WebSocketOptions.Compression"/>) through the host kit's handshake.</summary>
+    WebSocketCompression = 32768,
 }

@@ -13,14 +13,15 @@ internal static class EngineOptions
     // reads them once, when it is made, and nothing changes them.
     private static readonly ConditionalWeakTable<WebSocketOptions, WebSocketCreationOptions> WithoutSubProtocol = [];
 
-    public static WebSocketCreationOptions For(WebSocketOptions options, string? subProtocol) =>
-        subProtocol is null ? WithoutSubProtocol.GetValue(options, static o => Create(o, null)) : Create(options, subProtocol);
+    public static WebSocketCreationOptions For(WebSocketOptions options, string? subProtocol, PerMessageDeflate? compression = null) =>
+        subProtocol is null && compression is null ? WithoutSubProtocol.GetValue(options, static o => Create(o, null, null)) : Create(options, subProtocol, compression);
 
-    private static WebSocketCreationOptions Create(WebSocketOptions options, string? subProtocol) => new()
+    private static WebSocketCreationOptions Create(WebSocketOptions options, string? subProtocol, PerMessageDeflate? compression) => new()
     {
         IsServer = true,
         SubProtocol = subProtocol,
         KeepAliveInterval = options.KeepAliveInterval,
         KeepAliveTimeout = options.KeepAliveInterval == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : options.KeepAliveTimeout,
+        DangerousDeflateOptions = compression?.EngineOptions,
     };
 }

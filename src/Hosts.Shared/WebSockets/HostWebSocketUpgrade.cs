@@ -31,6 +31,15 @@ public abstract class HostWebSocketUpgrade : WebSocketUpgrade
     /// <inheritdoc />
     public override IReadOnlyList<string> RequestedSubProtocols { get; }
 
+    /// <summary>
+    /// The request's <c>Sec-WebSocket-Extensions</c>, set by a host that compresses through the kit's
+    /// handshake (<see cref="HostCapabilities.WebSocketCompression"/>); null leaves the websocket uncompressed.
+    /// </summary>
+    public string? RequestedExtensions { get; init; }
+
+    /// <summary>The <c>permessage-deflate</c> settings the 101 accepts, when <see cref="WebSocketOptions.Compression"/> is on and the client offered one the server can honour; set before <see cref="HandshakeAsync"/>.</summary>
+    protected PerMessageDeflate? Compression { get; private set; }
+
     /// <summary>The accepted socket, once accepted.</summary>
     public WebSocketSession? Session { get; private set; }
 
@@ -52,6 +61,7 @@ public abstract class HostWebSocketUpgrade : WebSocketUpgrade
     {
         if (_runtime.Activity.IsStopping)
             throw new RequestRejectedException(RequestRejection.ServerStopping);
+        Compression = Options.Compression ? PerMessageDeflate.Negotiate(RequestedExtensions, Options.CompressionContextTakeover) : null;
         var socket = await HandshakeAsync(subProtocol);
         _head.MarkUpgraded();
         Session = new WebSocketSession(socket, Options, _runtime.Logger, maxMessageBytes, _connection);
@@ -97,6 +107,6 @@ public abstract class HostWebSocketUpgrade : WebSocketUpgrade
     protected WebSocket CreateFromStream(Stream stream, string? subProtocol, Action? abortConnection = null)
     {
         _connection = new WebSocketConnectionStream(stream, Options.CloseTimeout, abortConnection);
-        return WebSocket.CreateFromStream(_connection, EngineOptions.For(Options, subProtocol));
+        return WebSocket.CreateFromStream(_connection, EngineOptions.For(Options, subProtocol, Compression));
     }
 }

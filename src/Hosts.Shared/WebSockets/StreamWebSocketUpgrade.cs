@@ -24,6 +24,6 @@ public sealed class StreamWebSocketUpgrade(string key, IReadOnlyList<string> req
     {
         var switchProtocols = _switchProtocols ?? throw new InvalidOperationException("The handshake has already been done.");
         _switchProtocols = null;
-        return CreateFromStream(await switchProtocols(WebSocketHandshake.SwitchingProtocols(key, subProtocol)), subProtocol);
+        return CreateFromStream(await switchProtocols(WebSocketHandshake.SwitchingProtocols(key, subProtocol, Compression?.ResponseHeader)), subProtocol);
     }
 }

@@ -55,34 +55,46 @@ public static class WebSocketHandshake
         offered is null ? [] : offered.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>The whole <c>101 Switching Protocols</c> response for <paramref name="key"/>, with <paramref name="subProtocol"/> when one was chosen.</summary>
+    public static byte[] SwitchingProtocols(string key, string? subProtocol) => SwitchingProtocols(key, subProtocol, null);
+
+    /// <summary>The whole <c>101 Switching Protocols</c> response for <paramref name="key"/>, with <paramref name="subProtocol"/> and <paramref name="extensions"/> (<c>Sec-WebSocket-Extensions</c>) when there are any.</summary>
     /// <remarks>
     /// Written straight into the one array it returns: every websocket a server opens makes one, and the
     /// string building it replaced left about 1 KiB of garbage per connection, most of an idle
     /// websocket's memory on a server that opens thousands before its first collection.
     /// </remarks>
-    public static byte[] SwitchingProtocols(string key, string? subProtocol)
+    public static byte[] SwitchingProtocols(string key, string? subProtocol, string? extensions)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var length = SwitchingProtocolsHead.Length + AcceptKeyLength + 2 + (subProtocol is null ? 0 : SubProtocolHeader.Length + subProtocol.Length + 2) + 2;
+        var length = SwitchingProtocolsHead.Length + AcceptKeyLength + 2 + HeaderLength(SubProtocolHeader, subProtocol) + HeaderLength(ExtensionsHeader, extensions) + 2;
         var response = new byte[length];
         var rest = response.AsSpan();
         Append(ref rest, SwitchingProtocolsHead);
         WriteAcceptKey(key, rest);
         rest = rest[AcceptKeyLength..];
         Append(ref rest, "\r\n"u8);
-        if (subProtocol is not null)
-        {
-            Append(ref rest, SubProtocolHeader);
-            rest = rest[Encoding.ASCII.GetBytes(subProtocol, rest)..];
-            Append(ref rest, "\r\n"u8);
-        }
+        AppendHeader(ref rest, SubProtocolHeader, subProtocol);
+        AppendHeader(ref rest, ExtensionsHeader, extensions);
         Append(ref rest, "\r\n"u8);
         return response;
+    }
+
+    private static int HeaderLength(ReadOnlySpan<byte> name, string? value) => value is null ? 0 : name.Length + value.Length + 2;
+
+    private static void AppendHeader(ref Span<byte> destination, ReadOnlySpan<byte> name, string? value)
+    {
+        if (value is null)
+            return;
+        Append(ref destination, name);
+        destination = destination[Encoding.ASCII.GetBytes(value, destination)..];
+        Append(ref destination, "\r\n"u8);
     }
 
     private static ReadOnlySpan<byte> SwitchingProtocolsHead => "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "u8;
 
     private static ReadOnlySpan<byte> SubProtocolHeader => "Sec-WebSocket-Protocol: "u8;
+
+    private static ReadOnlySpan<byte> ExtensionsHeader => "Sec-WebSocket-Extensions: "u8;
 
     private static void Append(ref Span<byte> destination, ReadOnlySpan<byte> bytes)
     {

@@ -34,6 +34,21 @@ public sealed record WebSocketOptions
     /// <summary>How long a close may take, from queueing our close frame to reading the peer's, before the connection is dropped. Default 5 s.</summary>
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Accept <c>permessage-deflate</c> (RFC 7692) when a client offers it, on hosts that declare
+    /// <see cref="HostCapabilities.WebSocketCompression"/>. Off by default: each compressed message costs
+    /// zlib's set-up and CPU, small messages (a chat's) gain little from it, and compressing secrets
+    /// together with text an attacker chooses leaks them through the length (docs/websockets.md).
+    /// </summary>
+    public bool Compression { get; init; }
+
+    /// <summary>
+    /// With <see cref="Compression"/>, keep each side's compression context from one message to the next:
+    /// better ratios on many similar messages, at about 340 KiB of zlib state per open websocket. Off by
+    /// default, so a compressed websocket holds zlib's state only while a message is in flight.
+    /// </summary>
+    public bool CompressionContextTakeover { get; init; }
+
     /// <summary>The defaults.</summary>
     public static WebSocketOptions Default { get; } = new();
 }

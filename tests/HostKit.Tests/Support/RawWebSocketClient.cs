@@ -51,8 +51,8 @@ public sealed class RawWebSocketClient : IAsyncDisposable
     }
 
     /// <summary>Sends one masked frame (as a client must).</summary>
-    public async Task SendFrameAsync(byte opcode, byte[] payload, bool fin = true) =>
-        await _stream.WriteAsync(Frame(opcode, payload, fin)).AsTask().WaitAsync(Timeout);
+    public async Task SendFrameAsync(byte opcode, byte[] payload, bool fin = true, bool compressed = false) =>
+        await _stream.WriteAsync(Frame(opcode, payload, fin, compressed)).AsTask().WaitAsync(Timeout);
 
     /// <summary>Sends bytes as they are: hand-made headers, partial frames, frames that break the protocol.</summary>
     public async Task SendBytesAsync(byte[] bytes) => await _stream.WriteAsync(bytes).AsTask().WaitAsync(Timeout);
@@ -80,10 +80,10 @@ public sealed class RawWebSocketClient : IAsyncDisposable
         }
     }
 
-    /// <summary>One masked frame's bytes.</summary>
-    public static byte[] Frame(byte opcode, byte[] payload, bool fin = true)
+    /// <summary>One masked frame's bytes; <paramref name="compressed"/> sets RSV1, which marks a permessage-deflate message's first frame.</summary>
+    public static byte[] Frame(byte opcode, byte[] payload, bool fin = true, bool compressed = false)
     {
-        var header = new List<byte> { (byte)((fin ? 0x80 : 0) | opcode) };
+        var header = new List<byte> { (byte)((fin ? 0x80 : 0) | (compressed ? 0x40 : 0) | opcode) };
         if (payload.Length < 126)
         {
             header.Add((byte)(0x80 | payload.Length));
