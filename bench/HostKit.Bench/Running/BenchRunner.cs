@@ -151,8 +151,9 @@ internal sealed class BenchRunner(RunSettings settings, NativeTools tools, strin
             { Status: RunStatus.Ok, Throughput: { } rate } => $"{rate.ToString("N0", CultureInfo.InvariantCulture)} {workload.Unit}, p99 {result.P99Microseconds / 1000:F2} ms",
             _ => $"{result.Status}: {result.Note}",
         };
-        var busy = result.MachineWasBusy ? $"the machine was busy: other processes used {result.OtherCpuCores:0.00} cores; " : "";
-        var warning = result is { Status: RunStatus.Ok } && (busy.Length > 0 || result.Note is not null) ? $" [yellow]({Markup.Escape(busy + result.Note)})[/]" : "";
+        var busy = result.MachineWasBusy ? $"the machine was busy: other processes used {result.OtherCpuCores:0.00} cores" : null;
+        var notes = string.Join("; ", new[] { busy, result.Note }.Where(n => n is not null));
+        var warning = result.Status is RunStatus.Ok && notes.Length > 0 ? $" [yellow]({Markup.Escape(notes)})[/]" : "";
         var colour = result.Status is RunStatus.Ok ? "green" : result.Status is RunStatus.Failed ? "red" : "grey";
         AnsiConsole.MarkupLine($"[{colour}]{Markup.Escape($"{prefix} · {workload.Id}: {figure}")}[/]{warning}");
     }
