@@ -101,11 +101,11 @@ internal static class ChartWriter
         var plot = BarsWithSpread(rows, v => v / 1024);
         plot.Title(Quick(summary) + workload.Title);
         plot.YLabel("KiB of server RSS per idle websocket (median, bars: min-max)");
-        var target = plot.Add.HorizontalLine(8);
+        var target = plot.Add.HorizontalLine(TargetCheck.IdleWebSocketKiB);
         target.LinePattern = LinePattern.Dashed;
-        target.LegendText = "raw host target: 8 KiB";
+        target.LegendText = $"raw host target: {TargetCheck.IdleWebSocketKiB} KiB";
         plot.ShowLegend(Alignment.UpperRight);
-        plot.Axes.SetLimitsY(0, Math.Max(8, rows.Count > 0 ? rows.Max(r => r.Item2.Max) / 1024 : 8) * 1.25);
+        plot.Axes.SetLimitsY(0, Math.Max(TargetCheck.IdleWebSocketKiB, rows.Count > 0 ? rows.Max(r => r.Item2.Max) / 1024 : 0) * 1.25);
         return plot;
     }
 

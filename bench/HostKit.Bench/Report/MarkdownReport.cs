@@ -45,6 +45,8 @@ internal static class MarkdownReport
         md.AppendLine("- HTTP load: wrk, one thread. Websocket load: bench/native/wsload.c (C, epoll, closed loop, pre-built masked frames). Idle memory: server RSS growth over the idle sockets, on a fresh process before any load.");
         md.AppendLine(CultureInfo.InvariantCulture, $"- **client-bound**: a row at {RowSummary.ClientBoundFraction:P0} or more of what the same generator drives through a trivial C server (bench/native/ceiling_server.c) measures the generator, not the server.");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Differences under {TargetCheck.Noise:P0} are noise here: two processes of one binary differ by up to ~15% on this machine.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- **Busy machine**: in every window the machine's busy CPU (/proc/stat) less the server's and the load generator's is what other processes used. A round in which that exceeded {Running.RunRecord.BusyMachineCores:0.00} of a core is listed in the row's note and kept out of its median; a row busy in every round gets no verdict.");
+        md.AppendLine("- **of C ceiling**: the row's median as a fraction of what the same generator drives through the single-threaded C epoll server (bench/native/ceiling_server.c) on the same core split: how close a host comes to what the kernel allows.");
         md.AppendLine(CultureInfo.InvariantCulture, $"- **Server CPU s** near the window ({s.DurationSeconds:0.#} s) means the server had its core to itself and was the limit; far below it, the server waited on the load generator or shared its core with something else. On a shared machine, **server CPU µs/op** (CPU per request or message) is the steadier figure to compare.");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Tools: {string.Join(", ", results.Tools.Select(t => $"{t.Key} {t.Value}"))}");
         md.AppendLine();
@@ -52,7 +54,9 @@ internal static class MarkdownReport
 
     private static void Targets(StringBuilder md, ResultsSummary summary)
     {
-        md.AppendLine("## Targets (issues 15 and 17)").AppendLine();
+        md.AppendLine("## Targets (issue 24)").AppendLine();
+        if (summary.Results.Quick)
+            md.AppendLine("QUICK: no verdicts. A quick run's single short round cannot tell a target met from noise.").AppendLine();
         md.AppendLine("| target | measured (ratio of medians, range over rounds) | verdict |").AppendLine("| --- | --: | --- |");
         foreach (var check in TargetCheck.Evaluate(summary))
             md.AppendLine(CultureInfo.InvariantCulture, $"| {check.Target} | {check.Measured} | {check.Verdict} |");
@@ -79,8 +83,8 @@ internal static class MarkdownReport
             }
             else
             {
-                md.AppendLine(CultureInfo.InvariantCulture, $"| server | {workload.Unit} | range | p50 ms | p99 ms | server CPU s | server CPU µs/op | peak RSS MiB | load CPU s | note |");
-                md.AppendLine("| --- | --: | --: | --: | --: | --: | --: | --: | --: | --- |");
+                md.AppendLine(CultureInfo.InvariantCulture, $"| server | {workload.Unit} | range | of C ceiling | p50 ms | p99 ms | server CPU s | server CPU µs/op | peak RSS MiB | load CPU s | note |");
+                md.AppendLine("| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --- |");
                 foreach (var server in summary.Servers)
                 {
                     var row = summary.Row(server.Name, workload.Id);
@@ -88,10 +92,10 @@ internal static class MarkdownReport
                     {
                         var note = string.Join("; ", new[] { row.ClientBound ? "**client-bound**" : null, row.Note }.Where(n => n is not null));
                         md.AppendLine(CultureInfo.InvariantCulture,
-                            $"| {server.Name} | {t.Median:N0} | {t.Min:N0}-{t.Max:N0} | {Ms(row.P50Microseconds)} | {Ms(row.P99Microseconds)} | {row.ServerCpuSeconds:0.00} | {row.ServerCpuMicrosecondsPerOperation:0.0} | {Mib(row.ServerPeakRssBytes)} | {row.ClientCpuSeconds:0.00} | {Cell(note)} |");
+                            $"| {server.Name} | {t.Median:N0} | {t.Min:N0}-{t.Max:N0} | {row.CeilingFraction:0.00} | {Ms(row.P50Microseconds)} | {Ms(row.P99Microseconds)} | {row.ServerCpuSeconds:0.00} | {row.ServerCpuMicrosecondsPerOperation:0.0} | {Mib(row.ServerPeakRssBytes)} | {row.ClientCpuSeconds:0.00} | {Cell(note)} |");
                     }
                     else
-                        md.AppendLine(CultureInfo.InvariantCulture, $"| {server.Name} | - | - | - | - | - | - | - | - | {Cell(Status(row))} |");
+                        md.AppendLine(CultureInfo.InvariantCulture, $"| {server.Name} | - | - | - | - | - | - | - | - | - | {Cell(Status(row))} |");
                 }
             }
             md.AppendLine();

@@ -17,12 +17,16 @@ internal sealed record RowSummary(
     double? ServerPeakRssBytes,
     double? ClientCpuSeconds,
     Spread? BytesPerConnection,
-    double? Ceiling)
+    double? Ceiling,
+    bool MeasuredOnBusyMachine = false)
 {
     /// <summary>A row at 80% or more of what its generator drives through the trivial server: the generator, not the server, set it.</summary>
     public const double ClientBoundFraction = 0.8;
 
     public bool IsMeasured => Status == RunStatus.Ok && (Throughput is not null || BytesPerConnection is not null);
+
+    /// <summary>This row's throughput as a fraction of what the same generator drives through the trivial C server.</summary>
+    public double? CeilingFraction => Throughput is not null && Ceiling is > 0 ? Throughput.Median / Ceiling.Value : null;
 
     public bool ClientBound => Throughput is not null && Ceiling is > 0 && Throughput.Median >= ClientBoundFraction * Ceiling.Value;
 
@@ -35,7 +39,19 @@ internal sealed record RowSummary(
             var first = records.FirstOrDefault();
             return new RowSummary(server, workload, first?.Status ?? RunStatus.Failed, first?.Note ?? "no run", 0, null, null, null, null, null, null, null, null, ceiling);
         }
+        // Rounds measured while other processes used the machine are reported, not averaged in;
+        // when every round was busy, the row keeps them and says it cannot be judged.
+        var quiet = ok.Where(r => !r.MachineWasBusy).ToList();
+        var busy = ok.Count - quiet.Count;
+        var busyNote = busy == 0 ? null : quiet.Count > 0
+            ? $"{busy} of {ok.Count} rounds left out: other processes used up to {ok.Max(r => r.OtherCpuCores):0.00} cores"
+            : $"**busy machine** in every round (other processes used up to {ok.Max(r => r.OtherCpuCores):0.00} cores): not judged";
+        var measuredOnBusyMachine = busy > 0 && quiet.Count == 0;
+        if (quiet.Count > 0)
+            ok = quiet;
         var notes = ok.Select(r => r.Note).Where(n => n is not null).Distinct().ToList();
+        if (busyNote is not null)
+            notes.Insert(0, busyNote);
         var failed = records.Count(r => r.Status == RunStatus.Failed);
         if (failed > 0)
             notes.Insert(0, $"{failed} of {records.Count} rounds failed: {records.First(r => r.Status == RunStatus.Failed).Note}");
@@ -48,6 +64,7 @@ internal sealed record RowSummary(
             Spread.MedianOf(ok.Select(r => (double?)r.ServerPeakRssBytes)),
             Spread.MedianOf(ok.Select(r => r.ClientCpuSeconds)),
             Spread.Of(ok.Where(r => r.BytesPerConnection.HasValue).Select(r => r.BytesPerConnection!.Value)),
-            ceiling);
+            ceiling,
+            measuredOnBusyMachine);
     }
 }

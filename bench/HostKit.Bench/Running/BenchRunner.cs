@@ -126,13 +126,19 @@ internal sealed class BenchRunner(RunSettings settings, NativeTools tools, strin
             return new RunRecord(spec.Name, workload.Id, round, RunStatus.Ok, note.Length > 0 ? note : null, DateTimeOffset.UtcNow,
                 measured.Load?.Throughput, measured.Load?.Count, measured.Load?.Seconds, measured.Load?.P50Microseconds, measured.Load?.P99Microseconds,
                 measured.Load is null ? null : measured.ServerCpuSeconds, measured.ServerPeakRssBytes, measured.Load?.ClientCpuSeconds,
-                measured.BytesPerConnection, measured.Connections);
+                measured.BytesPerConnection, measured.Connections, OtherCpuCores(measured), Report.MachineInfo.LoadAverage());
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             return Record(spec, workload, round, RunStatus.Failed, e.Message);
         }
     }
+
+    /// <summary>What everything but the server and its load generator used of the machine in the window, in cores.</summary>
+    private static double? OtherCpuCores(Measurement measured) =>
+        measured is { Load: { Seconds: > 0 } load, MachineBusySeconds: { } machine }
+            ? Math.Max(0, machine - measured.ServerCpuSeconds - load.ClientCpuSeconds) / load.Seconds
+            : null;
 
     private static RunRecord Record(ServerSpec spec, Workload workload, int round, RunStatus status, string? note) =>
         new(spec.Name, workload.Id, round, status, note, DateTimeOffset.UtcNow);
@@ -145,7 +151,9 @@ internal sealed class BenchRunner(RunSettings settings, NativeTools tools, strin
             { Status: RunStatus.Ok, Throughput: { } rate } => $"{rate.ToString("N0", CultureInfo.InvariantCulture)} {workload.Unit}, p99 {result.P99Microseconds / 1000:F2} ms",
             _ => $"{result.Status}: {result.Note}",
         };
-        var warning = result is { Status: RunStatus.Ok, Note: { } note } ? $" [yellow]({Markup.Escape(note)})[/]" : "";
+        var busy = result.MachineWasBusy ? $"the machine was busy: other processes used {result.OtherCpuCores:0.00} cores" : null;
+        var notes = string.Join("; ", new[] { busy, result.Note }.Where(n => n is not null));
+        var warning = result.Status is RunStatus.Ok && notes.Length > 0 ? $" [yellow]({Markup.Escape(notes)})[/]" : "";
         var colour = result.Status is RunStatus.Ok ? "green" : result.Status is RunStatus.Failed ? "red" : "grey";
         AnsiConsole.MarkupLine($"[{colour}]{Markup.Escape($"{prefix} · {workload.Id}: {figure}")}[/]{warning}");
     }

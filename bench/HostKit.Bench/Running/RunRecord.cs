@@ -17,8 +17,19 @@ internal sealed record RunRecord(
     long? ServerPeakRssBytes = null,
     double? ClientCpuSeconds = null,
     double? BytesPerConnection = null,
-    int? Connections = null)
+    int? Connections = null,
+    double? OtherCpuCores = null,
+    string? LoadAverage = null)
 {
+    /// <summary>
+    /// Above this share of one core used by other processes during the window, the round measured
+    /// a shared machine: it is reported, but kept out of the medians and verdicts.
+    /// </summary>
+    public const double BusyMachineCores = 0.25;
+
+    /// <summary>Other processes used more than <see cref="BusyMachineCores"/> of a core while this was measured.</summary>
+    public bool MachineWasBusy => OtherCpuCores > BusyMachineCores;
+
     /// <summary>Server CPU per request or message, in microseconds.</summary>
     public double? ServerCpuMicrosecondsPerOperation => Count is > 0 && ServerCpuSeconds is { } cpu ? cpu * 1e6 / Count.Value : null;
 }

@@ -21,9 +21,9 @@ internal static class WorkloadCatalog
             new HttpWorkload("plaintext", "GET /plaintext, 64 connections", "plaintext.lua", null, 64, ServerFeatures.Http),
             new HttpWorkload("pipelined", "GET /plaintext pipelined x16, 64 connections", "pipeline.lua", "16", 64, ServerFeatures.Http | ServerFeatures.HttpPipelining),
             new HttpWorkload("post-echo-4k", "POST /echo 4 KiB, 64 connections", "post-echo.lua", "4096", 64, ServerFeatures.Http),
-            new WebSocketEchoWorkload("ws-echo-32x32B", "websocket echo, 32 connections x 32 B", 32, 1, 32, text: false),
-            new WebSocketEchoWorkload("ws-echo-256x32B", $"websocket echo, {wide} connections x 32 B", wide, 1, 32, text: false),
-            new WebSocketEchoWorkload("ws-echo-32x4KiB", "websocket echo, 32 connections x 4 KiB", 32, 1, 4096, text: false),
+            .. Echo("32x32B", "32 connections x 32 B", 32, 32),
+            .. Echo("256x32B", $"{wide} connections x 32 B", wide, 32),
+            .. Echo("32x4KiB", "32 connections x 4 KiB", 32, 4096),
             new WebSocketEchoWorkload("ws-arena-512", $"websocket, HTTP Arena profile: {arenaSmall} connections x 16 in flight x 5 B text", arenaSmall, 16, 5, text: true),
             new WebSocketEchoWorkload("ws-arena-4096", $"websocket, HTTP Arena profile: {arenaLarge} connections x 16 in flight x 5 B text", arenaLarge, 16, 5, text: true),
             new ChatFanoutWorkload("chat-fanout-1", 1),
@@ -31,4 +31,14 @@ internal static class WorkloadCatalog
             new ChatFanoutWorkload("chat-fanout-1000", Scale(1000, 100)),
         ];
     }
+
+    /// <summary>
+    /// One echo shape in text and in binary: a chat sends text, which a server must also check as
+    /// UTF-8, so text is what the targets are judged on; binary shows what the framing alone costs.
+    /// </summary>
+    private static WebSocketEchoWorkload[] Echo(string shape, string title, int connections, int size) =>
+    [
+        new($"ws-echo-{shape}-text", $"websocket echo, text, {title}", connections, 1, size, text: true),
+        new($"ws-echo-{shape}-binary", $"websocket echo, binary, {title}", connections, 1, size, text: false),
+    ];
 }
