@@ -54,6 +54,8 @@ public static class HostKitCommandLine
                 throw new ArgumentException($"The application option {option.Name} has the name of an option the runner already has.", nameof(applicationOptions));
             root.Options.Add(new Option<string>(option.Name) { Description = option.Description, HelpName = option.HelpName });
         }
+        foreach (var version in root.Options.OfType<VersionOption>())
+            version.Action = new VersionAction();
         return root.Parse(args);
     }
 
