@@ -46,13 +46,19 @@ internal static class MarkdownReport
         md.AppendLine(CultureInfo.InvariantCulture, $"- **client-bound**: a row at {RowSummary.ClientBoundFraction:P0} or more of what the same generator drives through a trivial C server (bench/native/ceiling_server.c) measures the generator, not the server.");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Differences under {TargetCheck.Noise:P0} are noise here: two processes of one binary differ by up to ~15% on this machine.");
         md.AppendLine(CultureInfo.InvariantCulture, $"- **Server CPU s** near the window ({s.DurationSeconds:0.#} s) means the server had its core to itself and was the limit; far below it, the server waited on the load generator or shared its core with something else. On a shared machine, **server CPU µs/op** (CPU per request or message) is the steadier figure to compare.");
-        md.AppendLine(CultureInfo.InvariantCulture, $"- Tools: {string.Join(", ", results.Tools.Select(t => $"{t.Key} {t.Value}"))}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Tools: {string.Join("; ", results.Tools.Select(t => $"{t.Key} {t.Value}"))}");
         md.AppendLine();
     }
 
     private static void Targets(StringBuilder md, ResultsSummary summary)
     {
         md.AppendLine("## Targets (issues 15 and 17)").AppendLine();
+        if (summary.Results.Quick)
+        {
+            // One short round on a loaded machine cannot tell met from not met: a verdict here would be quoted anyway.
+            md.AppendLine("QUICK: no verdicts. A quick run checks that every server and workload runs and that the report is written; run without `--quick` to check the targets.").AppendLine();
+            return;
+        }
         md.AppendLine("| target | measured (ratio of medians, range over rounds) | verdict |").AppendLine("| --- | --: | --- |");
         foreach (var check in TargetCheck.Evaluate(summary))
             md.AppendLine(CultureInfo.InvariantCulture, $"| {check.Target} | {check.Measured} | {check.Verdict} |");
@@ -169,7 +175,8 @@ internal static class MarkdownReport
         _ => "",
     };
 
-    private static string Ms(double? microseconds) => microseconds is { } us ? (us / 1000).ToString("0.00", CultureInfo.InvariantCulture) : "-";
+    /// <summary>A latency in ms, or blank when the tool recorded none (wrk's pipelined batches): a 0.00 would read as instant.</summary>
+    private static string Ms(double? microseconds) => microseconds is { } us ? (us / 1000).ToString("0.00", CultureInfo.InvariantCulture) : "";
 
     private static string Mib(double? bytes) => bytes is { } b ? (b / (1024 * 1024)).ToString("0", CultureInfo.InvariantCulture) : "-";
 
