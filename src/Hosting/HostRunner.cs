@@ -77,7 +77,7 @@ public static class HostRunner
         ArgumentNullException.ThrowIfNull(options);
         var hosts = options.Hosts ?? HostDiscovery.Registry;
 
-        var parsed = HostKitCommandLine.Parse(args, "Serves a HostKit application on the host of your choice.", options.Options);
+        var parsed = HostKitCommandLine.Parse(args, options.Description ?? "Serves a HostKit application on the host of your choice.", options.Options);
         if (parsed.Errors.Count > 0)
         {
             foreach (var error in parsed.Errors)
