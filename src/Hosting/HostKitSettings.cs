@@ -165,7 +165,15 @@ public sealed record HostKitSettings
         if (!section.Exists())
             return value;
         SettingsCheck.Check(configuration, SettingsShape.Of(typeof(T)), section);
-        section.Bind(value, o => o.ErrorOnUnknownConfiguration = true);
+        try
+        {
+            section.Bind(value, o => o.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A case the check above does not foresee: still an error that names the section, never a crash.
+            throw new HostStartException($"HostKit:{section.Key} is not valid: {ex.Message}", ex);
+        }
         return value;
     }
 }

@@ -35,7 +35,7 @@ internal static class SettingsCheck
                     throw Unknown(configuration, child, section, shape);
                 continue;
             }
-            if (found.ValueType is { } type && !string.IsNullOrEmpty(child.Value))
+            if (found.ValueType is { } type && child.Value is not null)
                 CheckValue(configuration, child, type);
             Walk(configuration, child, found);
         }
@@ -57,7 +57,8 @@ internal static class SettingsCheck
     private static void CheckValue(IConfiguration configuration, IConfigurationSection key, Type type)
     {
         var target = Nullable.GetUnderlyingType(type) ?? type;
-        if (target == typeof(string))
+        // An empty value leaves a nullable setting unset (the binder's reading); for any other type it is a mistake.
+        if (target == typeof(string) || (key.Value!.Length == 0 && target != type))
             return;
         try
         {

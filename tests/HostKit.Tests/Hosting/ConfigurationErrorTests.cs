@@ -25,6 +25,7 @@ public sealed class ConfigurationErrorTests : IDisposable
     [InlineData(new[] { "--set", "HostKit:Hots=raw" }, "HostKit:Hots on the command line is not a setting HostKit or this application reads. Did you mean HostKit:Host?")]
     [InlineData(new[] { "--set", "HostKit:Chat:Tokne=secret" }, "HostKit:Chat:Tokne on the command line is not a setting HostKit or this application reads. Did you mean HostKit:Chat:Token?")]
     [InlineData(new[] { "--set", "HostKit:Limits:MaxRequestBodyBytes=lots" }, "HostKit:Limits:MaxRequestBodyBytes = 'lots' on the command line is not valid: write a whole number.")]
+    [InlineData(new[] { "--set", "HostKit:Limits:MaxRequestLineBytes=" }, "HostKit:Limits:MaxRequestLineBytes = '' on the command line is not valid: write a whole number.")]
     [InlineData(new[] { "--set", "HostKit:Chat:HistoryCount=many" }, "HostKit:Chat:HistoryCount = 'many' on the command line is not valid: write a whole number.")]
     public async Task A_bad_command_line_is_one_clear_line_and_exit_code_2(string[] args, string expected)
     {
