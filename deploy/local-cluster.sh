@@ -2,12 +2,13 @@
 # A local HostKit chat cluster: Redis, two Demo nodes on different hosts (kestrel and raw) sharing it, and nginx in
 # front (deploy/nginx.conf, no sticky sessions), all on free ports of 127.0.0.1. Ctrl+C stops everything it started.
 #   deploy/local-cluster.sh            then open the address it prints, in two browsers or tabs
-# Needs redis-server and nginx (apt-get install redis-server nginx-light) and the .NET SDK.
+# Needs redis-server, nginx, python3 (any: it only asks the kernel for free ports) and curl
+# (apt-get install redis-server nginx-light python3 curl) and the .NET SDK.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-for tool in redis-server nginx dotnet; do
-  command -v "$tool" >/dev/null || { echo "error: $tool is not installed (apt-get install redis-server nginx-light)" >&2; exit 2; }
+for tool in redis-server nginx python3 curl dotnet; do
+  command -v "$tool" >/dev/null || { echo "error: $tool is not installed (apt-get install redis-server nginx-light python3 curl; the .NET 10 SDK: see the README)" >&2; exit 2; }
 done
 
 # A free port from the kernel: bind port 0, read it, release it.

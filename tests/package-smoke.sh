@@ -100,7 +100,12 @@ for id in HostKit.Abstractions HostKit.Hosting HostKit.Hosts.Shared HostKit.Host
   [ -d "$NUGET_PACKAGES/${id,,}/$version" ] || fail "$id $version was not restored from $artifacts"
 done
 
-# 5. Run it on two hosts, each on a free port on 127.0.0.1, and ask for Hello, World!.
+# 5. Its --version names the HostKit it runs on (the app's own is 1.0.0 until its author sets one).
+app_version="$(cd "$app/SmokeApp" && dotnet "bin/Release/net10.0/SmokeApp.dll" --version)" || fail "SmokeApp --version failed"
+[ "$app_version" = "SmokeApp 1.0.0 (HostKit $version)" ] || fail "SmokeApp --version printed '$app_version', not 'SmokeApp 1.0.0 (HostKit $version)'"
+say "--version: $app_version"
+
+# 6. Run it on two hosts, each on a free port on 127.0.0.1, and ask for Hello, World!.
 serve_and_check() {
   local host="$1" log="$work/serve-$1.log" pid url="" answer code
   # From the project folder, as `dotnet run` would: its hostkit.json is read and the command line overrides it.

@@ -17,7 +17,15 @@ internal static class DemoServer
         HelpName = "URL",
     };
 
-    public static HostRunnerOptions Options { get; } = new() { Options = [BackplaneOption], Validate = Validate };
+    /// <summary>The runner's options for the Demo: <c>--backplane</c>, the chat's section (so a typo in it is refused with a "did you mean"), the checks.</summary>
+    public static HostRunnerOptions Options { get; } = new()
+    {
+        Description = "The HostKit Demo (plaintext, json, echo, websocket echo, the chat page) on the host of your choice.\n" +
+            $"Also: '{EmitCommand.Name} --backplane redis://HOST:PORT --room ROOM --text TEXT' posts one chat message through Redis and exits ({EmitCommand.Name} --help).",
+        Options = [BackplaneOption],
+        Sections = [new SettingsSection(ChatOptions.SectionName, typeof(ChatOptions))],
+        Validate = Validate,
+    };
 
     /// <summary>Makes the Demo with its chat on the configured backplane (in memory unless <c>--backplane</c> names Redis).</summary>
     public static Application Build(HostRunnerContext context)

@@ -74,6 +74,7 @@ public sealed record ChatOptions
         var options = new ChatOptions();
         if (section.Exists())
         {
+            RefuseUnknownKeys(section);
             try
             {
                 section.Bind(options, o => o.ErrorOnUnknownConfiguration = true);
@@ -85,6 +86,20 @@ public sealed record ChatOptions
         }
         options.Validate();
         return options;
+    }
+
+    /// <summary>
+    /// A key the chat does not read is an error in the chat's words, before the binder would say it in its own. (Under
+    /// <c>HostRunner</c> the runner has refused it already, with a "did you mean"; this covers the chat used without it.)
+    /// </summary>
+    private static void RefuseUnknownKeys(IConfigurationSection section)
+    {
+        var names = typeof(ChatOptions).GetProperties().Where(p => p.SetMethod is { IsPublic: true }).Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
+        foreach (var key in section.GetChildren())
+        {
+            if (!names.Contains(key.Key, StringComparer.OrdinalIgnoreCase))
+                throw new InvalidOperationException($"{key.Path} is not a chat setting: {SectionName} takes {string.Join(", ", names)} (docs/chat.md).");
+        }
     }
 
     /// <summary>Checks that every value is in range.</summary>

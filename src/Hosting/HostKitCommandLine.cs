@@ -13,10 +13,7 @@ public static class HostKitCommandLine
         Description = "The host (server engine) to run on, e.g. kestrel, raw, httplistener; 'list' prints them all.",
     };
 
-    private static readonly Option<string> UrlsOption = new("--urls")
-    {
-        Description = "Where to listen: http://IP:PORT, several separated by ';'. Port 0 picks a free port.",
-    };
+    private static readonly Option<string> UrlsOption = CreateUrlsOption();
 
     private static readonly Option<string> PortOption = new("--port")
     {
@@ -57,6 +54,8 @@ public static class HostKitCommandLine
                 throw new ArgumentException($"The application option {option.Name} has the name of an option the runner already has.", nameof(applicationOptions));
             root.Options.Add(new Option<string>(option.Name) { Description = option.Description, HelpName = option.HelpName });
         }
+        foreach (var version in root.Options.OfType<VersionOption>())
+            version.Action = new VersionAction();
         return root.Parse(args);
     }
 
@@ -84,6 +83,21 @@ public static class HostKitCommandLine
             values[key!] = value;
         }
         return values;
+    }
+
+    /// <summary><c>--urls</c>, which must name an address: an empty one would silently mean the default, 127.0.0.1:8000.</summary>
+    private static Option<string> CreateUrlsOption()
+    {
+        var option = new Option<string>("--urls")
+        {
+            Description = "Where to listen: http://IP:PORT, several separated by ';'. Port 0 picks a free port.",
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value)))
+                result.AddError("--urls is empty: " + HostKitSettings.UrlExample + " Leave --urls out for the default, " + HostKitSettings.DefaultUrl.ToString().TrimEnd('/') + ".");
+        });
+        return option;
     }
 
     /// <summary>

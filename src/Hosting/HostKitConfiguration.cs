@@ -1,60 +1,93 @@
 using System.Collections;
+using System.Text.Json;
 using HostKit.Hosts;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.FileProviders.Physical;
 
 namespace HostKit.Hosting;
 
 /// <summary>
-/// Builds the runner's configuration, lowest precedence first: an optional json file
-/// (<c>hostkit.json</c> in the working directory, or <c>--config PATH</c>), environment variables
+/// Builds the runner's configuration, lowest precedence first: an optional json file, environment variables
 /// <c>HOSTKIT_HOST</c>, <c>HOSTKIT_URLS</c>, <c>HOSTKIT_PORT</c>... and the command line.
+/// The json file is the first of: <c>--config PATH</c> (relative to the working directory), <c>hostkit.json</c> in the
+/// working directory, <c>hostkit.json</c> beside the application (its output folder, where a project copies it), so
+/// <c>dotnet run --project MyApp</c> from any folder finds the app's own file, and one in the folder it runs from wins.
 /// </summary>
 public static class HostKitConfiguration
 {
     /// <summary>The json file read when no <c>--config</c> is given; it may be absent.</summary>
     public const string DefaultJsonFile = "hostkit.json";
 
+    // As the json configuration provider reads a file: comments and trailing commas are allowed.
+    private static readonly JsonDocumentOptions JsonOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
     /// <summary>Builds the configuration.</summary>
     /// <param name="commandLine">Values from the command line, as configuration keys (see <see cref="HostKitCommandLine"/>).</param>
     /// <param name="environment">The environment variables; the process's own when null.</param>
-    /// <param name="baseDirectory">Where a relative json path is looked up; the working directory when null.</param>
+    /// <param name="baseDirectory">The working directory: where a relative <c>--config</c> path, then <c>hostkit.json</c>, is looked up; the process's when null.</param>
     /// <param name="applicationOptions">The application's own options, whose <see cref="ConfigurationOption.EnvironmentVariable"/> are read too.</param>
-    /// <exception cref="HostStartException">A <c>--config</c> file that does not exist or is not valid json.</exception>
+    /// <param name="applicationDirectory">Where <c>hostkit.json</c> is looked for when the working directory has none; <see cref="AppContext.BaseDirectory"/> when null.</param>
+    /// <exception cref="HostStartException">A <c>--config</c> file that does not exist, or a json file that is not valid json (the message gives its line and column).</exception>
     public static IConfiguration Build(IReadOnlyDictionary<string, string?> commandLine, IDictionary? environment = null, string? baseDirectory = null,
-        IReadOnlyList<ConfigurationOption>? applicationOptions = null)
+        IReadOnlyList<ConfigurationOption>? applicationOptions = null, string? applicationDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(commandLine);
-        var directory = baseDirectory ?? Directory.GetCurrentDirectory();
         var variables = environment ?? Environment.GetEnvironmentVariables();
-        commandLine.TryGetValue("HostKit:Config", out var configPath);
-        var named = !string.IsNullOrEmpty(configPath);
-        var jsonPath = Path.GetFullPath(named ? configPath! : DefaultJsonFile, directory);
-        if (named && !File.Exists(jsonPath))
-            throw new HostStartException(Directory.Exists(jsonPath)
-                ? $"The configuration file '{jsonPath}' is a directory; name a json file."
-                : $"The configuration file '{jsonPath}' does not exist.");
+        var builder = new ConfigurationBuilder();
+        if (FindJsonFile(commandLine, baseDirectory ?? Directory.GetCurrentDirectory(), applicationDirectory ?? AppContext.BaseDirectory) is { } jsonPath)
+            builder.Add(new SettingsLayer("in " + jsonPath, IsChecked: true, ReadJson(jsonPath)) { File = jsonPath });
+        return builder
+            .Add(new SettingsLayer("from the environment (HOSTKIT_*)", IsChecked: false, FromEnvironment(variables)))
+            .Add(new SettingsLayer("from the environment", IsChecked: false, FromOwnVariables(variables, applicationOptions ?? [])))
+            .Add(new SettingsLayer("on the command line", IsChecked: true, commandLine))
+            .Build();
+    }
 
-        // A file provider of our own for the file's folder: the default one skips dot-files
-        // (ExclusionFilters.Sensitive), which would silently ignore `--config .hostkit.json`.
-        using var files = new PhysicalFileProvider(Path.GetDirectoryName(jsonPath)!, ExclusionFilters.None);
+    /// <summary>The json file <paramref name="configuration"/> was read from, or null when it has none.</summary>
+    public static string? JsonFile(IConfiguration configuration) =>
+        SettingsLayer.All(configuration).Select(layer => layer.File).FirstOrDefault(file => file is not null);
+
+    /// <summary>The json file to read: the one <c>--config</c> names (which must exist), else the first <c>hostkit.json</c> found; null when there is none.</summary>
+    private static string? FindJsonFile(IReadOnlyDictionary<string, string?> commandLine, string workingDirectory, string applicationDirectory)
+    {
+        if (commandLine.TryGetValue("HostKit:Config", out var named) && !string.IsNullOrEmpty(named))
+        {
+            var path = Path.GetFullPath(named, workingDirectory);
+            return File.Exists(path) ? path : throw new HostStartException(Directory.Exists(path)
+                ? $"--config '{path}' is a directory: name a json file."
+                : $"--config '{path}' does not exist: name a json file with a \"HostKit\" section, or leave --config out to read {DefaultJsonFile}.");
+        }
+        return new[] { workingDirectory, applicationDirectory }
+            .Select(directory => Path.GetFullPath(DefaultJsonFile, directory))
+            .FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>The file's keys as the json configuration provider flattens them, after a parse of our own that can say where the json breaks.</summary>
+    private static List<KeyValuePair<string, string?>> ReadJson(string path)
+    {
+        byte[] bytes;
         try
         {
-            return new ConfigurationBuilder()
-                .AddJsonFile(files, Path.GetFileName(jsonPath), optional: !named, reloadOnChange: false)
-                .AddInMemoryCollection(FromEnvironment(variables))
-                .AddInMemoryCollection(FromOwnVariables(variables, applicationOptions ?? []))
-                .AddInMemoryCollection(commandLine)
-                .Build();
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new HostStartException($"The configuration file '{jsonPath}' is not valid json: {ex.Message}", ex);
+            bytes = File.ReadAllBytes(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new HostStartException($"The configuration file '{jsonPath}' cannot be read: {ex.Message}", ex);
+            throw new HostStartException($"{path} cannot be read: {ex.Message}", ex);
+        }
+        try
+        {
+            using (var document = JsonDocument.Parse(bytes, JsonOptions))
+            {
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                    throw new HostStartException($"{path}:1:1: not a HostKit configuration: the file must hold one json object, such as {{ \"HostKit\": {{ \"Host\": \"raw\" }} }}.");
+            }
+            using var stream = new MemoryStream(bytes);
+            return [.. new ConfigurationBuilder().AddJsonStream(stream).Build().AsEnumerable().Where(p => p.Value is not null)];
+        }
+        catch (JsonException ex)
+        {
+            // JsonException counts lines and bytes from 0; editors count from 1.
+            var reason = ex.Message.Split(" LineNumber:", 2)[0].TrimEnd();
+            throw new HostStartException($"{path}:{ex.LineNumber + 1}:{ex.BytePositionInLine + 1}: not valid json: {reason} Fix the file, or name another with --config.", ex);
         }
     }
 

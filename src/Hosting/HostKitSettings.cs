@@ -60,15 +60,15 @@ public sealed record HostKitSettings
     public bool ListHosts => string.Equals(Host, "list", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Reads the <c>HostKit</c> section of <paramref name="configuration"/>.</summary>
-    /// <exception cref="HostStartException">A value is malformed; the message names it.</exception>
+    /// <exception cref="HostStartException">A value is malformed; the message names it and says what to write.</exception>
     public static HostKitSettings From(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection("HostKit");
-        var workerId = Parse<int?>(section, "Worker:Id", null, s => (int?)int.Parse(s, NumberStyles.None, CultureInfo.InvariantCulture));
-        var workers = Parse(section, "Workers", 1, s => int.Parse(s, NumberStyles.None, CultureInfo.InvariantCulture));
+        var workerId = Read(section, "Worker:Id", ReadNumber, "a whole number");
+        var workers = Read(section, "Workers", ReadNumber, $"a whole number from 1 to {MaxWorkers}", "--workers") ?? 1;
         if (workers is < 1 or > MaxWorkers)
-            throw new HostStartException($"--workers must be a number from 1 to {MaxWorkers}, not {workers}.");
+            throw new HostStartException($"--workers (HostKit:Workers) = {workers} is out of range: write a whole number from 1 to {MaxWorkers}.");
         return new HostKitSettings
         {
             Host = section["Host"] is { Length: > 0 } host ? host : null,
@@ -76,18 +76,51 @@ public sealed record HostKitSettings
             Urls = workerId is null ? ReadUrls(section["Urls"], section["Port"]) : ReadUrls(section["Worker:Urls"], null),
             Workers = workers,
             WorkerId = workerId,
-            LogLevel = Parse(section, "LogLevel", LogLevel.Information, s => Enum.Parse<LogLevel>(s, ignoreCase: true)),
-            Limits = Bind(section.GetSection("Limits"), () => new HttpLimits()),
-            WebSockets = Bind(section.GetSection("WebSockets"), () => new WebSocketOptions()),
-            UnsafeInlineIo = Parse(section, "UnsafeInlineIo", false, s => bool.Parse(s)),
-            ShutdownTimeout = Parse(section, "ShutdownTimeout", new ServerOptions().ShutdownTimeout, s => TimeSpan.Parse(s, CultureInfo.InvariantCulture)),
+            LogLevel = Read(section, "LogLevel", ReadLogLevel, SettingsCheck.Expected(typeof(LogLevel)), "--log-level") ?? LogLevel.Information,
+            Limits = Bind(configuration, section.GetSection("Limits"), () => new HttpLimits()),
+            WebSockets = Bind(configuration, section.GetSection("WebSockets"), () => new WebSocketOptions()),
+            UnsafeInlineIo = Read<bool>(section, "UnsafeInlineIo", s => bool.TryParse(s, out var on) ? on : null, SettingsCheck.Expected(typeof(bool))) ?? false,
+            ShutdownTimeout = Read<TimeSpan>(section, "ShutdownTimeout", s => TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out var timeout) ? timeout : null,
+                SettingsCheck.Expected(typeof(TimeSpan))) ?? new ServerOptions().ShutdownTimeout,
         };
     }
+
+    /// <summary>
+    /// Every key the runner reads under <c>HostKit</c>, with the application's own options and sections: what
+    /// <see cref="SettingsCheck"/> holds the configuration to, so that a typo is an error instead of a silent default.
+    /// </summary>
+    internal static SettingsShape Shape(HostRunnerOptions options)
+    {
+        var shape = SettingsShape.Section();
+        // The runner's own values are read (and their format checked) by From above; here only their names.
+        foreach (var key in new[] { "Host", "Urls", "Port", "Workers", "Config", "LogLevel", "UnsafeInlineIo", "ShutdownTimeout", "Worker:Id", "Worker:Urls" })
+            shape.Add(key, SettingsShape.Value(typeof(string)));
+        shape.Add("Limits", SettingsShape.Of(typeof(HttpLimits)));
+        shape.Add("WebSockets", SettingsShape.Of(typeof(WebSocketOptions)));
+        const string Prefix = SettingsCheck.Root + ":";
+        foreach (var section in options.Sections.Where(s => s.Key.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase)))
+            shape.Add(section.Key[Prefix.Length..], SettingsShape.Of(section.Type));
+        foreach (var option in options.Options.Where(o => o.Key.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase)))
+            shape.Add(option.Key[Prefix.Length..], SettingsShape.Value(typeof(string)));
+        return shape;
+    }
+
+    private static int? ReadNumber(string text) =>
+        int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null;
+
+    /// <summary>A level by name only: <see cref="Enum.TryParse{TEnum}(string?, bool, out TEnum)"/> would take "7" too.</summary>
+    private static LogLevel? ReadLogLevel(string text) =>
+        Enum.GetNames<LogLevel>().FirstOrDefault(n => n.Equals(text.Trim(), StringComparison.OrdinalIgnoreCase)) is { } name ? Enum.Parse<LogLevel>(name) : null;
 
     private static IReadOnlyList<Uri> ReadUrls(string? urls, string? port)
     {
         if (!string.IsNullOrWhiteSpace(urls))
-            return [.. urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseUrl)];
+        {
+            var addresses = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            return addresses.Length > 0
+                ? [.. addresses.Select(ParseUrl)]
+                : throw new HostStartException($"--urls (HostKit:Urls) = '{urls}' names no address: {UrlExample}");
+        }
         if (!string.IsNullOrWhiteSpace(port))
         {
             if (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number > 65535)
@@ -97,41 +130,50 @@ public sealed record HostKitSettings
         return [DefaultUrl];
     }
 
+    /// <summary>How to write an address, said the same way by every message about one.</summary>
+    internal const string UrlExample = "write it as http://IP:PORT, for example http://127.0.0.1:8000 (port 0 picks a free port; several separated by ';').";
+
+    /// <summary>
+    /// An http or https address with no path. Whether the chosen host serves https is the runner's check, once the host is
+    /// known (<see cref="HostCapabilities.Tls"/>): here an https address is only well formed.
+    /// </summary>
     private static Uri ParseUrl(string text)
     {
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttp || url.AbsolutePath != "/")
-            throw new HostStartException($"'{text}' is not a listen address. Write it as http://IP:PORT, for example http://127.0.0.1:8000 (port 0 picks a free port).");
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps) || url.AbsolutePath != "/")
+            throw new HostStartException($"'{text}' is not a listen address: {UrlExample}");
         return url;
     }
 
-    private static T Parse<T>(IConfigurationSection section, string key, T fallback, Func<string, T> parse)
+    /// <summary>
+    /// The value of <paramref name="key"/>, or null when absent; <paramref name="parse"/> returns null for text it cannot
+    /// read, and the error then says what to write (<paramref name="expected"/>) and which option sets it.
+    /// </summary>
+    private static T? Read<T>(IConfigurationSection section, string key, Func<string, T?> parse, string expected, string? option = null)
+        where T : struct
     {
         var value = section[key];
         if (string.IsNullOrWhiteSpace(value))
-            return fallback;
-        try
-        {
-            return parse(value);
-        }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or OverflowException)
-        {
-            throw new HostStartException($"HostKit:{key} = '{value}' is not valid: {ex.Message}", ex);
-        }
+            return null;
+        var name = option is null ? $"HostKit:{key}" : $"{option} (HostKit:{key})";
+        return parse(value) ?? throw new HostStartException($"{name} = '{value}' is not valid: write {expected}.");
     }
 
-    private static T Bind<T>(IConfigurationSection section, Func<T> defaults) where T : class
+    /// <summary>Binds a section of settings after <see cref="SettingsCheck"/> has said in HostKit's words what is wrong with it, if anything.</summary>
+    private static T Bind<T>(IConfiguration configuration, IConfigurationSection section, Func<T> defaults) where T : class
     {
         var value = defaults();
         if (!section.Exists())
             return value;
+        SettingsCheck.Check(configuration, SettingsShape.Of(typeof(T)), section);
         try
         {
             section.Bind(value, o => o.ErrorOnUnknownConfiguration = true);
-            return value;
         }
         catch (InvalidOperationException ex)
         {
+            // A case the check above does not foresee: still an error that names the section, never a crash.
             throw new HostStartException($"HostKit:{section.Key} is not valid: {ex.Message}", ex);
         }
+        return value;
     }
 }

@@ -77,7 +77,7 @@ public static class HostRunner
         ArgumentNullException.ThrowIfNull(options);
         var hosts = options.Hosts ?? HostDiscovery.Registry;
 
-        var parsed = HostKitCommandLine.Parse(args, "Serves a HostKit application on the host of your choice.", options.Options);
+        var parsed = HostKitCommandLine.Parse(args, options.Description ?? "Serves a HostKit application on the host of your choice.", options.Options);
         if (parsed.Errors.Count > 0)
         {
             foreach (var error in parsed.Errors)
@@ -94,6 +94,7 @@ public static class HostRunner
         try
         {
             configuration = HostKitConfiguration.Build(HostKitCommandLine.ToConfiguration(parsed, options.Options), applicationOptions: options.Options);
+            SettingsCheck.Check(configuration, HostKitSettings.Shape(options));
             settings = HostKitSettings.From(configuration);
             if (settings.ListHosts)
             {
@@ -104,6 +105,7 @@ public static class HostRunner
             var missing = options.Requires & ~host.Capabilities;
             if (missing != HostCapabilities.None)
                 throw new HostStartException($"The host '{host.Name}' cannot run this application: it lacks {missing}. Choose another with --host (see --host list).");
+            CheckTls(hosts, host, settings.Urls);
             if (settings.Workers > 1)
                 CheckWorkersCan(host, settings.Workers);
         }
@@ -130,6 +132,8 @@ public static class HostRunner
         var logger = loggerFactory.CreateLogger("HostKit");
         if (settings.UnsafeInlineIo)
             logger.LogWarning("HostKit:UnsafeInlineIo is on: socket I/O completes on the socket engine's thread; an application that blocks stalls every connection, and synchronous request body reads are refused on raw and httplistener");
+        if (settings.WorkerId is null)
+            logger.LogInformation("{Configuration}", DescribeConfiguration(configuration));
         var context = new HostRunnerContext(configuration, loggerFactory) { Workers = settings.Workers, WorkerId = settings.WorkerId };
         try
         {
@@ -213,6 +217,23 @@ public static class HostRunner
         }
         logger.LogInformation("Stopped");
         return 0;
+    }
+
+    /// <summary>Where the settings came from, for the start log: which json file, or where none was found.</summary>
+    private static string DescribeConfiguration(IConfiguration configuration) =>
+        HostKitConfiguration.JsonFile(configuration) is { } file
+            ? $"Configuration: {file}, then HOSTKIT_* variables and the command line"
+            : $"Configuration: no {HostKitConfiguration.DefaultJsonFile} in {Directory.GetCurrentDirectory()} or {AppContext.BaseDirectory.TrimEnd('/')}; HOSTKIT_* variables and the command line";
+
+    /// <summary>Refuses an https address on a host that does not serve TLS, saying which installed host does, if any.</summary>
+    private static void CheckTls(HostRegistry hosts, IServerHost host, IReadOnlyList<Uri> urls)
+    {
+        if (host.Capabilities.HasFlag(HostCapabilities.Tls) || urls.FirstOrDefault(u => u.Scheme == Uri.UriSchemeHttps) is not { } https)
+            return;
+        var others = hosts.Hosts.Where(h => h.Capabilities.HasFlag(HostCapabilities.Tls)).Select(h => h.Name).ToList();
+        var instead = others.Count > 0 ? $"choose a host that does ({string.Join(", ", others)}), or" : "no installed host does (the TLS column of --host list);";
+        throw new HostStartException(
+            $"{https.GetLeftPart(UriPartial.Authority)} asks for TLS, which the host '{host.Name}' does not serve yet: {instead} listen on http:// and put a proxy that terminates TLS in front, such as nginx (deploy/nginx.conf).");
     }
 
     /// <summary>Refuses <c>--workers</c> where processes cannot share a port, before anything starts.</summary>

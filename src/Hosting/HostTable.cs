@@ -27,6 +27,27 @@ public static class HostTable
         (HostCapabilities.SharedPort, "shared port"),
     ];
 
+    /// <summary>
+    /// The table as text, one row a line with nothing at the ends of lines: the markdown border pads its empty top and
+    /// bottom rules and every cell to the console's width, which piped into a file or grep is lines of spaces.
+    /// </summary>
+    private static string Render(Table table, Profile target)
+    {
+        using var text = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(text),
+            Ansi = target.Capabilities.Ansi ? AnsiSupport.Yes : AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.Detect,
+            Interactive = InteractionSupport.No,
+        });
+        // Redirected output has no width of its own; don't squeeze the table into 80 columns.
+        console.Profile.Width = Console.IsOutputRedirected ? Math.Max(target.Width, 320) : target.Width;
+        console.Write(table);
+        var lines = text.ToString().ReplaceLineEndings("\n").Split('\n').Select(l => l.TrimEnd()).SkipWhile(l => l.Length == 0).Reverse().SkipWhile(l => l.Length == 0).Reverse();
+        return string.Join(Environment.NewLine, lines) + Environment.NewLine;
+    }
+
     /// <summary>Writes the table for <paramref name="hosts"/> to <paramref name="console"/>.</summary>
     public static void Write(IAnsiConsole console, IEnumerable<IServerHost> hosts)
     {
@@ -41,12 +62,9 @@ public static class HostTable
             cells.AddRange(Columns.Select(c => host.Capabilities.HasFlag(c.Capability) ? "yes" : "no"));
             table.AddRow([.. cells]);
         }
-        // Redirected output has no width of its own; don't squeeze the table into 80 columns.
-        if (Console.IsOutputRedirected)
-            console.Profile.Width = Math.Max(console.Profile.Width, 320);
-        console.Write(table);
+        console.Profile.Out.Writer.Write(Render(table, console.Profile));
         // A "no" in the strict parsing column is a security property, not a missing feature: say what to do about it.
         foreach (var host in hosts.Where(h => h.Capabilities.HasFlag(HostCapabilities.Network) && !h.Capabilities.HasFlag(HostCapabilities.StrictRequestParsing)))
-            console.WriteLine($"{host.Name}: its engine accepts some ambiguous requests (no strict parsing): put it behind a reverse proxy on an untrusted network (docs/limits.md).");
+            console.Profile.Out.Writer.WriteLine($"{host.Name}: its engine accepts some ambiguous requests (no strict parsing): put it behind a reverse proxy on an untrusted network (docs/limits.md).");
     }
 }

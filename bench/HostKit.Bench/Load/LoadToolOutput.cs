@@ -18,5 +18,8 @@ internal static class LoadToolOutput
 
     public static double Double(this JsonElement json, string name) => json.TryGetProperty(name, out var value) ? value.GetDouble() : 0;
 
+    /// <summary>A latency percentile, or null when the tool recorded none: wrk prints 0 then (pipelined batches give it no latency to record), and no real percentile is 0 µs.</summary>
+    public static double? Percentile(this JsonElement json, string name) => json.Double(name) is > 0 and var us ? us : null;
+
     public static string Text(this JsonElement json, string name) => json.TryGetProperty(name, out var value) ? value.GetString() ?? "" : "";
 }

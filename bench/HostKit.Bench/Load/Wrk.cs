@@ -30,7 +30,7 @@ internal sealed class Wrk(string scriptsFolder, string workFolder, string loadCo
             .Where(e => e.count > 0)
             .Select(e => $"{e.count.ToString(CultureInfo.InvariantCulture)} {e.name.Replace('_', ' ')}")
             .ToList();
-        return new LoadResult(json.Long("requests"), json.Long("duration_us") / 1e6, json.Double("p50_us"), json.Double("p99_us"),
+        return new LoadResult(json.Long("requests"), json.Long("duration_us") / 1e6, json.Percentile("p50_us"), json.Percentile("p99_us"),
             run.ReapedCpuSeconds, errors.Count > 0 ? "wrk: " + string.Join(", ", errors) : null);
     }
 }

@@ -27,7 +27,7 @@ internal sealed class WsLoad(string binary, string loadCore)
         Count("wrong_size", "echoes of the wrong size");
         if (json.Text("error") is { Length: > 0 } first)
             problems.Add($"first: {first}");
-        var result = new LoadResult(json.Long("messages"), json.Double("seconds"), json.Double("p50_us"), json.Double("p99_us"),
+        var result = new LoadResult(json.Long("messages"), json.Double("seconds"), json.Percentile("p50_us"), json.Percentile("p99_us"),
             json.Double("client_cpu_s"), problems.Count > 0 ? "wsload: " + string.Join("; ", problems) : null);
         return (result, json);
     }

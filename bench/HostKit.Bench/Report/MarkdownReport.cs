@@ -48,7 +48,7 @@ internal static class MarkdownReport
         md.AppendLine(CultureInfo.InvariantCulture, $"- **Busy machine**: in every window the machine's busy CPU (/proc/stat) less the server's and the load generator's is what other processes used. A round in which that exceeded {Running.RunRecord.BusyMachineCores:0.00} of a core is listed in the row's note and kept out of its median; a row busy in every round gets no verdict.");
         md.AppendLine("- **of C ceiling**: the row's median as a fraction of what the same generator drives through the single-threaded C epoll server (bench/native/ceiling_server.c) on the same core split: how close a host comes to what the kernel allows.");
         md.AppendLine(CultureInfo.InvariantCulture, $"- **Server CPU s** near the window ({s.DurationSeconds:0.#} s) means the server had its core to itself and was the limit; far below it, the server waited on the load generator or shared its core with something else. On a shared machine, **server CPU µs/op** (CPU per request or message) is the steadier figure to compare.");
-        md.AppendLine(CultureInfo.InvariantCulture, $"- Tools: {string.Join(", ", results.Tools.Select(t => $"{t.Key} {t.Value}"))}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Tools: {string.Join("; ", results.Tools.Select(t => $"{t.Key} {t.Value}"))}");
         md.AppendLine();
     }
 
@@ -56,7 +56,11 @@ internal static class MarkdownReport
     {
         md.AppendLine("## Targets (issue 24)").AppendLine();
         if (summary.Results.Quick)
-            md.AppendLine("QUICK: no verdicts. A quick run's single short round cannot tell a target met from noise.").AppendLine();
+        {
+            // One short round on a loaded machine cannot tell met from not met: a verdict here would be quoted anyway.
+            md.AppendLine("QUICK: no verdicts. A quick run checks that every server and workload runs and that the report is written; run without `--quick` to check the targets.").AppendLine();
+            return;
+        }
         md.AppendLine("| target | measured (ratio of medians, range over rounds) | verdict |").AppendLine("| --- | --: | --- |");
         foreach (var check in TargetCheck.Evaluate(summary))
             md.AppendLine(CultureInfo.InvariantCulture, $"| {check.Target} | {check.Measured} | {check.Verdict} |");
@@ -173,7 +177,8 @@ internal static class MarkdownReport
         _ => "",
     };
 
-    private static string Ms(double? microseconds) => microseconds is { } us ? (us / 1000).ToString("0.00", CultureInfo.InvariantCulture) : "-";
+    /// <summary>A latency in ms, or blank when the tool recorded none (wrk's pipelined batches): a 0.00 would read as instant.</summary>
+    private static string Ms(double? microseconds) => microseconds is { } us ? (us / 1000).ToString("0.00", CultureInfo.InvariantCulture) : "";
 
     private static string Mib(double? bytes) => bytes is { } b ? (b / (1024 * 1024)).ToString("0", CultureInfo.InvariantCulture) : "-";
 

@@ -57,8 +57,9 @@ internal sealed record RowSummary(
             notes.Insert(0, $"{failed} of {records.Count} rounds failed: {records.First(r => r.Status == RunStatus.Failed).Note}");
         return new RowSummary(server, workload, RunStatus.Ok, notes.Count > 0 ? string.Join("; ", notes) : null, ok.Count,
             Spread.Of(ok.Where(r => r.Throughput.HasValue).Select(r => r.Throughput!.Value)),
-            Spread.MedianOf(ok.Select(r => r.P50Microseconds)),
-            Spread.MedianOf(ok.Select(r => r.P99Microseconds)),
+            // A results.json written before percentiles could be missing has 0 for "none recorded".
+            Spread.MedianOf(ok.Select(r => r.P50Microseconds is > 0 ? r.P50Microseconds : null)),
+            Spread.MedianOf(ok.Select(r => r.P99Microseconds is > 0 ? r.P99Microseconds : null)),
             Spread.MedianOf(ok.Select(r => r.ServerCpuSeconds)),
             Spread.MedianOf(ok.Select(r => r.ServerCpuMicrosecondsPerOperation)),
             Spread.MedianOf(ok.Select(r => (double?)r.ServerPeakRssBytes)),

@@ -16,13 +16,14 @@ internal static class ToolVersions
             // wrk -v prints its version and exits 1.
             ["wrk"] = wrk is null ? "not installed" : (await CommandProbe.RunAsync(wrk, ["-v"]))?.Output.Split('\n')[0].Trim() ?? "?",
             ["python3 (Debian)"] = await CommandProbe.VersionAsync(python, "--version"),
-            ["flask, gevent, gevent-websocket, tornado"] = await CommandProbe.VersionAsync(python, "-c",
-                "import importlib.metadata as m\nprint(', '.join(m.version(p) if p else '' for p in ['flask', 'gevent', 'gevent-websocket', 'tornado']))"),
             ["gunicorn"] = await CommandProbe.VersionAsync("/usr/bin/gunicorn", "--version"),
             ["uwsgi"] = await CommandProbe.VersionAsync("/usr/bin/uwsgi", "--version"),
             ["node"] = await CommandProbe.VersionAsync("node", "--version"),
             ["ws (npm)"] = await CommandProbe.VersionAsync("node", "-p", "require('./node_modules/ws/package.json').version"),
         };
+        // Each Python package under its own name, so the report's tools line pairs every name with its version.
+        foreach (var package in new[] { "flask", "gevent", "gevent-websocket", "tornado" })
+            versions[package] = await CommandProbe.VersionAsync(python, "-c", $"import importlib.metadata as m; print(m.version('{package}'))");
         // `node -p` resolves relative to the working directory: ask again from the baseline's folder.
         if (await CommandProbe.RunAsync("node", ["-p", "require('./node_modules/ws/package.json').version"], layout.NodeBaseline) is { ExitCode: 0 } ws)
             versions["ws (npm)"] = ws.Output;

@@ -148,7 +148,7 @@ internal sealed class BenchRunner(RunSettings settings, NativeTools tools, strin
         var figure = result switch
         {
             { Status: RunStatus.Ok, BytesPerConnection: { } bytes } => $"{bytes / 1024:F1} KiB per idle websocket ({result.Connections:N0} open)",
-            { Status: RunStatus.Ok, Throughput: { } rate } => $"{rate.ToString("N0", CultureInfo.InvariantCulture)} {workload.Unit}, p99 {result.P99Microseconds / 1000:F2} ms",
+            { Status: RunStatus.Ok, Throughput: { } rate } => $"{rate.ToString("N0", CultureInfo.InvariantCulture)} {workload.Unit}, {(result.P99Microseconds is { } p99 ? $"p99 {p99 / 1000:F2} ms" : "no latency recorded")}",
             _ => $"{result.Status}: {result.Note}",
         };
         var busy = result.MachineWasBusy ? $"the machine was busy: other processes used {result.OtherCpuCores:0.00} cores" : null;

@@ -93,7 +93,12 @@ internal sealed class WorkerProcess : IDisposable
         while (await from.ReadLineAsync() is { } line)
         {
             if (watchForServing && line.StartsWith(ServingLine, StringComparison.Ordinal))
+            {
                 _serving.TrySetResult();
+                // Relayed as "ready": the supervisor's own line is the one "HostKit: serving on" people and tools look for.
+                to.WriteLine($"{_prefix}ready: {line[ServingLine.Length..]}");
+                continue;
+            }
             to.WriteLine(_prefix + line);
         }
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using HostKit.Hosts;
+using HostKit.Tests.Support;
 
 namespace HostKit.Tests.Demo;
 
@@ -139,6 +140,15 @@ public partial class DemoProcessTests
         Assert.Equal(2, process.ExitCode);
         var known = string.Join(", ", DemoHosts.Hosts.Select(h => h.Name));
         Assert.Contains($"Unknown host 'fleck'. Known hosts: {known}.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_names_the_emit_command_as_well_as_the_options()
+    {
+        var (code, output) = await DemoProcess.RunToEndAsync("--help");
+        Assert.Equal(0, code);
+        Assert.Contains("Also: 'emit --backplane redis://HOST:PORT --room ROOM --text TEXT' posts one chat message through Redis and exits (emit --help).", output, StringComparison.Ordinal);
+        Assert.Contains("--backplane", output, StringComparison.Ordinal);
     }
 
     private static async Task<Uri> ReadAddressAsync(Process process, List<string>? lines = null)

@@ -47,7 +47,7 @@ public sealed class ConfigurationOptionTests : IDisposable
     {
         Assert.Equal(4, HostKitSettings.From(Load(["--workers", "4"])).Workers);
         Assert.True(HostKitSettings.From(Load(["--workers", "4"])).IsSupervisor);
-        Assert.Contains("--workers must be a number from 1 to 64", Assert.Throws<HostStartException>(() => HostKitSettings.From(Load(["--workers", "65"]))).Message, StringComparison.Ordinal);
+        Assert.Contains("--workers (HostKit:Workers) = 65 is out of range: write a whole number from 1 to 64", Assert.Throws<HostStartException>(() => HostKitSettings.From(Load(["--workers", "65"]))).Message, StringComparison.Ordinal);
         Assert.Contains("HostKit:Workers", Assert.Throws<HostStartException>(() => HostKitSettings.From(Load(["--workers", "two"]))).Message, StringComparison.Ordinal);
 
         var worker = HostKitSettings.From(Load(["--workers", "4", "--urls", "http://127.0.0.1:0"], new() { ["HOSTKIT_WORKER__ID"] = "3", ["HOSTKIT_WORKER__URLS"] = "http://127.0.0.1:4567" }));

@@ -133,7 +133,11 @@ public sealed class HostKitSettingsTests : IDisposable
                 start(204, []);
                 return Body.Empty;
             };
-        }, ["--host", "memory", "--set", "HostKit:Chat:Token=abc"], hosts: new HostRegistry(new HostKit.Testing.InMemoryHost()), cancellationToken: stop.Token).WaitAsync(TimeSpan.FromSeconds(30));
+        }, ["--host", "memory", "--set", "HostKit:Chat:Token=abc"], new HostRunnerOptions
+        {
+            Hosts = new HostRegistry(new HostKit.Testing.InMemoryHost()),
+            Sections = [new SettingsSection("HostKit:Chat", typeof(HostKit.Chat.ChatOptions))],
+        }, stop.Token).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(0, exit);
         Assert.Equal("abc", seen?["HostKit:Chat:Token"]);
         Assert.NotNull(loggerFactory);

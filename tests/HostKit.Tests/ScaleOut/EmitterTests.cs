@@ -11,16 +11,11 @@ namespace HostKit.Tests.ScaleOut;
 [Collection(ClusterCollection.Name)]
 public class EmitterTests
 {
-    /// <summary>Debian's Python, which has python3-redis; the pyenv python3 first on PATH does not.</summary>
-    private const string DebianPython = "/usr/bin/python3";
-
-    private const string PythonRedis = "/usr/lib/python3/dist-packages/redis/__init__.py";
-
     [Fact]
     public async Task A_python_script_written_from_the_document_posts_to_members_on_every_node()
     {
-        RequiredComponent.File(DebianPython, "python3");
-        RequiredComponent.File(PythonRedis, "python3-redis");
+        // Whichever python3 has redis-py: a pyenv one first on PATH usually has not, Debian's with python3-redis has.
+        var python = RequiredComponent.PythonWith("redis", "python3-redis");
         await using var redis = await RedisServer.StartAsync();
         await using var kestrel = await RedisChatClusterTests.StartNodeAsync("kestrel", redis);
         await using var raw = await RedisChatClusterTests.StartNodeAsync("raw", redis);
@@ -28,7 +23,7 @@ public class EmitterTests
         using var bob = await ChatSockets.ConnectAsync(raw.Address, ChatApps.Path("ops", "bob"));
         await ann.ReceiveUntilAsync(e => e.Name == "bob");
 
-        var (code, output) = await RunAsync(DebianPython, Path.Combine(Repository.Root, "samples", "python", "emit.py"),
+        var (code, output) = await RunAsync(python, Path.Combine(Repository.Root, "samples", "python", "emit.py"),
             "--redis", redis.Address, "--room", "ops", "--name", "cron", "--text", "Backup finished ✓");
         Assert.True(code == 0, output);
         Assert.Contains("emitted to room ops as event 3", output, StringComparison.Ordinal);

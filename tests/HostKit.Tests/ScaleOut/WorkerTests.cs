@@ -25,6 +25,10 @@ public partial class WorkerTests
             "--set", "HostKit:Chat:MaxMessagesPerSecond=0");
         var port = supervisor.Address.Port;
         Assert.Contains(supervisor.Output.Lines, l => l.StartsWith("HostKit: serving on ", StringComparison.Ordinal) && l.EndsWith(" with 2 workers", StringComparison.Ordinal));
+        // One "serving on" line for the whole: each worker's own comes relayed as "[worker N] ready: ...".
+        foreach (var worker in new[] { "[worker 1] ready: ", "[worker 2] ready: " })
+            await supervisor.Output.WaitForAsync(l => l.StartsWith(worker, StringComparison.Ordinal), Timeout);
+        Assert.Single(supervisor.Output.Lines, l => l.Contains("serving on", StringComparison.Ordinal));
         var pids = WorkerPids(supervisor);
         Assert.Equal(2, pids.Count);
 
@@ -50,7 +54,7 @@ public partial class WorkerTests
             await supervisor.Output.WaitForAsync(l => l.Contains($"Worker 1 (pid {pids[1]}) exited", StringComparison.Ordinal), Timeout);
             var replaced = await supervisor.Output.WaitForAsync(l => StartedLine().Match(l) is { Success: true } m && m.Groups[1].Value == "1" && m.Groups[2].Value != pids[1].ToString(CultureInfo.InvariantCulture), Timeout);
             var newPid = int.Parse(StartedLine().Match(replaced).Groups[2].Value, CultureInfo.InvariantCulture);
-            await supervisor.Output.WaitForAsync(l => l.StartsWith("[worker 1] HostKit: serving on ", StringComparison.Ordinal) && supervisor.Output.Lines.Count(x => x.StartsWith("[worker 1] HostKit: serving on ", StringComparison.Ordinal)) >= 2, Timeout);
+            await supervisor.Output.WaitForAsync(l => l.StartsWith("[worker 1] ready: ", StringComparison.Ordinal) && supervisor.Output.Lines.Count(x => x.StartsWith("[worker 1] ready: ", StringComparison.Ordinal)) >= 2, Timeout);
 
             // The port still serves, the chat goes on, and what was said reaches a member of either worker.
             using var http = new HttpClient { BaseAddress = supervisor.Address, Timeout = Timeout };

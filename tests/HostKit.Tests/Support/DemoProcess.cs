@@ -99,9 +99,14 @@ public sealed partial class DemoProcess : IAsyncDisposable
     }
 
     /// <summary>Runs the Demo with <paramref name="args"/> to its end (a command such as <c>emit</c>, or a refused start).</summary>
-    public static async Task<(int ExitCode, string Output)> RunToEndAsync(params string[] args)
+    public static Task<(int ExitCode, string Output)> RunToEndAsync(params string[] args) => RunToEndInAsync(null, args);
+
+    /// <summary>Like <see cref="RunToEndAsync"/>, started in <paramref name="workingDirectory"/> (null: this process's).</summary>
+    public static async Task<(int ExitCode, string Output)> RunToEndInAsync(string? workingDirectory, params string[] args)
     {
-        using var process = Process.Start(StartInfo(args))!;
+        var start = StartInfo(args);
+        start.WorkingDirectory = workingDirectory ?? "";
+        using var process = Process.Start(start)!;
         var output = ProcessOutput.Of(process);
         try
         {

@@ -1,0 +1,100 @@
+using HostKit.Hosting;
+using HostKit.Hosts;
+using HostKit.Tests.Support;
+
+namespace HostKit.Tests.Hosting;
+
+/// <summary>
+/// Every configuration and command-line mistake a newcomer makes is refused before anything starts, in one line that
+/// says what was wrong, where, and what is valid, in HostKit's words, with exit code 2. Run on the Demo as a person runs it.
+/// </summary>
+public sealed class ConfigurationErrorTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("hostkit-config-errors-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Theory]
+    [InlineData(new[] { "--log-level", "Loud" }, "--log-level (HostKit:LogLevel) = 'Loud' is not valid: write one of Trace, Debug, Information, Warning, Error, Critical, None.")]
+    [InlineData(new[] { "--workers", "abc" }, "--workers (HostKit:Workers) = 'abc' is not valid: write a whole number from 1 to 64.")]
+    [InlineData(new[] { "--workers=-1" }, "--workers (HostKit:Workers) = '-1' is not valid: write a whole number from 1 to 64.")]
+    [InlineData(new[] { "--workers", "0" }, "--workers (HostKit:Workers) = 0 is out of range: write a whole number from 1 to 64.")]
+    [InlineData(new[] { "--urls", "" }, "--urls is empty: write it as http://IP:PORT")]
+    [InlineData(new[] { "--urls", ";" }, "--urls (HostKit:Urls) = ';' names no address: write it as http://IP:PORT")]
+    [InlineData(new[] { "--urls", "https://127.0.0.1:0" }, "https://127.0.0.1:0 asks for TLS, which the host 'kestrel' does not serve yet: no installed host does")]
+    [InlineData(new[] { "--set", "HostKit:Hots=raw" }, "HostKit:Hots on the command line is not a setting HostKit or this application reads. Did you mean HostKit:Host?")]
+    [InlineData(new[] { "--set", "HostKit:Chat:Tokne=secret" }, "HostKit:Chat:Tokne on the command line is not a setting HostKit or this application reads. Did you mean HostKit:Chat:Token?")]
+    [InlineData(new[] { "--set", "HostKit:Limits:MaxRequestBodyBytes=lots" }, "HostKit:Limits:MaxRequestBodyBytes = 'lots' on the command line is not valid: write a whole number.")]
+    [InlineData(new[] { "--set", "HostKit:Limits:MaxRequestLineBytes=" }, "HostKit:Limits:MaxRequestLineBytes = '' on the command line is not valid: write a whole number.")]
+    [InlineData(new[] { "--set", "HostKit:Chat:HistoryCount=many" }, "HostKit:Chat:HistoryCount = 'many' on the command line is not valid: write a whole number.")]
+    public async Task A_bad_command_line_is_one_clear_line_and_exit_code_2(string[] args, string expected)
+    {
+        var (code, output) = await DemoProcess.RunToEndInAsync(_directory, ["--host", "kestrel", .. args]);
+        AssertOneError(code, output, expected);
+    }
+
+    [Fact]
+    public async Task An_unknown_key_in_hostkit_json_names_the_file_and_the_likely_key()
+    {
+        var file = Path.Combine(_directory, "hostkit.json");
+        await File.WriteAllTextAsync(file, """{ "HostKit": { "Hots": "raw" } }""");
+        var (code, output) = await DemoProcess.RunToEndInAsync(_directory, "--urls", "http://127.0.0.1:0");
+        AssertOneError(code, output, $"HostKit:Hots in {file} is not a setting HostKit or this application reads. Did you mean HostKit:Host? HostKit takes ");
+    }
+
+    [Fact]
+    public async Task Invalid_json_names_the_file_line_and_column()
+    {
+        var file = Path.Combine(_directory, "hostkit.json");
+        await File.WriteAllTextAsync(file, "{\n  \"HostKit\": {\n    \"Host\": raw\n  }\n}\n");
+        var (code, output) = await DemoProcess.RunToEndInAsync(_directory, "--urls", "http://127.0.0.1:0");
+        AssertOneError(code, output, $"{file}:3:13: not valid json: ");
+    }
+
+    [Fact]
+    public void Keys_from_the_environment_are_not_refused_since_HOSTKIT_is_shared_with_test_and_script_switches()
+    {
+        var configuration = HostKitConfiguration.Build(new Dictionary<string, string?>(), new Dictionary<string, string> { ["HOSTKIT_REQUIRE_ALL"] = "1" }, _directory, applicationDirectory: _directory);
+        SettingsCheck.Check(configuration, HostKitSettings.Shape(new HostRunnerOptions()));
+        var malformed = HostKitConfiguration.Build(new Dictionary<string, string?>(), new Dictionary<string, string> { ["HOSTKIT_WEBSOCKETS__CLOSETIMEOUT"] = "soon" }, _directory, applicationDirectory: _directory);
+        var error = Assert.Throws<HostStartException>(() => SettingsCheck.Check(malformed, HostKitSettings.Shape(new HostRunnerOptions())));
+        Assert.Equal("HostKit:WEBSOCKETS:CLOSETIMEOUT = 'soon' from the environment (HOSTKIT_*) is not valid: write a duration such as 00:00:30 (hh:mm:ss).", error.Message);
+    }
+
+    [Fact]
+    public void Hostkit_json_is_read_from_the_working_directory_first_then_beside_the_application()
+    {
+        var working = Directory.CreateDirectory(Path.Combine(_directory, "solution")).FullName;
+        var application = Directory.CreateDirectory(Path.Combine(_directory, "bin")).FullName;
+        File.WriteAllText(Path.Combine(application, "hostkit.json"), """{ "HostKit": { "Host": "raw" } }""");
+        var beside = HostKitConfiguration.Build(new Dictionary<string, string?>(), new Dictionary<string, string>(), working, applicationDirectory: application);
+        Assert.Equal(("raw", Path.Combine(application, "hostkit.json")), (beside["HostKit:Host"], HostKitConfiguration.JsonFile(beside)));
+
+        File.WriteAllText(Path.Combine(working, "hostkit.json"), """{ "HostKit": { "Host": "httplistener" } }""");
+        var here = HostKitConfiguration.Build(new Dictionary<string, string?>(), new Dictionary<string, string>(), working, applicationDirectory: application);
+        Assert.Equal(("httplistener", Path.Combine(working, "hostkit.json")), (here["HostKit:Host"], HostKitConfiguration.JsonFile(here)));
+
+        var none = HostKitConfiguration.Build(new Dictionary<string, string?>(), new Dictionary<string, string>(), application + "-absent", applicationDirectory: application + "-absent");
+        Assert.Null(HostKitConfiguration.JsonFile(none));
+    }
+
+    [Fact]
+    public async Task The_host_list_printed_to_a_pipe_has_no_blank_or_space_padded_lines()
+    {
+        var (code, output) = await DemoProcess.RunToEndInAsync(_directory, "--host", "list");
+        Assert.Equal(0, code);
+        var lines = output.TrimEnd('\n').Split('\n');
+        Assert.StartsWith("| host", lines[0], StringComparison.Ordinal);
+        Assert.All(lines, line => Assert.True(line.Length > 0 && !line.EndsWith(' '), $"A blank or space-padded line in the host list: '{line}'"));
+    }
+
+    /// <summary>Exit code 2 and exactly one <c>error:</c> line, which starts with <paramref name="expected"/> (after <c>error: </c>).</summary>
+    private static void AssertOneError(int code, string output, string expected)
+    {
+        var errors = output.Split('\n').Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToList();
+        var error = Assert.Single(errors);
+        Assert.StartsWith("error: " + expected, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("ErrorOnUnknownConfiguration", output, StringComparison.Ordinal);
+        Assert.Equal(HostRunner.UsageError, code);
+    }
+}
