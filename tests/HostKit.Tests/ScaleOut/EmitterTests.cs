@@ -35,10 +35,10 @@ public class EmitterTests
 
         // With a cid, the script run twice (a retried job) stores the message once.
         string[] once = ["--redis", redis.Address, "--room", "ops", "--name", "cron", "--text", "once", "--cid", "job-7"];
-        (code, output) = await RunAsync(DebianPython, [Path.Combine(Repository.Root, "samples", "python", "emit.py"), .. once]);
+        (code, output) = await RunAsync(python, [Path.Combine(Repository.Root, "samples", "python", "emit.py"), .. once]);
         Assert.True(code == 0, output);
         Assert.Contains("emitted to room ops as event 4", output, StringComparison.Ordinal);
-        (code, output) = await RunAsync(DebianPython, [Path.Combine(Repository.Root, "samples", "python", "emit.py"), .. once]);
+        (code, output) = await RunAsync(python, [Path.Combine(Repository.Root, "samples", "python", "emit.py"), .. once]);
         Assert.True(code == 0, output);
         Assert.Contains("already in room ops as event 4 (cid job-7): not stored again", output, StringComparison.Ordinal);
         await ann.SendTextAsync("after the retries");
