@@ -39,6 +39,12 @@ public static class HostKitCommandLine
         HelpName = "N",
     };
 
+    private static readonly Option<string> ForwardedAllowIpsOption = new("--forwarded-allow-ips")
+    {
+        Description = "Peers whose X-Forwarded-*/Forwarded headers are believed: IPs and CIDRs separated by ',', '*' for all, '' for none. Default 127.0.0.1.",
+        HelpName = "LIST",
+    };
+
     private static readonly Option<string[]> SetOption = CreateSetOption();
 
     private static readonly Option<bool> ListHostsOption = new("--list-hosts")
@@ -50,7 +56,7 @@ public static class HostKitCommandLine
     /// <exception cref="ArgumentException">An application option reuses a name the runner (or another option) has.</exception>
     public static ParseResult Parse(string[] args, string description, IReadOnlyList<ConfigurationOption>? applicationOptions = null)
     {
-        var root = new RootCommand(description) { HostOption, UrlsOption, PortOption, WorkersOption, ConfigOption, LogLevelOption, SetOption, ListHostsOption };
+        var root = new RootCommand(description) { HostOption, UrlsOption, PortOption, WorkersOption, ConfigOption, LogLevelOption, ForwardedAllowIpsOption, SetOption, ListHostsOption };
         foreach (var option in applicationOptions ?? [])
         {
             if (root.Options.Any(o => o.Name == option.Name))
@@ -78,6 +84,7 @@ public static class HostKitCommandLine
         foreach (var option in applicationOptions ?? [])
             Add(values, option.Key, result.GetValue<string>(option.Name));
         Add(values, "HostKit:LogLevel", result.GetValue(LogLevelOption));
+        Add(values, "HostKit:ForwardedAllowIps", result.GetValue(ForwardedAllowIpsOption));
         foreach (var setting in result.GetValue(SetOption) ?? [])
         {
             var (key, value) = SplitSetting(setting);

@@ -56,6 +56,12 @@ public sealed record HostKitSettings
     /// </summary>
     public bool UnsafeInlineIo { get; init; }
 
+    /// <summary>
+    /// The peers whose proxy headers are believed (<c>--forwarded-allow-ips</c>, <c>HostKit:ForwardedAllowIps</c>): addresses
+    /// and CIDR ranges separated by commas, <c>*</c> for all, empty for none. Default 127.0.0.1, as uvicorn.
+    /// </summary>
+    public TrustedProxies ForwardedAllowIps { get; init; } = TrustedProxies.Default;
+
     /// <summary>True when the host list was asked for (<c>--host list</c>).</summary>
     public bool ListHosts => string.Equals(Host, "list", StringComparison.OrdinalIgnoreCase);
 
@@ -80,6 +86,9 @@ public sealed record HostKitSettings
             Limits = Bind(section.GetSection("Limits"), () => new HttpLimits()),
             WebSockets = Bind(section.GetSection("WebSockets"), () => new WebSocketOptions()),
             UnsafeInlineIo = Parse(section, "UnsafeInlineIo", false, s => bool.Parse(s)),
+            ForwardedAllowIps = section["ForwardedAllowIps"] is not null
+                ? Parse(section, "ForwardedAllowIps", TrustedProxies.None, TrustedProxies.Parse)
+                : TrustedProxies.Default,
             ShutdownTimeout = Parse(section, "ShutdownTimeout", new ServerOptions().ShutdownTimeout, s => TimeSpan.Parse(s, CultureInfo.InvariantCulture)),
         };
     }

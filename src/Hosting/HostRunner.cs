@@ -181,6 +181,7 @@ public static class HostRunner
             Limits = settings.Limits,
             WebSockets = settings.WebSockets,
             ShutdownTimeout = settings.ShutdownTimeout,
+            ForwardedAllowIps = settings.ForwardedAllowIps,
             ReusePort = settings.WorkerId is not null,
         };
 

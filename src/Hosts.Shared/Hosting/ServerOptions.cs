@@ -29,4 +29,11 @@ public sealed record ServerOptions
     /// websockets (1001) and drops what is left (see <see cref="GracefulStop"/>). Default 5 s.
     /// </summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The peers whose proxy headers (<c>Forwarded</c>, <c>X-Forwarded-For</c>, <c>-Proto</c>, <c>-Host</c>) are believed
+    /// for <c>REMOTE_ADDR</c>, the URL scheme and the host (<see cref="ProxyHeaders"/>); everyone else's are ignored.
+    /// Default 127.0.0.1, as uvicorn: a proxy on the same machine. <see cref="TrustedProxies.None"/> turns it off.
+    /// </summary>
+    public TrustedProxies ForwardedAllowIps { get; init; } = TrustedProxies.Default;
 }

@@ -21,7 +21,11 @@ public enum ApplicationOutcome
 /// <param name="Body">The body it returned (default when it failed).</param>
 /// <param name="Failure">The exception it threw, or the rule it broke; null on success.</param>
 /// <param name="Rejection">For <see cref="ApplicationOutcome.Reject"/>, why the request is refused.</param>
-public readonly record struct ApplicationResult(ApplicationOutcome Outcome, Body Body, Exception? Failure, RequestRejection? Rejection = null);
+public readonly record struct ApplicationResult(ApplicationOutcome Outcome, Body Body, Exception? Failure, RequestRejection? Rejection = null)
+{
+    /// <summary>The environ the application was given (the host's, or the request as a trusted proxy describes it: <see cref="ProxyHeaders"/>); null when the application was not called.</summary>
+    public Environ? Environ { get; init; }
+}
 
 /// <summary>
 /// Runs the application for one request the same way on every host, and decides the fault rules
@@ -53,12 +57,13 @@ public static class ApplicationInvoker
         runtime.Metrics.RequestStarted();
         if (runtime.Activity.IsStopping)
             return new ApplicationResult(ApplicationOutcome.Reject, default, null, RequestRejection.ServerStopping);
+        var seen = ProxyHeaders.Apply(environ, runtime.Options.ForwardedAllowIps);
         var logger = runtime.Logger;
         Body body = default;
         Exception? failure = null;
         try
         {
-            body = await runtime.Application(environ, head.Start);
+            body = await runtime.Application(seen, head.Start);
         }
         catch (Exception ex)
         {
@@ -67,24 +72,24 @@ public static class ApplicationInvoker
 
         // An upgrade the application accepted but the host refused (the server is stopping) is no websocket.
         if (environ.WebSocket is HostWebSocketUpgrade { Session: not null } || environ.WebSocket is { IsAccepted: true } and not HostWebSocketUpgrade)
-            return new ApplicationResult(ApplicationOutcome.WebSocket, body, failure);
+            return new ApplicationResult(ApplicationOutcome.WebSocket, body, failure) { Environ = seen };
         if (failure is not null)
         {
             if (((failure as RequestRejectedException)?.Reason ?? classify?.Invoke(failure)) is { } rejection)
             {
                 HostLog.RequestRefused(logger, failure, environ.RequestMethod, environ.PathInfo, RequestRejections.Status(rejection));
-                return new ApplicationResult(ApplicationOutcome.Reject, default, failure, rejection);
+                return new ApplicationResult(ApplicationOutcome.Reject, default, failure, rejection) { Environ = seen };
             }
             HostLog.ApplicationFailed(logger, failure, environ.RequestMethod, environ.PathInfo);
-            return new ApplicationResult(ApplicationOutcome.Fail, default, failure);
+            return new ApplicationResult(ApplicationOutcome.Fail, default, failure) { Environ = seen };
         }
         if (!head.IsStarted)
         {
             failure = new InvalidOperationException("The application returned without calling startResponse.");
             HostLog.ApplicationFailed(logger, failure, environ.RequestMethod, environ.PathInfo);
             await ResponseBodyWriter.DiscardAsync(body);
-            return new ApplicationResult(ApplicationOutcome.Fail, default, failure);
+            return new ApplicationResult(ApplicationOutcome.Fail, default, failure) { Environ = seen };
         }
-        return new ApplicationResult(ApplicationOutcome.Respond, body, null);
+        return new ApplicationResult(ApplicationOutcome.Respond, body, null) { Environ = seen };
     }
 }
