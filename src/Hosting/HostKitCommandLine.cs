@@ -45,6 +45,22 @@ public static class HostKitCommandLine
         HelpName = "LIST",
     };
 
+    private static readonly Option<bool> AccessLogOption = new("--access-log")
+    {
+        Description = "Write an access log line per request and per websocket session (category HostKit.AccessLog). Off by default.",
+    };
+
+    private static readonly Option<bool> NoAccessLogOption = new("--no-access-log")
+    {
+        Description = "No access log, whatever hostkit.json or the environment say.",
+    };
+
+    private static readonly Option<string> AccessLogFormatOption = new("--access-log-format")
+    {
+        Description = "combined (Combined Log Format and the duration, the default) or json; implies --access-log.",
+        HelpName = "FORMAT",
+    };
+
     private static readonly Option<string[]> SetOption = CreateSetOption();
 
     private static readonly Option<bool> ListHostsOption = new("--list-hosts")
@@ -56,7 +72,7 @@ public static class HostKitCommandLine
     /// <exception cref="ArgumentException">An application option reuses a name the runner (or another option) has.</exception>
     public static ParseResult Parse(string[] args, string description, IReadOnlyList<ConfigurationOption>? applicationOptions = null)
     {
-        var root = new RootCommand(description) { HostOption, UrlsOption, PortOption, WorkersOption, ConfigOption, LogLevelOption, ForwardedAllowIpsOption, SetOption, ListHostsOption };
+        var root = new RootCommand(description) { HostOption, UrlsOption, PortOption, WorkersOption, ConfigOption, LogLevelOption, ForwardedAllowIpsOption, AccessLogOption, NoAccessLogOption, AccessLogFormatOption, SetOption, ListHostsOption };
         foreach (var option in applicationOptions ?? [])
         {
             if (root.Options.Any(o => o.Name == option.Name))
@@ -85,6 +101,15 @@ public static class HostKitCommandLine
             Add(values, option.Key, result.GetValue<string>(option.Name));
         Add(values, "HostKit:LogLevel", result.GetValue(LogLevelOption));
         Add(values, "HostKit:ForwardedAllowIps", result.GetValue(ForwardedAllowIpsOption));
+        if (result.GetValue(AccessLogFormatOption) is { } format)
+        {
+            values["HostKit:AccessLog"] = "true";
+            values["HostKit:AccessLogFormat"] = format;
+        }
+        if (result.GetValue(AccessLogOption))
+            values["HostKit:AccessLog"] = "true";
+        if (result.GetValue(NoAccessLogOption))
+            values["HostKit:AccessLog"] = "false";
         foreach (var setting in result.GetValue(SetOption) ?? [])
         {
             var (key, value) = SplitSetting(setting);

@@ -62,6 +62,12 @@ public sealed record HostKitSettings
     /// </summary>
     public TrustedProxies ForwardedAllowIps { get; init; } = TrustedProxies.Default;
 
+    /// <summary>
+    /// The access log's format (<c>--access-log</c>, <c>--access-log-format json</c>, <c>HostKit:AccessLog</c> true or false,
+    /// <c>HostKit:AccessLogFormat</c>), or null when it is off, the default (docs/deployment.md says why).
+    /// </summary>
+    public AccessLogFormat? AccessLog { get; init; }
+
     /// <summary>True when the host list was asked for (<c>--host list</c>).</summary>
     public bool ListHosts => string.Equals(Host, "list", StringComparison.OrdinalIgnoreCase);
 
@@ -89,9 +95,19 @@ public sealed record HostKitSettings
             ForwardedAllowIps = section["ForwardedAllowIps"] is not null
                 ? Parse(section, "ForwardedAllowIps", TrustedProxies.None, TrustedProxies.Parse)
                 : TrustedProxies.Default,
+            AccessLog = Parse(section, "AccessLog", false, s => bool.Parse(s))
+                ? Parse(section, "AccessLogFormat", AccessLogFormat.Combined, ParseAccessLogFormat)
+                : null,
             ShutdownTimeout = Parse(section, "ShutdownTimeout", new ServerOptions().ShutdownTimeout, s => TimeSpan.Parse(s, CultureInfo.InvariantCulture)),
         };
     }
+
+    private static AccessLogFormat ParseAccessLogFormat(string text) => text.ToLowerInvariant() switch
+    {
+        "combined" => AccessLogFormat.Combined,
+        "json" => AccessLogFormat.Json,
+        _ => throw new FormatException("the access log format is 'combined' or 'json'."),
+    };
 
     private static IReadOnlyList<Uri> ReadUrls(string? urls, string? port)
     {

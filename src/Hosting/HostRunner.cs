@@ -182,6 +182,7 @@ public static class HostRunner
             WebSockets = settings.WebSockets,
             ShutdownTimeout = settings.ShutdownTimeout,
             ForwardedAllowIps = settings.ForwardedAllowIps,
+            AccessLog = settings.AccessLog,
             ReusePort = settings.WorkerId is not null,
         };
 

@@ -36,4 +36,10 @@ public sealed record ServerOptions
     /// Default 127.0.0.1, as uvicorn: a proxy on the same machine. <see cref="TrustedProxies.None"/> turns it off.
     /// </summary>
     public TrustedProxies ForwardedAllowIps { get; init; } = TrustedProxies.Default;
+
+    /// <summary>
+    /// The access log's format (<see cref="Hosts.AccessLog"/>: one line per request and per websocket session, to the
+    /// <c>HostKit.AccessLog</c> logger category), or null for no access log. Default null.
+    /// </summary>
+    public AccessLogFormat? AccessLog { get; init; }
 }

@@ -25,6 +25,15 @@ public readonly record struct ApplicationResult(ApplicationOutcome Outcome, Body
 {
     /// <summary>The environ the application was given (the host's, or the request as a trusted proxy describes it: <see cref="ProxyHeaders"/>); null when the application was not called.</summary>
     public Environ? Environ { get; init; }
+
+    /// <summary>When the request started (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>), or 0 when nothing wanted its duration (<see cref="HostRuntime.TimesRequests"/>).</summary>
+    public long StartTimestamp { get; init; }
+
+    /// <summary>
+    /// For a request that offered a websocket while the access log is on: its fields, read before the application ran,
+    /// since an engine may let go of the request (HttpListener its peer's address) before the session ends and is logged.
+    /// </summary>
+    internal AccessLogRequest? WebSocketRequest { get; init; }
 }
 
 /// <summary>
@@ -53,11 +62,13 @@ public static class ApplicationInvoker
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(environ);
         ArgumentNullException.ThrowIfNull(head);
+        var started = runtime.TimesRequests ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         runtime.Activity.RequestStarted();
         runtime.Metrics.RequestStarted();
         if (runtime.Activity.IsStopping)
-            return new ApplicationResult(ApplicationOutcome.Reject, default, null, RequestRejection.ServerStopping);
+            return new ApplicationResult(ApplicationOutcome.Reject, default, null, RequestRejection.ServerStopping) { StartTimestamp = started };
         var seen = ProxyHeaders.Apply(environ, runtime.Options.ForwardedAllowIps);
+        var logged = started != 0 && environ.WebSocket is not null ? AccessLogRequest.From(seen) : null;
         var logger = runtime.Logger;
         Body body = default;
         Exception? failure = null;
@@ -72,24 +83,24 @@ public static class ApplicationInvoker
 
         // An upgrade the application accepted but the host refused (the server is stopping) is no websocket.
         if (environ.WebSocket is HostWebSocketUpgrade { Session: not null } || environ.WebSocket is { IsAccepted: true } and not HostWebSocketUpgrade)
-            return new ApplicationResult(ApplicationOutcome.WebSocket, body, failure) { Environ = seen };
+            return new ApplicationResult(ApplicationOutcome.WebSocket, body, failure) { Environ = seen, StartTimestamp = started, WebSocketRequest = logged };
         if (failure is not null)
         {
             if (((failure as RequestRejectedException)?.Reason ?? classify?.Invoke(failure)) is { } rejection)
             {
                 HostLog.RequestRefused(logger, failure, environ.RequestMethod, environ.PathInfo, RequestRejections.Status(rejection));
-                return new ApplicationResult(ApplicationOutcome.Reject, default, failure, rejection) { Environ = seen };
+                return new ApplicationResult(ApplicationOutcome.Reject, default, failure, rejection) { Environ = seen, StartTimestamp = started };
             }
             HostLog.ApplicationFailed(logger, failure, environ.RequestMethod, environ.PathInfo);
-            return new ApplicationResult(ApplicationOutcome.Fail, default, failure) { Environ = seen };
+            return new ApplicationResult(ApplicationOutcome.Fail, default, failure) { Environ = seen, StartTimestamp = started };
         }
         if (!head.IsStarted)
         {
             failure = new InvalidOperationException("The application returned without calling startResponse.");
             HostLog.ApplicationFailed(logger, failure, environ.RequestMethod, environ.PathInfo);
             await ResponseBodyWriter.DiscardAsync(body);
-            return new ApplicationResult(ApplicationOutcome.Fail, default, failure) { Environ = seen };
+            return new ApplicationResult(ApplicationOutcome.Fail, default, failure) { Environ = seen, StartTimestamp = started };
         }
-        return new ApplicationResult(ApplicationOutcome.Respond, body, null) { Environ = seen };
+        return new ApplicationResult(ApplicationOutcome.Respond, body, null) { Environ = seen, StartTimestamp = started };
     }
 }

@@ -27,4 +27,16 @@ public sealed class OperatorSettingsTests : IDisposable
         var refused = Assert.Throws<HostStartException>(() => Load(["--forwarded-allow-ips", "10.0.0.0/33"]));
         Assert.Contains("HostKit:ForwardedAllowIps = '10.0.0.0/33'", refused.Message);
     }
+
+    [Fact]
+    public void The_access_log_is_off_by_default_and_no_access_log_wins()
+    {
+        Assert.Null(Load([]).AccessLog);
+        Assert.Equal(AccessLogFormat.Combined, Load(["--access-log"]).AccessLog);
+        Assert.Equal(AccessLogFormat.Json, Load(["--access-log-format", "json"]).AccessLog);
+        Assert.Equal(AccessLogFormat.Json, Load([], new() { ["HOSTKIT_ACCESSLOG"] = "true", ["HOSTKIT_ACCESSLOGFORMAT"] = "JSON" }).AccessLog);
+        Assert.Null(Load(["--access-log", "--no-access-log"], new() { ["HOSTKIT_ACCESSLOG"] = "true" }).AccessLog);
+        var refused = Assert.Throws<HostStartException>(() => Load(["--access-log-format", "apache"]));
+        Assert.Contains("'combined' or 'json'", refused.Message);
+    }
 }
