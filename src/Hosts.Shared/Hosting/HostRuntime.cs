@@ -27,7 +27,7 @@ public sealed class HostRuntime
     public AccessLog? AccessLog { get; }
 
     /// <summary>True when something wants each request's duration: the clock is read only then.</summary>
-    public bool TimesRequests => AccessLog is { IsEnabled: true };
+    public bool TimesRequests => AccessLog is { IsEnabled: true } || HostMetrics.TimesRequests;
 
     /// <summary>The host's name, as in <c>--host</c>.</summary>
     public string HostName { get; }

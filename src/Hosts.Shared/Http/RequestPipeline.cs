@@ -37,7 +37,12 @@ public static class RequestPipeline
             runtime.Activity.RequestEnded();
             runtime.Metrics.RequestEnded(status);
             if (result.StartTimestamp != 0)
-                runtime.AccessLog?.Write(result.Environ ?? environ, status, BodyBytes(plan), result.StartTimestamp);
+            {
+                var seen = result.Environ ?? environ;
+                runtime.Metrics.RequestAnswered(seen.RequestMethod, seen.UrlScheme, seen.ServerProtocol, status,
+                    System.Diagnostics.Stopwatch.GetElapsedTime(result.StartTimestamp).TotalSeconds);
+                runtime.AccessLog?.Write(seen, status, BodyBytes(plan), result.StartTimestamp);
+            }
         }
     }
 
