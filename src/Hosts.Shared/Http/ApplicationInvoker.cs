@@ -34,6 +34,9 @@ public readonly record struct ApplicationResult(ApplicationOutcome Outcome, Body
     /// since an engine may let go of the request (HttpListener its peer's address) before the session ends and is logged.
     /// </summary>
     internal AccessLogRequest? WebSocketRequest { get; init; }
+
+    /// <summary>The request's activity (<see cref="RequestTracing"/>), or null when nobody traces.</summary>
+    public System.Diagnostics.Activity? Activity { get; init; }
 }
 
 /// <summary>
@@ -69,6 +72,7 @@ public static class ApplicationInvoker
             return new ApplicationResult(ApplicationOutcome.Reject, default, null, RequestRejection.ServerStopping) { StartTimestamp = started };
         var seen = ProxyHeaders.Apply(environ, runtime.Options.ForwardedAllowIps);
         var logged = started != 0 && environ.WebSocket is not null ? AccessLogRequest.From(seen) : null;
+        var activity = RequestTracing.Start(seen);
         var logger = runtime.Logger;
         Body body = default;
         Exception? failure = null;
@@ -83,24 +87,24 @@ public static class ApplicationInvoker
 
         // An upgrade the application accepted but the host refused (the server is stopping) is no websocket.
         if (environ.WebSocket is HostWebSocketUpgrade { Session: not null } || environ.WebSocket is { IsAccepted: true } and not HostWebSocketUpgrade)
-            return new ApplicationResult(ApplicationOutcome.WebSocket, body, failure) { Environ = seen, StartTimestamp = started, WebSocketRequest = logged };
+            return new ApplicationResult(ApplicationOutcome.WebSocket, body, failure) { Environ = seen, StartTimestamp = started, WebSocketRequest = logged, Activity = activity };
         if (failure is not null)
         {
             if (((failure as RequestRejectedException)?.Reason ?? classify?.Invoke(failure)) is { } rejection)
             {
                 HostLog.RequestRefused(logger, failure, environ.RequestMethod, environ.PathInfo, RequestRejections.Status(rejection));
-                return new ApplicationResult(ApplicationOutcome.Reject, default, failure, rejection) { Environ = seen, StartTimestamp = started };
+                return new ApplicationResult(ApplicationOutcome.Reject, default, failure, rejection) { Environ = seen, StartTimestamp = started, Activity = activity };
             }
             HostLog.ApplicationFailed(logger, failure, environ.RequestMethod, environ.PathInfo);
-            return new ApplicationResult(ApplicationOutcome.Fail, default, failure) { Environ = seen, StartTimestamp = started };
+            return new ApplicationResult(ApplicationOutcome.Fail, default, failure) { Environ = seen, StartTimestamp = started, Activity = activity };
         }
         if (!head.IsStarted)
         {
             failure = new InvalidOperationException("The application returned without calling startResponse.");
             HostLog.ApplicationFailed(logger, failure, environ.RequestMethod, environ.PathInfo);
             await ResponseBodyWriter.DiscardAsync(body);
-            return new ApplicationResult(ApplicationOutcome.Fail, default, failure) { Environ = seen, StartTimestamp = started };
+            return new ApplicationResult(ApplicationOutcome.Fail, default, failure) { Environ = seen, StartTimestamp = started, Activity = activity };
         }
-        return new ApplicationResult(ApplicationOutcome.Respond, body, null) { Environ = seen, StartTimestamp = started };
+        return new ApplicationResult(ApplicationOutcome.Respond, body, null) { Environ = seen, StartTimestamp = started, Activity = activity };
     }
 }

@@ -36,6 +36,7 @@ public static class RequestPipeline
                 status = RequestRejections.Status(result.Rejection!.Value);
             runtime.Activity.RequestEnded();
             runtime.Metrics.RequestEnded(status);
+            RequestTracing.Stop(result.Activity, status);
             if (result.StartTimestamp != 0)
             {
                 var seen = result.Environ ?? environ;
@@ -66,6 +67,7 @@ public static class RequestPipeline
         {
             // A websocket stopped counting as a request when it was accepted; it is no response (status 0).
             runtime.Metrics.RequestEnded(0);
+            RequestTracing.Stop(result.Activity, 101);
             // Its access log line comes now, when the session is over: status 101, the whole session's duration.
             if (result.WebSocketRequest is { } request)
                 runtime.AccessLog?.Write(request, 101, -1, result.StartTimestamp);
