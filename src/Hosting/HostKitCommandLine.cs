@@ -36,6 +36,28 @@ public static class HostKitCommandLine
         HelpName = "N",
     };
 
+    private static readonly Option<string> ForwardedAllowIpsOption = new("--forwarded-allow-ips")
+    {
+        Description = "Peers whose X-Forwarded-*/Forwarded headers are believed: IPs and CIDRs separated by ',', '*' for all, '' for none. Default 127.0.0.1.",
+        HelpName = "LIST",
+    };
+
+    private static readonly Option<bool> AccessLogOption = new("--access-log")
+    {
+        Description = "Write an access log line per request and per websocket session (category HostKit.AccessLog). Off by default.",
+    };
+
+    private static readonly Option<bool> NoAccessLogOption = new("--no-access-log")
+    {
+        Description = "No access log, whatever hostkit.json or the environment say.",
+    };
+
+    private static readonly Option<string> AccessLogFormatOption = new("--access-log-format")
+    {
+        Description = "combined (Combined Log Format and the duration, the default) or json; implies --access-log.",
+        HelpName = "FORMAT",
+    };
+
     private static readonly Option<string[]> SetOption = CreateSetOption();
 
     private static readonly Option<bool> ListHostsOption = new("--list-hosts")
@@ -47,7 +69,7 @@ public static class HostKitCommandLine
     /// <exception cref="ArgumentException">An application option reuses a name the runner (or another option) has.</exception>
     public static ParseResult Parse(string[] args, string description, IReadOnlyList<ConfigurationOption>? applicationOptions = null)
     {
-        var root = new RootCommand(description) { HostOption, UrlsOption, PortOption, WorkersOption, ConfigOption, LogLevelOption, SetOption, ListHostsOption };
+        var root = new RootCommand(description) { HostOption, UrlsOption, PortOption, WorkersOption, ConfigOption, LogLevelOption, ForwardedAllowIpsOption, AccessLogOption, NoAccessLogOption, AccessLogFormatOption, SetOption, ListHostsOption };
         foreach (var option in applicationOptions ?? [])
         {
             if (root.Options.Any(o => o.Name == option.Name))
@@ -77,6 +99,16 @@ public static class HostKitCommandLine
         foreach (var option in applicationOptions ?? [])
             Add(values, option.Key, result.GetValue<string>(option.Name));
         Add(values, "HostKit:LogLevel", result.GetValue(LogLevelOption));
+        Add(values, "HostKit:ForwardedAllowIps", result.GetValue(ForwardedAllowIpsOption));
+        if (result.GetValue(AccessLogFormatOption) is { } format)
+        {
+            values["HostKit:AccessLog"] = "true";
+            values["HostKit:AccessLogFormat"] = format;
+        }
+        if (result.GetValue(AccessLogOption))
+            values["HostKit:AccessLog"] = "true";
+        if (result.GetValue(NoAccessLogOption))
+            values["HostKit:AccessLog"] = "false";
         foreach (var setting in result.GetValue(SetOption) ?? [])
         {
             var (key, value) = SplitSetting(setting);

@@ -56,6 +56,18 @@ public sealed record HostKitSettings
     /// </summary>
     public bool UnsafeInlineIo { get; init; }
 
+    /// <summary>
+    /// The peers whose proxy headers are believed (<c>--forwarded-allow-ips</c>, <c>HostKit:ForwardedAllowIps</c>): addresses
+    /// and CIDR ranges separated by commas, <c>*</c> for all, empty for none. Default 127.0.0.1, as uvicorn.
+    /// </summary>
+    public TrustedProxies ForwardedAllowIps { get; init; } = TrustedProxies.Default;
+
+    /// <summary>
+    /// The access log's format (<c>--access-log</c>, <c>--access-log-format json</c>, <c>HostKit:AccessLog</c> true or false,
+    /// <c>HostKit:AccessLogFormat</c>), or null when it is off, the default (docs/deployment.md says why).
+    /// </summary>
+    public AccessLogFormat? AccessLog { get; init; }
+
     /// <summary>True when the host list was asked for (<c>--host list</c>).</summary>
     public bool ListHosts => string.Equals(Host, "list", StringComparison.OrdinalIgnoreCase);
 
@@ -79,7 +91,11 @@ public sealed record HostKitSettings
             LogLevel = Read(section, "LogLevel", ReadLogLevel, SettingsCheck.Expected(typeof(LogLevel)), "--log-level") ?? LogLevel.Information,
             Limits = Bind(configuration, section.GetSection("Limits"), () => new HttpLimits()),
             WebSockets = Bind(configuration, section.GetSection("WebSockets"), () => new WebSocketOptions()),
-            UnsafeInlineIo = Read<bool>(section, "UnsafeInlineIo", s => bool.TryParse(s, out var on) ? on : null, SettingsCheck.Expected(typeof(bool))) ?? false,
+            UnsafeInlineIo = Read<bool>(section, "UnsafeInlineIo", ReadBool, SettingsCheck.Expected(typeof(bool))) ?? false,
+            ForwardedAllowIps = ReadForwardedAllowIps(section),
+            AccessLog = Read<bool>(section, "AccessLog", ReadBool, SettingsCheck.Expected(typeof(bool)), "--access-log") ?? false
+                ? Read<AccessLogFormat>(section, "AccessLogFormat", ReadAccessLogFormat, "combined or json", "--access-log-format") ?? AccessLogFormat.Combined
+                : null,
             ShutdownTimeout = Read<TimeSpan>(section, "ShutdownTimeout", s => TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out var timeout) ? timeout : null,
                 SettingsCheck.Expected(typeof(TimeSpan))) ?? new ServerOptions().ShutdownTimeout,
         };
@@ -93,7 +109,7 @@ public sealed record HostKitSettings
     {
         var shape = SettingsShape.Section();
         // The runner's own values are read (and their format checked) by From above; here only their names.
-        foreach (var key in new[] { "Host", "Urls", "Port", "Workers", "Config", "LogLevel", "UnsafeInlineIo", "ShutdownTimeout", "Worker:Id", "Worker:Urls" })
+        foreach (var key in new[] { "Host", "Urls", "Port", "Workers", "Config", "LogLevel", "UnsafeInlineIo", "ShutdownTimeout", "ForwardedAllowIps", "AccessLog", "AccessLogFormat", "Worker:Id", "Worker:Urls" })
             shape.Add(key, SettingsShape.Value(typeof(string)));
         shape.Add("Limits", SettingsShape.Of(typeof(HttpLimits)));
         shape.Add("WebSockets", SettingsShape.Of(typeof(WebSocketOptions)));
@@ -104,6 +120,31 @@ public sealed record HostKitSettings
             shape.Add(option.Key[Prefix.Length..], SettingsShape.Value(typeof(string)));
         return shape;
     }
+
+    /// <summary>The trusted proxies: <see cref="TrustedProxies.Default"/> when the key is absent, nobody when it is empty.</summary>
+    private static TrustedProxies ReadForwardedAllowIps(IConfigurationSection section)
+    {
+        var value = section["ForwardedAllowIps"];
+        if (value is null)
+            return TrustedProxies.Default;
+        try
+        {
+            return TrustedProxies.Parse(value);
+        }
+        catch (FormatException ex)
+        {
+            throw new HostStartException($"--forwarded-allow-ips (HostKit:ForwardedAllowIps) = '{value}' is not valid: {ex.Message}", ex);
+        }
+    }
+
+    private static bool? ReadBool(string text) => bool.TryParse(text.Trim(), out var on) ? on : null;
+
+    private static AccessLogFormat? ReadAccessLogFormat(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "combined" => AccessLogFormat.Combined,
+        "json" => AccessLogFormat.Json,
+        _ => null,
+    };
 
     private static int? ReadNumber(string text) =>
         int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null;

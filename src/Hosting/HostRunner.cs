@@ -183,6 +183,8 @@ public static class HostRunner
             Limits = settings.Limits,
             WebSockets = settings.WebSockets,
             ShutdownTimeout = settings.ShutdownTimeout,
+            ForwardedAllowIps = settings.ForwardedAllowIps,
+            AccessLog = settings.AccessLog,
             ReusePort = settings.WorkerId is not null,
         };
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace HostKit.Hosts;
@@ -22,7 +23,34 @@ public sealed class HostMetrics
     private static readonly UpDownCounter<long> WebSocketsActive = Meter.CreateUpDownCounter<long>("hostkit.websockets.active", "{websocket}", "Websockets open now.");
     private static readonly Counter<long> Rejections = Meter.CreateCounter<long>("hostkit.rejections", "{request}", "Requests and connections refused, by reason.");
 
+    // OpenTelemetry's HTTP server semantic conventions, so dashboards built for them show HostKit too.
+    private static readonly Histogram<double> RequestDuration = Meter.CreateHistogram("http.server.request.duration", "s", "Duration of HTTP server requests.",
+        tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10] });
+
     private readonly KeyValuePair<string, object?> _host;
+
+    /// <summary>True when someone listens to <c>http.server.request.duration</c>: only then is the clock read for it.</summary>
+    public static bool TimesRequests => RequestDuration.Enabled;
+
+    /// <summary>
+    /// An HTTP request was answered with <paramref name="status"/> after <paramref name="seconds"/>: recorded in
+    /// <c>http.server.request.duration</c> with the semantic conventions' tags (method, scheme, status, protocol version).
+    /// </summary>
+    public void RequestAnswered(string method, string scheme, string protocol, int status, double seconds)
+    {
+        if (!RequestDuration.Enabled)
+            return;
+        var tags = new TagList
+        {
+            _host,
+            { "http.request.method", method },
+            { "url.scheme", scheme },
+            { "network.protocol.version", protocol.StartsWith("HTTP/", StringComparison.Ordinal) ? protocol[5..] : protocol },
+        };
+        if (status != 0)
+            tags.Add("http.response.status_code", status);
+        RequestDuration.Record(seconds, tags);
+    }
 
     /// <summary>Counters tagged <c>host=<paramref name="hostName"/></c>.</summary>
     public HostMetrics(string hostName) => _host = new("host", hostName);

@@ -21,7 +21,14 @@ public sealed class HostRuntime
         Logger = options.LoggerFactory.CreateLogger("HostKit." + hostName);
         Metrics = new HostMetrics(hostName);
         ConnectionLimit = ConnectionLimit.For(options.Limits, DescriptorBudget.OfThisProcess());
+        AccessLog = options.AccessLog is { } format ? new AccessLog(options.LoggerFactory, format) : null;
     }
+
+    /// <summary>The access log, or null when it is off (<see cref="ServerOptions.AccessLog"/>).</summary>
+    public AccessLog? AccessLog { get; }
+
+    /// <summary>True when something wants each request's duration: the clock is read only then.</summary>
+    public bool TimesRequests => AccessLog is { IsEnabled: true } || HostMetrics.TimesRequests;
 
     /// <summary>The host's name, as in <c>--host</c>.</summary>
     public string HostName { get; }

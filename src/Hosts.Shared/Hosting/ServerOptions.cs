@@ -29,4 +29,17 @@ public sealed record ServerOptions
     /// websockets (1001) and drops what is left (see <see cref="GracefulStop"/>). Default 5 s.
     /// </summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The peers whose proxy headers (<c>Forwarded</c>, <c>X-Forwarded-For</c>, <c>-Proto</c>, <c>-Host</c>) are believed
+    /// for <c>REMOTE_ADDR</c>, the URL scheme and the host (<see cref="ProxyHeaders"/>); everyone else's are ignored.
+    /// Default 127.0.0.1, as uvicorn: a proxy on the same machine. <see cref="TrustedProxies.None"/> turns it off.
+    /// </summary>
+    public TrustedProxies ForwardedAllowIps { get; init; } = TrustedProxies.Default;
+
+    /// <summary>
+    /// The access log's format (<see cref="Hosts.AccessLog"/>: one line per request and per websocket session, to the
+    /// <c>HostKit.AccessLog</c> logger category), or null for no access log. Default null.
+    /// </summary>
+    public AccessLogFormat? AccessLog { get; init; }
 }

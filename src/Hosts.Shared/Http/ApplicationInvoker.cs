@@ -21,7 +21,23 @@ public enum ApplicationOutcome
 /// <param name="Body">The body it returned (default when it failed).</param>
 /// <param name="Failure">The exception it threw, or the rule it broke; null on success.</param>
 /// <param name="Rejection">For <see cref="ApplicationOutcome.Reject"/>, why the request is refused.</param>
-public readonly record struct ApplicationResult(ApplicationOutcome Outcome, Body Body, Exception? Failure, RequestRejection? Rejection = null);
+public readonly record struct ApplicationResult(ApplicationOutcome Outcome, Body Body, Exception? Failure, RequestRejection? Rejection = null)
+{
+    /// <summary>The environ the application was given (the host's, or the request as a trusted proxy describes it: <see cref="ProxyHeaders"/>); null when the application was not called.</summary>
+    public Environ? Environ { get; init; }
+
+    /// <summary>When the request started (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>), or 0 when nothing wanted its duration (<see cref="HostRuntime.TimesRequests"/>).</summary>
+    public long StartTimestamp { get; init; }
+
+    /// <summary>
+    /// For a request that offered a websocket while the access log is on: its fields, read before the application ran,
+    /// since an engine may let go of the request (HttpListener its peer's address) before the session ends and is logged.
+    /// </summary>
+    internal AccessLogRequest? WebSocketRequest { get; init; }
+
+    /// <summary>The request's activity (<see cref="RequestTracing"/>), or null when nobody traces.</summary>
+    public System.Diagnostics.Activity? Activity { get; init; }
+}
 
 /// <summary>
 /// Runs the application for one request the same way on every host, and decides the fault rules
@@ -49,16 +65,20 @@ public static class ApplicationInvoker
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(environ);
         ArgumentNullException.ThrowIfNull(head);
+        var started = runtime.TimesRequests ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         runtime.Activity.RequestStarted();
         runtime.Metrics.RequestStarted();
         if (runtime.Activity.IsStopping)
-            return new ApplicationResult(ApplicationOutcome.Reject, default, null, RequestRejection.ServerStopping);
+            return new ApplicationResult(ApplicationOutcome.Reject, default, null, RequestRejection.ServerStopping) { StartTimestamp = started };
+        var seen = ProxyHeaders.Apply(environ, runtime.Options.ForwardedAllowIps);
+        var logged = started != 0 && environ.WebSocket is not null ? AccessLogRequest.From(seen) : null;
+        var activity = RequestTracing.Start(seen);
         var logger = runtime.Logger;
         Body body = default;
         Exception? failure = null;
         try
         {
-            body = await runtime.Application(environ, head.Start);
+            body = await runtime.Application(seen, head.Start);
         }
         catch (Exception ex)
         {
@@ -67,24 +87,24 @@ public static class ApplicationInvoker
 
         // An upgrade the application accepted but the host refused (the server is stopping) is no websocket.
         if (environ.WebSocket is HostWebSocketUpgrade { Session: not null } || environ.WebSocket is { IsAccepted: true } and not HostWebSocketUpgrade)
-            return new ApplicationResult(ApplicationOutcome.WebSocket, body, failure);
+            return new ApplicationResult(ApplicationOutcome.WebSocket, body, failure) { Environ = seen, StartTimestamp = started, WebSocketRequest = logged, Activity = activity };
         if (failure is not null)
         {
             if (((failure as RequestRejectedException)?.Reason ?? classify?.Invoke(failure)) is { } rejection)
             {
                 HostLog.RequestRefused(logger, failure, environ.RequestMethod, environ.PathInfo, RequestRejections.Status(rejection));
-                return new ApplicationResult(ApplicationOutcome.Reject, default, failure, rejection);
+                return new ApplicationResult(ApplicationOutcome.Reject, default, failure, rejection) { Environ = seen, StartTimestamp = started, Activity = activity };
             }
             HostLog.ApplicationFailed(logger, failure, environ.RequestMethod, environ.PathInfo);
-            return new ApplicationResult(ApplicationOutcome.Fail, default, failure);
+            return new ApplicationResult(ApplicationOutcome.Fail, default, failure) { Environ = seen, StartTimestamp = started, Activity = activity };
         }
         if (!head.IsStarted)
         {
             failure = new InvalidOperationException("The application returned without calling startResponse.");
             HostLog.ApplicationFailed(logger, failure, environ.RequestMethod, environ.PathInfo);
             await ResponseBodyWriter.DiscardAsync(body);
-            return new ApplicationResult(ApplicationOutcome.Fail, default, failure);
+            return new ApplicationResult(ApplicationOutcome.Fail, default, failure) { Environ = seen, StartTimestamp = started, Activity = activity };
         }
-        return new ApplicationResult(ApplicationOutcome.Respond, body, null);
+        return new ApplicationResult(ApplicationOutcome.Respond, body, null) { Environ = seen, StartTimestamp = started, Activity = activity };
     }
 }

@@ -23,9 +23,10 @@ public static class RequestPipeline
             return null;
         }
         var status = 0;
+        ResponsePlan? plan = null;
         try
         {
-            var plan = await AnswerCoreAsync(runtime, result, environ, head, response);
+            plan = await AnswerCoreAsync(runtime, result, environ, head, response);
             status = plan is null ? 0 : head.Status;
             return plan;
         }
@@ -35,6 +36,14 @@ public static class RequestPipeline
                 status = RequestRejections.Status(result.Rejection!.Value);
             runtime.Activity.RequestEnded();
             runtime.Metrics.RequestEnded(status);
+            RequestTracing.Stop(result.Activity, status);
+            if (result.StartTimestamp != 0)
+            {
+                var seen = result.Environ ?? environ;
+                runtime.Metrics.RequestAnswered(seen.RequestMethod, seen.UrlScheme, seen.ServerProtocol, status,
+                    System.Diagnostics.Stopwatch.GetElapsedTime(result.StartTimestamp).TotalSeconds);
+                runtime.AccessLog?.Write(seen, status, BodyBytes(plan), result.StartTimestamp);
+            }
         }
     }
 
@@ -58,8 +67,21 @@ public static class RequestPipeline
         {
             // A websocket stopped counting as a request when it was accepted; it is no response (status 0).
             runtime.Metrics.RequestEnded(0);
+            RequestTracing.Stop(result.Activity, 101);
+            // Its access log line comes now, when the session is over: status 101, the whole session's duration.
+            if (result.WebSocketRequest is { } request)
+                runtime.AccessLog?.Write(request, 101, -1, result.StartTimestamp);
         }
     }
+
+    /// <summary>The body length a sent response had, when the plan knew it: 0 when none was sent, -1 for a streamed body of unknown length or no response.</summary>
+    private static long BodyBytes(ResponsePlan? plan) => plan switch
+    {
+        null => -1,
+        { SendsBody: false } => 0,
+        { ContentLength: { } length } => length,
+        _ => -1,
+    };
 
     private static async ValueTask<ResponsePlan?> AnswerCoreAsync<TResponse>(HostRuntime runtime, ApplicationResult result, Environ environ, ResponseHead head, TResponse response)
         where TResponse : IHostResponse

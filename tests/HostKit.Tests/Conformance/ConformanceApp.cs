@@ -333,7 +333,7 @@ public sealed class ConformanceApp
     private static ValueTask<Body> DescribeEnviron(Environ environ, StartResponse start)
     {
         string[] keys = ["REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "CONTENT_TYPE", "CONTENT_LENGTH",
-            "SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL", "SERVER_SOFTWARE", "REMOTE_ADDR", "wsgi.url_scheme", "HTTP_X_CONFORMANCE", "HTTP_HOST"];
+            "SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL", "SERVER_SOFTWARE", "REMOTE_ADDR", "REMOTE_PORT", "wsgi.url_scheme", "HTTP_X_CONFORMANCE", "HTTP_HOST"];
         var values = keys.ToDictionary(k => k, k => environ[k]);
         start(200, [("Content-Type", "application/json")]);
         return Body.Of(JsonSerializer.SerializeToUtf8Bytes(values));
