@@ -94,7 +94,7 @@ public sealed record HostKitSettings
             UnsafeInlineIo = Read<bool>(section, "UnsafeInlineIo", ReadBool, SettingsCheck.Expected(typeof(bool))) ?? false,
             ForwardedAllowIps = ReadForwardedAllowIps(section),
             AccessLog = Read<bool>(section, "AccessLog", ReadBool, SettingsCheck.Expected(typeof(bool)), "--access-log") ?? false
-                ? Read<AccessLogFormat>(section, "AccessLogFormat", ReadAccessLogFormat, "combined or json", "--access-log-format") ?? AccessLogFormat.Combined
+                ? Read<AccessLogFormat>(section, "AccessLogFormat", ReadAccessLogFormat, "'combined' or 'json'", "--access-log-format") ?? AccessLogFormat.Combined
                 : null,
             ShutdownTimeout = Read<TimeSpan>(section, "ShutdownTimeout", s => TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out var timeout) ? timeout : null,
                 SettingsCheck.Expected(typeof(TimeSpan))) ?? new ServerOptions().ShutdownTimeout,

@@ -39,7 +39,7 @@ public class ChatOptionsTests
     }
 
     [Theory]
-    [InlineData("HostKit:Chat:HistroyCount", "5", "HostKit:Chat:HistroyCount is not a chat setting: HostKit:Chat takes AllowedOrigins, Backplane, HistoryCount, HistoryLimit, MaxMessageBytes, MaxMessagesPerSecond, Token, Tokens (docs/chat.md).")]
+    [InlineData("HostKit:Chat:HistroyCount", "5", "HostKit:Chat:HistroyCount is not a chat setting: HostKit:Chat takes AllowedOrigins, Backplane, BackplaneDeadline, HistoryCount, HistoryLimit, ")]
     [InlineData("HostKit:Chat:HistoryCount", "many", "HostKit:Chat")]
     [InlineData("HostKit:Chat:HistoryCount", "2000", "HostKit:Chat:HistoryCount = 2000 is out of range")]
     [InlineData("HostKit:Chat:MaxMessagesPerSecond", "-1", "HostKit:Chat:MaxMessagesPerSecond")]

@@ -25,7 +25,7 @@ public sealed class OperatorSettingsTests : IDisposable
         Assert.Equal("*", Load([], new() { ["HOSTKIT_FORWARDEDALLOWIPS"] = "*" }).ForwardedAllowIps.Text);
         Assert.True(Load(["--forwarded-allow-ips", ""]).ForwardedAllowIps.IsEmpty);
         var refused = Assert.Throws<HostStartException>(() => Load(["--forwarded-allow-ips", "10.0.0.0/33"]));
-        Assert.Contains("HostKit:ForwardedAllowIps = '10.0.0.0/33'", refused.Message);
+        Assert.Contains("--forwarded-allow-ips (HostKit:ForwardedAllowIps) = '10.0.0.0/33' is not valid", refused.Message);
     }
 
     [Fact]
