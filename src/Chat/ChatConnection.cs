@@ -16,7 +16,7 @@ internal sealed class ChatConnection(IWebSocket socket, ChatRequest request, Cha
 
     public async ValueTask RunAsync()
     {
-        var member = new ChatMember(socket, request.Room, request.Name, _logger);
+        var member = new ChatMember(socket, request.Room, request.Name, _options.SlowMemberCloseTimeout, _logger);
         ChatRoom room;
         try
         {
