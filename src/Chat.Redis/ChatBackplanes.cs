@@ -19,6 +19,12 @@ public static class ChatBackplanes
             return new InMemoryChatBackplane(options.HistoryLimit);
         if (!RedisAddress.IsRedis(options.Backplane))
             throw new FormatException($"{ChatOptions.SectionName}:Backplane = '{options.Backplane}' is not a backplane: leave it empty (rooms in this process) or write redis://HOST:PORT.");
-        return RedisChatBackplane.Connect(new RedisChatBackplaneOptions { Address = options.Backplane!.Trim(), HistoryLimit = options.HistoryLimit }, loggerFactory);
+        return RedisChatBackplane.Connect(new RedisChatBackplaneOptions
+        {
+            Address = options.Backplane!.Trim(),
+            HistoryLimit = options.HistoryLimit,
+            NodeHeartbeatInterval = options.NodeHeartbeatInterval,
+            NodeExpiry = options.NodeExpiry,
+        }, loggerFactory);
     }
 }

@@ -24,6 +24,7 @@ public sealed class RedisChatBackplane : IChatBackplane
     private readonly RedisChatBackplaneOptions _options;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<RedisRoomFeed, bool> _feeds = new();
+    private readonly RedisNodePresence _presence;
     private int _unreachable;
 
     private RedisChatBackplane(ConnectionMultiplexer redis, RedisChatBackplaneOptions options, ILogger logger)
@@ -31,6 +32,7 @@ public sealed class RedisChatBackplane : IChatBackplane
         _redis = redis;
         _options = options;
         _logger = logger;
+        _presence = new RedisNodePresence(this, options, logger);
         _redis.ConnectionFailed += OnConnectionFailed;
         _redis.ConnectionRestored += OnConnectionRestored;
     }
@@ -43,7 +45,7 @@ public sealed class RedisChatBackplane : IChatBackplane
     public static async Task<RedisChatBackplane> ConnectAsync(RedisChatBackplaneOptions options, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.HistoryLimit, 1);
+        Validate(options);
         return Started(await ConnectionMultiplexer.ConnectAsync(RedisAddress.Parse(options.Address)), options, loggerFactory);
     }
 
@@ -52,8 +54,15 @@ public sealed class RedisChatBackplane : IChatBackplane
     public static RedisChatBackplane Connect(RedisChatBackplaneOptions options, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.HistoryLimit, 1);
+        Validate(options);
         return Started(ConnectionMultiplexer.Connect(RedisAddress.Parse(options.Address)), options, loggerFactory);
+    }
+
+    private static void Validate(RedisChatBackplaneOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.HistoryLimit, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.NodeHeartbeatInterval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.NodeExpiry, options.NodeHeartbeatInterval);
     }
 
     private static RedisChatBackplane Started(ConnectionMultiplexer redis, RedisChatBackplaneOptions options, ILoggerFactory? loggerFactory)
@@ -63,6 +72,7 @@ public sealed class RedisChatBackplane : IChatBackplane
         RedisChatLog.Using(logger, options.Address);
         if (!redis.IsConnected)
             backplane.ReportUnreachable("no answer at start");
+        backplane._presence.Start();
         return backplane;
     }
 
@@ -81,6 +91,24 @@ public sealed class RedisChatBackplane : IChatBackplane
         var stored = (RedisResult[])result!;
         return new ChatEvent(post.Type, post.Room, post.Name, post.Text, (long)stored[0], (long)stored[1]);
     }
+
+    /// <inheritdoc />
+    /// <remarks>The member is listed under this node's id, which the node renews every <see cref="RedisChatBackplaneOptions.NodeHeartbeatInterval"/>.</remarks>
+    public ValueTask<ChatPresence> JoinAsync(ChatPost join, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(join);
+        return _presence.JoinAsync(join);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ChatEvent?> LeaveAsync(ChatPresence presence, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(presence);
+        return _presence.LeaveAsync(presence);
+    }
+
+    /// <summary>The id this node lists its members under in Redis now (docs/backplane.md, presence).</summary>
+    public string Node => _presence.Node;
 
     /// <inheritdoc />
     public async ValueTask<IChatSubscription> SubscribeAsync(string room, CancellationToken cancellationToken = default)
@@ -121,6 +149,7 @@ public sealed class RedisChatBackplane : IChatBackplane
     /// <summary>Closes the connection; every live feed completes.</summary>
     public async ValueTask DisposeAsync()
     {
+        await _presence.DisposeAsync();
         foreach (var feed in _feeds.Keys)
             await feed.DisposeAsync();
         _redis.ConnectionFailed -= OnConnectionFailed;
@@ -146,7 +175,7 @@ public sealed class RedisChatBackplane : IChatBackplane
         return RedisChatEntries.ToHistory(room, result, newestFirst: mode == "latest");
     }
 
-    private async Task<RedisResult> CallAsync(Func<IDatabase, Task<RedisResult>> call)
+    internal async Task<T> CallAsync<T>(Func<IDatabase, Task<T>> call)
     {
         // Failing at once while disconnected (rather than after the command timeout) is what lets the sender hear at once.
         if (!_redis.IsConnected)

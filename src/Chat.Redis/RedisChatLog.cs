@@ -16,4 +16,13 @@ internal static partial class RedisChatLog
 
     [LoggerMessage(EventId = 123, Level = LogLevel.Error, Message = "The log of room '{Room}' in Redis was reset (its newest id {Newest} is below {Delivered}, already delivered): Redis lost its data; the room's members here are closed and resume with a gap")]
     public static partial void RoomReset(ILogger logger, string room, long newest, long delivered);
+
+    [LoggerMessage(EventId = 124, Level = LogLevel.Warning, Message = "This node's presence in Redis ({Node}) was not renewed within {Expiry} and another node claimed it: its members may have been announced gone, so they are closed to join again; the node goes on as {NewNode}")]
+    public static partial void PresenceExpired(ILogger logger, string node, TimeSpan expiry, string newNode);
+
+    [LoggerMessage(EventId = 125, Level = LogLevel.Information, Message = "Chat node {Node} stopped renewing its presence: {Leaves} of its members taken off in {Rooms} rooms, each with a leave")]
+    public static partial void NodeExpired(ILogger logger, string node, int leaves, int rooms);
+
+    [LoggerMessage(EventId = 126, Level = LogLevel.Error, Message = "The chat's presence heartbeat failed")]
+    public static partial void PresenceFailed(ILogger logger, Exception exception);
 }

@@ -12,6 +12,12 @@ internal static class RedisChatScripts
     /// <summary>Reads the counter, the oldest kept entry and a range of entries at one instant.</summary>
     public static string Read { get; } = Load("read.lua");
 
+    /// <summary>Lists a member in its room with its join, takes it off with its leave, or takes off every member of an expired node.</summary>
+    public static string Presence { get; } = Load("presence.lua");
+
+    /// <summary>Registers and renews a node's presence, and lists the nodes whose presence expired.</summary>
+    public static string Nodes { get; } = Load("nodes.lua");
+
     private static string Load(string name)
     {
         using var stream = typeof(RedisChatScripts).Assembly.GetManifestResourceStream("HostKit.Chat.Redis.Scripts." + name)

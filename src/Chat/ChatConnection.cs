@@ -28,7 +28,7 @@ internal sealed class ChatConnection(IWebSocket socket, ChatRequest request, Cha
             await CloseUnavailableAsync(ex);
             return;
         }
-        var joined = false;
+        ChatPresence? presence = null;
         try
         {
             // Subscribed first, then listed in the room (holding live events), then the history is read:
@@ -37,15 +37,16 @@ internal sealed class ChatConnection(IWebSocket socket, ChatRequest request, Cha
             room.Add(member);
             var (history, gapFrom) = await ReadHistoryAsync();
             await member.CatchUpAsync(history, gapFrom, CancellationToken.None);
-            await _backplane.AppendAsync(new ChatPost(ChatEventType.Join, request.Room, request.Name));
-            joined = true;
+            presence = await _backplane.JoinAsync(new ChatPost(ChatEventType.Join, request.Room, request.Name));
+            // Taken for dead with its node, the member may have been announced gone: it reconnects and joins again.
+            using var expired = presence.Expired.Register(() => member.Close(WebSocketCloseStatus.InternalServerError, "presence expired; reconnect with after"));
             await RelayAsync();
         }
         catch (WebSocketClosedException)
         {
             // The member went away (or was closed as too slow) while being sent to.
         }
-        catch (ChatBackplaneUnavailableException ex) when (!joined)
+        catch (ChatBackplaneUnavailableException ex) when (presence is null)
         {
             await CloseUnavailableAsync(ex);
         }
@@ -53,8 +54,8 @@ internal sealed class ChatConnection(IWebSocket socket, ChatRequest request, Cha
         {
             room.Remove(member);
             chat.Rooms.Leave(room);
-            if (joined)
-                await TryAppendAsync(new ChatPost(ChatEventType.Leave, request.Room, request.Name));
+            if (presence is not null)
+                await TryLeaveAsync(presence);
         }
     }
 
@@ -109,6 +110,18 @@ internal sealed class ChatConnection(IWebSocket socket, ChatRequest request, Cha
         catch (WebSocketClosedException)
         {
             // Gone already.
+        }
+    }
+
+    private async ValueTask TryLeaveAsync(ChatPresence presence)
+    {
+        try
+        {
+            await _backplane.LeaveAsync(presence);
+        }
+        catch (ChatBackplaneUnavailableException ex)
+        {
+            ChatLog.EventNotStored(_logger, presence.Join.Room, ex.Message);
         }
     }
 

@@ -49,6 +49,19 @@ public sealed record ChatOptions
     public TimeSpan SlowMemberCloseTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
+    /// With a shared backplane: how often a node renews its presence, so that the members connected to it stay listed in
+    /// their rooms. At the same pace it looks for nodes that stopped renewing. Default 5 s.
+    /// </summary>
+    public TimeSpan NodeHeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// With a shared backplane: how long after its last renewal a node is taken for dead; the other nodes then announce a
+    /// <c>leave</c> for each of its members, once. Longer than <see cref="NodeHeartbeatInterval"/>; long enough to ride out a
+    /// pause of the node or of Redis. Default 15 s.
+    /// </summary>
+    public TimeSpan NodeExpiry { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
     /// Where the rooms live: empty (the default) keeps them in this process (<see cref="Backplane.InMemoryChatBackplane"/>);
     /// <c>redis://HOST:PORT</c> shares them with every process pointed at that Redis (the <c>HostKit.Chat.Redis</c> package,
     /// docs/backplane.md). The chat library itself only reads the value; the application creates the backplane it names.
@@ -96,6 +109,10 @@ public sealed record ChatOptions
         Check(MaxMessagesPerSecond >= 0, nameof(MaxMessagesPerSecond), MaxMessagesPerSecond, "0 (no limit) or more");
         Check(MaxMessageBytes >= 1, nameof(MaxMessageBytes), MaxMessageBytes, "at least 1");
         CheckDuration(SlowMemberCloseTimeout, nameof(SlowMemberCloseTimeout));
+        CheckDuration(NodeHeartbeatInterval, nameof(NodeHeartbeatInterval));
+        CheckDuration(NodeExpiry, nameof(NodeExpiry));
+        if (NodeExpiry <= NodeHeartbeatInterval)
+            throw new InvalidOperationException($"{SectionName}:{nameof(NodeExpiry)} = {NodeExpiry} is out of range: it must be longer than {nameof(NodeHeartbeatInterval)} ({NodeHeartbeatInterval}).");
         foreach (var origin in AllowedOrigins)
         {
             if (origin != "*" && !Uri.TryCreate(origin, UriKind.Absolute, out _))
