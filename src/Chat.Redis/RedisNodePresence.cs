@@ -21,9 +21,9 @@ namespace HostKit.Chat.Redis;
 /// (<see cref="ChatPresence.Expired"/>), so those members reconnect and join again and the room's list stays true.
 /// </para>
 /// <para>
-/// After Redis was out of reach every node's presence has expired by Redis's clock, though none died. So a node claims
-/// nobody until it has reached Redis for a whole expiry without a failed beat: by then every live node has renewed (an
-/// expired node that nobody claimed may still renew), and only the dead are left to claim.
+/// After Redis was out of reach every node's presence has expired by Redis's clock, though none died. So a node that
+/// reaches Redis again after a failed beat first gives every unclaimed node a whole expiry from now (<c>grace</c>): every
+/// live node then renews in time, whenever it reconnects within that expiry, and only the dead are left to claim.
 /// </para>
 /// </remarks>
 internal sealed class RedisNodePresence : IAsyncDisposable
@@ -33,9 +33,11 @@ internal sealed class RedisNodePresence : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private volatile Incarnation _current = new(NewNodeId());
+    // Leaves that could not be stored while Redis was out of reach: retried on each beat, so no member stays listed.
+    private readonly System.Collections.Concurrent.ConcurrentQueue<ChatPresence> _unsentLeaves = new();
     private long _lastMember;
-    // When this node may start claiming other nodes: a whole expiry after its start or its last failed beat.
-    private long _claimFrom;
+    // Set when a beat fails: the next one that reaches Redis gives every node a grace period first. Only the beat loop uses it.
+    private bool _beatFailed;
     private Task _loop = Task.CompletedTask;
 
     public RedisNodePresence(RedisChatBackplane backplane, RedisChatBackplaneOptions options, ILogger logger)
@@ -51,11 +53,7 @@ internal sealed class RedisNodePresence : IAsyncDisposable
     private string ExpiryMilliseconds => ((long)_options.NodeExpiry.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Starts the heartbeat: registers at once (or as soon as Redis answers), then renews and looks for expired nodes.</summary>
-    public void Start()
-    {
-        PostponeClaims();
-        _loop = Task.Run(RunAsync);
-    }
+    public void Start() => _loop = Task.Run(RunAsync);
 
     public async ValueTask<ChatPresence> JoinAsync(ChatPost join)
     {
@@ -70,10 +68,34 @@ internal sealed class RedisNodePresence : IAsyncDisposable
         return new ChatPresence(ToEvent(ChatEventType.Join, join.Room, appended[0]), incarnation.Node, member, incarnation.Expired.Token);
     }
 
+    /// <summary>Takes the member off with its leave; when Redis cannot be reached, throws and keeps trying on each beat.</summary>
     public async ValueTask<ChatEvent?> LeaveAsync(ChatPresence presence)
+    {
+        try
+        {
+            return await TryLeaveAsync(presence);
+        }
+        catch (ChatBackplaneUnavailableException)
+        {
+            _unsentLeaves.Enqueue(presence);
+            throw;
+        }
+    }
+
+    private async ValueTask<ChatEvent?> TryLeaveAsync(ChatPresence presence)
     {
         var appended = await RunPresenceAsync(new RedisChatKeys(presence.Join.Room), presence.Node, "leave", presence.Member);
         return appended.Length == 0 ? null : ToEvent(ChatEventType.Leave, presence.Join.Room, appended[0]);
+    }
+
+    /// <summary>Stores the leaves Redis could not take when they happened, oldest first; one still failing waits for the next beat.</summary>
+    private async Task SendUnsentLeavesAsync()
+    {
+        while (_unsentLeaves.TryPeek(out var presence))
+        {
+            await TryLeaveAsync(presence);
+            _unsentLeaves.TryDequeue(out _);
+        }
     }
 
     /// <summary>Stops renewing; members still listed are taken off by the other nodes once the presence expires.</summary>
@@ -105,23 +127,27 @@ internal sealed class RedisNodePresence : IAsyncDisposable
     {
         try
         {
+            if (_beatFailed)
+            {
+                // Nobody could renew while this node could not reach Redis: everyone gets a whole expiry to do it now.
+                await RunNodesAsync("grace", string.Empty, ExpiryMilliseconds);
+                _beatFailed = false;
+            }
             await RenewAsync();
+            await SendUnsentLeavesAsync();
             await ExpireDeadNodesAsync();
         }
         catch (Exception ex) when (RedisChatBackplane.IsOutage(ex))
         {
-            // The backplane logs the outage once; the next beat tries again, and claims wait for the other nodes to renew.
-            PostponeClaims();
+            // The backplane logs the outage once; the next beat tries again.
+            _beatFailed = true;
         }
         catch (Exception ex) when (ex is RedisServerException or InvalidCastException)
         {
-            PostponeClaims();
+            _beatFailed = true;
             RedisChatLog.PresenceFailed(_logger, ex);
         }
     }
-
-    private void PostponeClaims() =>
-        Volatile.Write(ref _claimFrom, Environment.TickCount64 + (long)_options.NodeExpiry.TotalMilliseconds);
 
     private async Task RenewAsync()
     {
@@ -150,8 +176,6 @@ internal sealed class RedisNodePresence : IAsyncDisposable
     /// <summary>Claims every expired node and takes off its members, room by room, with a leave each; then forgets the node.</summary>
     private async Task ExpireDeadNodesAsync()
     {
-        if (Environment.TickCount64 < Volatile.Read(ref _claimFrom))
-            return;
         var expired = (RedisResult[])(await RunNodesAsync("expired"))!;
         foreach (var entry in expired)
         {

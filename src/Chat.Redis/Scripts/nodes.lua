@@ -8,6 +8,8 @@
 --           'expired': returns the nodes whose presence has expired, claimed or not
 --           'claim' (ARGV[2] = node): marks an expired node as claimed, so it cannot renew any more; returns 1, or 0
 --                   when it renewed in time after all (or is gone)
+--           'grace' (ARGV[3] = expiry in ms): gives every unclaimed node a whole expiry from now; run by a node that
+--                   reaches Redis again after failing to, since nobody could renew while Redis was out of reach
 local now = redis.call('TIME')
 local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
 local mode = ARGV[1]
@@ -23,6 +25,13 @@ if mode == 'claim' then
   return 1
 end
 local until_ms = string.format('%d', ms + tonumber(ARGV[3]))
+if mode == 'grace' then
+  local late = redis.call('ZRANGEBYSCORE', KEYS[1], 0, string.format('(%s', until_ms))
+  for _, node in ipairs(late) do
+    redis.call('ZADD', KEYS[1], until_ms, node)
+  end
+  return #late
+end
 if mode == 'register' then
   redis.call('ZADD', KEYS[1], until_ms, ARGV[2])
   return 1
@@ -33,4 +42,4 @@ elseif mode == 'renew' then
   redis.call('ZADD', KEYS[1], until_ms, ARGV[2])
   return 1
 end
-return redis.error_reply('ERR mode must be register, renew, expired or claim')
+return redis.error_reply('ERR mode must be register, renew, expired, claim or grace')

@@ -10,12 +10,12 @@ public class RedisNodePresenceTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    private static Task<RedisChatBackplane> ConnectAsync(RedisServer redis) =>
+    private static Task<RedisChatBackplane> ConnectAsync(RedisServer redis, double expirySeconds = 1) =>
         RedisChatBackplane.ConnectAsync(new RedisChatBackplaneOptions
         {
             Address = redis.Address,
             NodeHeartbeatInterval = TimeSpan.FromMilliseconds(100),
-            NodeExpiry = TimeSpan.FromSeconds(1),
+            NodeExpiry = TimeSpan.FromSeconds(expirySeconds),
         });
 
     [Fact]
@@ -59,6 +59,60 @@ public class RedisNodePresenceTests
         Assert.False(bob.Expired.IsCancellationRequested);
         Assert.Equal("bob", (await node.LeaveAsync(bob))!.Name);
         Assert.Equal([(ChatEventType.Join, "bob"), (ChatEventType.Leave, "bob")], (await ReadAsync(feed, 2)).Select(e => (e.Type, e.Name)));
+    }
+
+    [Fact]
+    public async Task A_leave_Redis_could_not_take_is_stored_once_it_is_back()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var node = await ConnectAsync(redis);
+        await using var other = await ConnectAsync(redis);
+        await using var feed = await other.SubscribeAsync("room");
+        var ann = await node.JoinAsync(new ChatPost(ChatEventType.Join, "room", "ann"));
+
+        await redis.StopAsync(keepData: true);
+        await WaitUntilAsync(() => !node.IsAvailable);
+        await Assert.ThrowsAsync<ChatBackplaneUnavailableException>(async () => await node.LeaveAsync(ann));
+        await redis.StartAgainAsync();
+
+        // The node's heartbeat stores it: the room hears ann leave, once.
+        Assert.Equal([(ChatEventType.Join, "ann"), (ChatEventType.Leave, "ann")], (await ReadAsync(feed, 2)).Select(e => (e.Type, e.Name)));
+        Assert.Null(await node.LeaveAsync(ann));
+    }
+
+    [Fact]
+    public async Task An_outage_of_Redis_longer_than_the_expiry_announces_nobody_gone_but_the_dead()
+    {
+        // A 3 s expiry: more than the 2 s at most between the two nodes' reconnections (StackExchange.Redis's backoff).
+        await using var redis = await RedisServer.StartAsync();
+        await using var node = await ConnectAsync(redis, expirySeconds: 3);
+        await using var other = await ConnectAsync(redis, expirySeconds: 3);
+        await using var feed = await other.SubscribeAsync("room");
+        var ann = await node.JoinAsync(new ChatPost(ChatEventType.Join, "room", "ann"));
+        var expired = new TaskCompletionSource();
+        using var registration = ann.Expired.Register(() => expired.TrySetResult());
+
+        // Redis is away for longer than the expiry: by its clock every node's presence has run out when it is back.
+        await redis.StopAsync(keepData: true);
+        await Task.Delay(TimeSpan.FromSeconds(4));                          // the fault itself: an outage of 4 s
+        await redis.StartAgainAsync();
+
+        // A node that died meanwhile, listed as its own node would have listed it (docs/backplane.md), long expired.
+        Assert.Equal(":1", await redis.CommandAsync("SADD hostkit:chat:node:dead-node:rooms room"));
+        Assert.Equal(":1", await redis.CommandAsync("HSET hostkit:chat:{room}:members:dead-node 1 dan"));
+        Assert.Equal(":1", await redis.CommandAsync("ZADD hostkit:chat:nodes 1 dead-node"));
+
+        // Once dan's leave is in, the nodes have claimed what was expired after the outage: only the dead node.
+        Assert.Equal([(ChatEventType.Join, "ann"), (ChatEventType.Leave, "dan")], (await ReadAsync(feed, 2)).Select(e => (e.Type, e.Name)));
+        Assert.False(expired.Task.IsCompleted, "ann's node was taken for dead for an outage of Redis");
+        Assert.Equal("ann", (await node.LeaveAsync(ann))!.Name);              // still listed: her own node takes her off
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var deadline = new CancellationTokenSource(Timeout);
+        while (!condition())
+            await Task.Delay(20, deadline.Token);
     }
 
     private static async Task<List<ChatEvent>> ReadAsync(IChatSubscription feed, int count)
