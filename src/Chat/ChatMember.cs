@@ -137,7 +137,7 @@ internal sealed class ChatMember(IWebSocket socket, string room, string name, Ti
         {
             socket.Abort();
         }
-        catch (Exception ex) when (ex is WebSocketException or IOException)
+        catch (Exception ex) when (ex is WebSocketException or IOException or WebSocketClosedException)
         {
             // The connection is gone already; its receive loop sees that and leaves the room.
         }
