@@ -10,13 +10,19 @@ public class RedisNodePresenceTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    private static Task<RedisChatBackplane> ConnectAsync(RedisServer redis, double expirySeconds = 1) =>
-        RedisChatBackplane.ConnectAsync(new RedisChatBackplaneOptions
+    private static async Task<RedisChatBackplane> ConnectAsync(RedisServer redis, double expirySeconds = 1)
+    {
+        var node = await RedisChatBackplane.ConnectAsync(new RedisChatBackplaneOptions
         {
             Address = redis.Address,
             NodeHeartbeatInterval = TimeSpan.FromMilliseconds(100),
             NodeExpiry = TimeSpan.FromSeconds(expirySeconds),
         });
+        // ConnectAsync may return before both of StackExchange.Redis's connections are up (AbortOnConnectFail is off, so a
+        // node can start before Redis); on a loaded machine the subscription one can lag, and a SUBSCRIBE then fails fast.
+        await WaitUntilAsync(() => node.IsAvailable && node.Subscriber.IsConnected());
+        return node;
+    }
 
     [Fact]
     public async Task A_leave_is_appended_once_by_whoever_takes_the_member_off_first()
