@@ -20,6 +20,13 @@ public static class ChatBackplanes
             return new InMemoryChatBackplane(options.HistoryLimit);
         if (!RedisAddress.IsRedis(options.Backplane))
             throw new FormatException($"{ChatOptions.SectionName}:Backplane = '{options.Backplane}' is not a backplane: leave it empty (rooms in this process) or write redis://HOST:PORT.");
-        return RedisChatBackplane.Connect(new RedisChatBackplaneOptions { Address = options.Backplane!.Trim(), HistoryLimit = options.HistoryLimit, PingDeadline = options.BackplaneDeadline }, loggerFactory);
+        return RedisChatBackplane.Connect(new RedisChatBackplaneOptions
+        {
+            Address = options.Backplane!.Trim(),
+            HistoryLimit = options.HistoryLimit,
+            PingDeadline = options.BackplaneDeadline,
+            NodeHeartbeatInterval = options.NodeHeartbeatInterval,
+            NodeExpiry = options.NodeExpiry,
+        }, loggerFactory);
     }
 }

@@ -25,7 +25,10 @@ public sealed class RedisChatBackplane : IChatBackplane
     private readonly RedisChatBackplaneOptions _options;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<RedisRoomFeed, bool> _feeds = new();
+    // Two background loops, each with its own pace and job: the health loop below PINGs every PingInterval (is Redis
+    // answering?), the presence heartbeat (RedisNodePresence) renews this node every NodeHeartbeatInterval.
     private readonly CancellationTokenSource _stop = new();
+    private readonly RedisNodePresence _presence;
     private int _unreachable;
     // 1 while connected Redis does not answer PINGs in time; only the health loop writes it.
     private int _notAnswering;
@@ -36,6 +39,7 @@ public sealed class RedisChatBackplane : IChatBackplane
         _redis = redis;
         _options = options;
         _logger = logger;
+        _presence = new RedisNodePresence(this, options, logger);
         _redis.ConnectionFailed += OnConnectionFailed;
         _redis.ConnectionRestored += OnConnectionRestored;
     }
@@ -48,7 +52,7 @@ public sealed class RedisChatBackplane : IChatBackplane
     public static async Task<RedisChatBackplane> ConnectAsync(RedisChatBackplaneOptions options, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.HistoryLimit, 1);
+        Validate(options);
         return Started(await ConnectionMultiplexer.ConnectAsync(RedisAddress.Parse(options.Address)), options, loggerFactory);
     }
 
@@ -57,8 +61,15 @@ public sealed class RedisChatBackplane : IChatBackplane
     public static RedisChatBackplane Connect(RedisChatBackplaneOptions options, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.HistoryLimit, 1);
+        Validate(options);
         return Started(ConnectionMultiplexer.Connect(RedisAddress.Parse(options.Address)), options, loggerFactory);
+    }
+
+    private static void Validate(RedisChatBackplaneOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.HistoryLimit, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.NodeHeartbeatInterval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.NodeExpiry, options.NodeHeartbeatInterval);
     }
 
     private static RedisChatBackplane Started(ConnectionMultiplexer redis, RedisChatBackplaneOptions options, ILoggerFactory? loggerFactory)
@@ -69,6 +80,7 @@ public sealed class RedisChatBackplane : IChatBackplane
         if (!redis.IsConnected)
             backplane.ReportUnreachable("no answer at start");
         backplane._health = Task.Run(backplane.WatchHealthAsync);
+        backplane._presence.Start();
         return backplane;
     }
 
@@ -90,6 +102,24 @@ public sealed class RedisChatBackplane : IChatBackplane
         var stored = (RedisResult[])result!;
         return new ChatEvent(post.Type, post.Room, post.Name, post.Text, (long)stored[0], (long)stored[1], RedisChatEntries.Epoch(stored[2]));
     }
+
+    /// <inheritdoc />
+    /// <remarks>The member is listed under this node's id, which the node renews every <see cref="RedisChatBackplaneOptions.NodeHeartbeatInterval"/>.</remarks>
+    public ValueTask<ChatPresence> JoinAsync(ChatPost join, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(join);
+        return _presence.JoinAsync(join);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ChatEvent?> LeaveAsync(ChatPresence presence, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(presence);
+        return _presence.LeaveAsync(presence);
+    }
+
+    /// <summary>The id this node lists its members under in Redis now (docs/backplane.md, presence).</summary>
+    public string Node => _presence.Node;
 
     /// <inheritdoc />
     public async ValueTask<IChatSubscription> SubscribeAsync(string room, CancellationToken cancellationToken = default)
@@ -130,6 +160,7 @@ public sealed class RedisChatBackplane : IChatBackplane
     /// <summary>Closes the connection; every live feed completes.</summary>
     public async ValueTask DisposeAsync()
     {
+        await _presence.DisposeAsync();
         if (!_stop.IsCancellationRequested)
             await _stop.CancelAsync();
         await _health;
@@ -159,7 +190,7 @@ public sealed class RedisChatBackplane : IChatBackplane
         return RedisChatEntries.ToHistory(room, result, newestFirst: mode == "latest");
     }
 
-    private async Task<RedisResult> CallAsync(Func<IDatabase, Task<RedisResult>> call)
+    internal async Task<T> CallAsync<T>(Func<IDatabase, Task<T>> call)
     {
         // Failing at once while disconnected or hung (rather than after the command timeout) is what lets the sender hear
         // at once; and the command was never sent, so it certainly did not run.

@@ -35,4 +35,17 @@ public sealed record RedisChatBackplaneOptions
     /// of them): a resend within this window is stored at most once. Default 1 hour.
     /// </summary>
     public TimeSpan CidWindow { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How often this node renews its presence (so its members stay listed in their rooms) and looks for nodes whose
+    /// presence expired (whose members it then takes off, with a <c>leave</c> each). Use the chat's
+    /// <see cref="ChatOptions.NodeHeartbeatInterval"/>. Default 5 s.
+    /// </summary>
+    public TimeSpan NodeHeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long after its last renewal a node is taken for dead. Longer than <see cref="NodeHeartbeatInterval"/>. Use the
+    /// chat's <see cref="ChatOptions.NodeExpiry"/>. Default 15 s.
+    /// </summary>
+    public TimeSpan NodeExpiry { get; init; } = TimeSpan.FromSeconds(15);
 }

@@ -24,4 +24,13 @@ internal readonly record struct RedisChatKeys(string Room)
 
     /// <summary>The pub/sub channel told the new id after every append, so nodes read at once instead of at their next poll.</summary>
     public string Appended => $"{Prefix}{{{Room}}}:appended";
+
+    /// <summary>Every node with members listed in a room: a sorted set, node -> when its presence expires (Unix ms).</summary>
+    public const string Nodes = Prefix + "nodes";
+
+    /// <summary>The members <paramref name="node"/> has in the room: a hash, member id -> name. In the room's hash slot.</summary>
+    public string Members(string node) => $"{Prefix}{{{Room}}}:members:{node}";
+
+    /// <summary>The rooms where <paramref name="node"/> has listed members: a set, so that another node can find them when it expires.</summary>
+    public static string NodeRooms(string node) => $"{Prefix}node:{node}:rooms";
 }

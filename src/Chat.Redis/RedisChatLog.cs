@@ -19,4 +19,13 @@ internal static partial class RedisChatLog
 
     [LoggerMessage(EventId = 124, Level = LogLevel.Warning, Message = "Redis at {Address} did not answer a PING within {Deadline}: counted unavailable (new chat connections get 503, messages are refused) until it answers")]
     public static partial void NotAnswering(ILogger logger, string address, TimeSpan deadline);
+
+    [LoggerMessage(EventId = 125, Level = LogLevel.Warning, Message = "This node's presence in Redis ({Node}) was not renewed within {Expiry} and another node claimed it: its members may have been announced gone, so they are closed to join again; the node goes on as {NewNode}")]
+    public static partial void PresenceExpired(ILogger logger, string node, TimeSpan expiry, string newNode);
+
+    [LoggerMessage(EventId = 126, Level = LogLevel.Information, Message = "Chat node {Node} stopped renewing its presence: {Leaves} of its members taken off in {Rooms} rooms, each with a leave")]
+    public static partial void NodeExpired(ILogger logger, string node, int leaves, int rooms);
+
+    [LoggerMessage(EventId = 127, Level = LogLevel.Error, Message = "The chat's presence heartbeat failed")]
+    public static partial void PresenceFailed(ILogger logger, Exception exception);
 }

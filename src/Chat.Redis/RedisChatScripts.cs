@@ -6,11 +6,29 @@ namespace HostKit.Chat.Redis;
 /// </summary>
 internal static class RedisChatScripts
 {
-    /// <summary>Assigns the next id and appends the event: INCR, TIME, XADD with MAXLEN ~, PUBLISH.</summary>
-    public static string Append { get; } = Load("append.lua");
+    /// <summary>
+    /// The steps every appended event takes (event.lua: id, time, epoch, XADD with MAXLEN ~, PUBLISH), written once: the
+    /// scripts that append events are sent with it in front, since a Redis script cannot call another.
+    /// </summary>
+    public static string Event { get; } = Load("event.lua");
+
+    /// <summary>append.lua as shipped, without <see cref="Event"/> in front (what docs/backplane.md quotes).</summary>
+    public static string AppendBody { get; } = Load("append.lua");
+
+    /// <summary>presence.lua as shipped, without <see cref="Event"/> in front (what docs/backplane.md quotes).</summary>
+    public static string PresenceBody { get; } = Load("presence.lua");
+
+    /// <summary>Appends a message, join or leave, remembering the sender's cid: <see cref="Event"/> then append.lua.</summary>
+    public static string Append { get; } = Event + AppendBody;
 
     /// <summary>Reads the counter, the oldest kept entry and a range of entries at one instant.</summary>
     public static string Read { get; } = Load("read.lua");
+
+    /// <summary>Lists a member in its room with its join, takes it off with its leave, or takes off every member of an expired node.</summary>
+    public static string Presence { get; } = Event + PresenceBody;
+
+    /// <summary>Registers and renews a node's presence, and lists the nodes whose presence expired.</summary>
+    public static string Nodes { get; } = Load("nodes.lua");
 
     private static string Load(string name)
     {

@@ -16,7 +16,7 @@ internal sealed class ChatConnection(IWebSocket socket, ChatRequest request, Cha
 
     public async ValueTask RunAsync()
     {
-        var member = new ChatMember(socket, request.Room, request.Name, _logger);
+        var member = new ChatMember(socket, request.Room, request.Name, _options.SlowMemberCloseTimeout, _logger);
         ChatRoom room;
         try
         {
@@ -28,7 +28,7 @@ internal sealed class ChatConnection(IWebSocket socket, ChatRequest request, Cha
             await CloseUnavailableAsync(ex);
             return;
         }
-        var joined = false;
+        ChatPresence? presence = null;
         try
         {
             // Subscribed first, then listed in the room (holding live events), then the history is read:
@@ -37,15 +37,16 @@ internal sealed class ChatConnection(IWebSocket socket, ChatRequest request, Cha
             room.Add(member);
             var (history, gap) = await ReadHistoryAsync();
             await member.CatchUpAsync(history, gap, CancellationToken.None);
-            await _backplane.AppendAsync(new ChatPost(ChatEventType.Join, request.Room, request.Name));
-            joined = true;
+            presence = await _backplane.JoinAsync(new ChatPost(ChatEventType.Join, request.Room, request.Name));
+            // Taken for dead with its node, the member may have been announced gone: it reconnects and joins again.
+            using var expired = presence.Expired.Register(() => member.Close(WebSocketCloseStatus.InternalServerError, "presence expired; reconnect with after"));
             await new ChatRelay(socket, request, chat).RunAsync();
         }
         catch (WebSocketClosedException)
         {
             // The member went away (or was closed as too slow) while being sent to.
         }
-        catch (ChatBackplaneUnavailableException ex) when (!joined)
+        catch (ChatBackplaneUnavailableException ex) when (presence is null)
         {
             await CloseUnavailableAsync(ex);
         }
@@ -53,8 +54,8 @@ internal sealed class ChatConnection(IWebSocket socket, ChatRequest request, Cha
         {
             room.Remove(member);
             chat.Rooms.Leave(room);
-            if (joined)
-                await TryAppendAsync(new ChatPost(ChatEventType.Leave, request.Room, request.Name));
+            if (presence is not null)
+                await TryLeaveAsync(presence);
         }
     }
 
@@ -91,17 +92,15 @@ internal sealed class ChatConnection(IWebSocket socket, ChatRequest request, Cha
         }
     }
 
-    private async ValueTask<bool> TryAppendAsync(ChatPost post)
+    private async ValueTask TryLeaveAsync(ChatPresence presence)
     {
         try
         {
-            await _backplane.AppendAsync(post);
-            return true;
+            await _backplane.LeaveAsync(presence);
         }
         catch (ChatBackplaneUnavailableException ex)
         {
-            ChatLog.EventNotStored(_logger, post.Room, ex.Message);
-            return false;
+            ChatLog.EventNotStored(_logger, presence.Join.Room, ex.Message);
         }
     }
 }

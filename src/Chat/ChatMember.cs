@@ -9,7 +9,7 @@ namespace HostKit.Chat;
 /// history, the live events that arrived meanwhile. Ids make the seam between history and live exact: an event at
 /// or below the last id sent is a duplicate and is dropped; one further ahead than the next id is a gap and is announced.
 /// </summary>
-internal sealed class ChatMember(IWebSocket socket, string room, string name, ILogger logger)
+internal sealed class ChatMember(IWebSocket socket, string room, string name, TimeSpan slowCloseTimeout, ILogger logger)
 {
     /// <summary>RFC 6455's 1013 Try Again Later, which <see cref="WebSocketCloseStatus"/> does not name.</summary>
     public const WebSocketCloseStatus TryAgainLater = (WebSocketCloseStatus)1013;
@@ -118,7 +118,29 @@ internal sealed class ChatMember(IWebSocket socket, string room, string name, IL
     {
         _closed = true;
         ChatLog.MemberTooSlow(logger, room, name);
-        _ = CloseQuietlyAsync(TryAgainLater, "too slow: send buffer full; reconnect with after");
+        _ = CloseTooSlowAsync();
+    }
+
+    /// <summary>
+    /// The 1013 goes out behind what the member's buffer already holds, so it arrives only if the member reads on; one
+    /// that does not (its connection stuck on a full socket buffer) is dropped at the deadline. Dropping ends the member's
+    /// receive on every host, so its connection leaves the room, and the room hears the <c>leave</c>, within the deadline.
+    /// </summary>
+    private async Task CloseTooSlowAsync()
+    {
+        using var deadline = new CancellationTokenSource(slowCloseTimeout);
+        try
+        {
+            await socket.CloseAsync(TryAgainLater, "too slow: send buffer full; reconnect with after", deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            socket.Abort();
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or WebSocketClosedException)
+        {
+            // The connection is gone already; its receive loop sees that and leaves the room.
+        }
     }
 
     private async Task CloseQuietlyAsync(WebSocketCloseStatus status, string reason)

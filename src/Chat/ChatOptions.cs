@@ -42,6 +42,26 @@ public sealed record ChatOptions
     public int MaxMessageBytes { get; init; } = 4096;
 
     /// <summary>
+    /// How long a member closed as too slow (1013, its send buffer full) has to take the close: the 1013 goes out behind
+    /// what its buffer holds, and a member that has not read up to it and answered by then is dropped. The room hears its
+    /// <c>leave</c> within this time, whatever the host and however stuck the connection. Default 2 s.
+    /// </summary>
+    public TimeSpan SlowMemberCloseTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// With a shared backplane: how often a node renews its presence, so that the members connected to it stay listed in
+    /// their rooms. At the same pace it looks for nodes that stopped renewing. Default 5 s.
+    /// </summary>
+    public TimeSpan NodeHeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// With a shared backplane: how long after its last renewal a node is taken for dead; the other nodes then announce a
+    /// <c>leave</c> for each of its members, once. Longer than <see cref="NodeHeartbeatInterval"/>; long enough to ride out a
+    /// pause of the node or of Redis. Default 15 s.
+    /// </summary>
+    public TimeSpan NodeExpiry { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
     /// Where the rooms live: empty (the default) keeps them in this process (<see cref="Backplane.InMemoryChatBackplane"/>);
     /// <c>redis://HOST:PORT</c> shares them with every process pointed at that Redis (the <c>HostKit.Chat.Redis</c> package,
     /// docs/backplane.md). The chat library itself only reads the value; the application creates the backplane it names.
@@ -110,8 +130,12 @@ public sealed record ChatOptions
         Check(HistoryCount >= 0 && HistoryCount <= HistoryLimit, nameof(HistoryCount), HistoryCount, $"from 0 to HistoryLimit ({HistoryLimit})");
         Check(MaxMessagesPerSecond >= 0, nameof(MaxMessagesPerSecond), MaxMessagesPerSecond, "0 (no limit) or more");
         Check(MaxMessageBytes >= 1, nameof(MaxMessageBytes), MaxMessageBytes, "at least 1");
-        if (BackplaneDeadline <= TimeSpan.Zero)
-            throw new InvalidOperationException($"{SectionName}:{nameof(BackplaneDeadline)} = {BackplaneDeadline} is out of range: it must be more than 0 (for example 00:00:02).");
+        CheckDuration(BackplaneDeadline, nameof(BackplaneDeadline));
+        CheckDuration(SlowMemberCloseTimeout, nameof(SlowMemberCloseTimeout));
+        CheckDuration(NodeHeartbeatInterval, nameof(NodeHeartbeatInterval));
+        CheckDuration(NodeExpiry, nameof(NodeExpiry));
+        if (NodeExpiry <= NodeHeartbeatInterval)
+            throw new InvalidOperationException($"{SectionName}:{nameof(NodeExpiry)} = {NodeExpiry} is out of range: it must be longer than {nameof(NodeHeartbeatInterval)} ({NodeHeartbeatInterval}).");
         foreach (var origin in AllowedOrigins)
         {
             if (origin != "*" && !Uri.TryCreate(origin, UriKind.Absolute, out _))
@@ -122,6 +146,13 @@ public sealed record ChatOptions
         {
             if (!ok)
                 throw new InvalidOperationException($"{SectionName}:{key} = {value} is out of range: it must be {expected}.");
+        }
+
+        // A timer's range: more than zero, at most a day (anything longer is a typo for a shorter unit).
+        static void CheckDuration(TimeSpan value, string key)
+        {
+            if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(1))
+                throw new InvalidOperationException($"{SectionName}:{key} = {value} is out of range: it must be more than 00:00:00 and at most 1.00:00:00.");
         }
     }
 }

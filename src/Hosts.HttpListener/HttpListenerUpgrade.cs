@@ -18,6 +18,6 @@ internal sealed class HttpListenerUpgrade(HttpListenerContext context, IReadOnly
         if (subProtocol is null)
             context.Request.Headers.Remove("Sec-WebSocket-Protocol");
         var accepted = await context.AcceptWebSocketAsync(subProtocol, Options.KeepAliveInterval);
-        return accepted.WebSocket;
+        return new ConnectionClosingWebSocket(accepted.WebSocket, context);
     }
 }

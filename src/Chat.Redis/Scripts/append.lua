@@ -1,4 +1,4 @@
--- HostKit chat: append one event to a room's log (docs/backplane.md). Every writer runs this script.
+-- HostKit chat: append one event to a room's log (docs/backplane.md). Every writer runs this script, sent after event.lua.
 -- KEYS[1] = hostkit:chat:{ROOM}:last-id    the room's id counter
 -- KEYS[2] = hostkit:chat:{ROOM}:events     the room's stream
 -- KEYS[3] = hostkit:chat:{ROOM}:epoch      the incarnation of the room's log (written with the first event)
@@ -20,7 +20,6 @@ end
 if cid == '' then
   cid = nil
 end
-local epoch = redis.call('GET', KEYS[3])
 if cid ~= nil then
   local first = redis.call('ZSCORE', KEYS[4], cid)
   if first then
@@ -34,28 +33,13 @@ if cid ~= nil then
         if fields[i] == 'ts' then ts = tonumber(fields[i + 1]) end
       end
     end
-    return {tonumber(first), ts, epoch or '', 1}
+    return {tonumber(first), ts, redis.call('GET', KEYS[3]) or '', 1}
   end
 end
-local id = redis.call('INCR', KEYS[1])
-local now = redis.call('TIME')
--- string.format, because Lua would print a large number in exponent form.
-local ts = string.format('%d', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000))
-if not epoch then
-  -- The first event of this incarnation (or the first since epochs exist): Redis's clock in microseconds names it.
-  epoch = string.format('%d%06d', tonumber(now[1]), tonumber(now[2]))
-  redis.call('SET', KEYS[3], epoch)
-end
-local fields = {'type', kind, 'name', name, 'ts', ts}
-if text ~= nil then
-  table.insert(fields, 'text')
-  table.insert(fields, text)
-end
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], string.format('%d-0', id), unpack(fields))
+local id, ts, epoch = append_event(kind, name, text)
 if cid ~= nil then
   redis.call('ZADD', KEYS[4], id, cid)
   redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -1 - tonumber(ARGV[7]))
   redis.call('EXPIRE', KEYS[4], ARGV[8])
 end
-redis.call('PUBLISH', ARGV[2], string.format('%d', id))
 return {id, tonumber(ts), epoch, 0}

@@ -56,4 +56,32 @@ public interface IChatBackplane : IAsyncDisposable
 
     /// <summary>Every kept event of the room with an id greater than <paramref name="afterId"/>, oldest first.</summary>
     ValueTask<ChatHistory> ReadAfterAsync(string room, long afterId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Appends a member's <c>join</c> and lists the member as present in its room, until <see cref="LeaveAsync"/>, or until its
+    /// node stops renewing its presence (it was killed) and another node announces the <c>leave</c> in its place.
+    /// The default appends the join only: the members of a backplane in this process go with its process.
+    /// </summary>
+    /// <param name="join">The <see cref="ChatEventType.Join"/> post.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <exception cref="ChatBackplaneUnavailableException">Nothing was stored.</exception>
+    async ValueTask<ChatPresence> JoinAsync(ChatPost join, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(join);
+        return new ChatPresence(await AppendAsync(join, cancellationToken), string.Empty, string.Empty, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Takes the member off its room's list and appends its <c>leave</c>, unless it is off the list already (its <c>leave</c>
+    /// was announced by another node): each join gets exactly one leave. Returns the leave, or null when there was none to append.
+    /// The default appends the leave.
+    /// </summary>
+    /// <param name="presence">What <see cref="JoinAsync"/> returned.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <exception cref="ChatBackplaneUnavailableException">Nothing was stored.</exception>
+    async ValueTask<ChatEvent?> LeaveAsync(ChatPresence presence, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(presence);
+        return await AppendAsync(new ChatPost(ChatEventType.Leave, presence.Join.Room, presence.Join.Name), cancellationToken);
+    }
 }

@@ -15,6 +15,8 @@ public class ChatOptionsTests
         Assert.Equal((null, 0, 0, 50, 1000, 10, 4096), (options.Token, options.Tokens.Count, options.AllowedOrigins.Count, options.HistoryCount, options.HistoryLimit, options.MaxMessagesPerSecond, options.MaxMessageBytes));
         Assert.Empty(options.AcceptedTokens);
         Assert.Equal(TimeSpan.FromSeconds(2), options.BackplaneDeadline);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.SlowMemberCloseTimeout);
+        Assert.Equal((TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15)), (options.NodeHeartbeatInterval, options.NodeExpiry));
     }
 
     [Fact]
@@ -31,8 +33,13 @@ public class ChatOptionsTests
             ["HostKit:Chat:MaxMessagesPerSecond"] = "5",
             ["HostKit:Chat:MaxMessageBytes"] = "1024",
             ["HostKit:Chat:BackplaneDeadline"] = "00:00:05",
+            ["HostKit:Chat:SlowMemberCloseTimeout"] = "00:00:00.500",
+            ["HostKit:Chat:NodeHeartbeatInterval"] = "00:00:01",
+            ["HostKit:Chat:NodeExpiry"] = "00:00:04",
         });
         Assert.Equal(TimeSpan.FromSeconds(5), options.BackplaneDeadline);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), options.SlowMemberCloseTimeout);
+        Assert.Equal((TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4)), (options.NodeHeartbeatInterval, options.NodeExpiry));
         Assert.Equal(["two", "three", "one"], options.AcceptedTokens);
         Assert.Equal(["https://chat.example.com"], options.AllowedOrigins);
         Assert.Equal((20, 200, 5, 1024), (options.HistoryCount, options.HistoryLimit, options.MaxMessagesPerSecond, options.MaxMessageBytes));
@@ -45,6 +52,8 @@ public class ChatOptionsTests
     [InlineData("HostKit:Chat:MaxMessagesPerSecond", "-1", "HostKit:Chat:MaxMessagesPerSecond")]
     [InlineData("HostKit:Chat:AllowedOrigins:0", "chat.example.com", "not an origin")]
     [InlineData("HostKit:Chat:BackplaneDeadline", "00:00:00", "HostKit:Chat:BackplaneDeadline = 00:00:00 is out of range")]
+    [InlineData("HostKit:Chat:SlowMemberCloseTimeout", "00:00:00", "HostKit:Chat:SlowMemberCloseTimeout = 00:00:00 is out of range")]
+    [InlineData("HostKit:Chat:NodeExpiry", "00:00:05", "HostKit:Chat:NodeExpiry = 00:00:05 is out of range: it must be longer than NodeHeartbeatInterval")]
     public void A_bad_value_is_an_error_that_names_it(string key, string value, string expected)
     {
         var error = Assert.Throws<InvalidOperationException>(() => Bind(new() { [key] = value }));

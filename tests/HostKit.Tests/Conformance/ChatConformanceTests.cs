@@ -168,8 +168,8 @@ public class ChatConformanceTests
     [HostTheory, MemberData(nameof(Hosts))]
     public async Task A_member_that_stops_reading_is_closed_with_1013_while_the_room_keeps_flowing(string host)
     {
-        // Small send queues so the stall shows soon; a long close timeout so the stalled client can still read its 1013.
-        await using var server = await StartAsync(host, configure: o => o with
+        // Small send queues so the stall shows soon; long close timeouts so the stalled client can still read its 1013.
+        await using var server = await StartAsync(host, ChatOptions.Default with { MaxMessagesPerSecond = 0, SlowMemberCloseTimeout = TimeSpan.FromMinutes(2) }, configure: o => o with
         {
             WebSockets = o.WebSockets with { MaxBufferedMessages = 8, MaxBufferedBytes = 32 * 1024, CloseTimeout = TimeSpan.FromMinutes(2) },
         });
@@ -208,6 +208,45 @@ public class ChatConformanceTests
         Assert.Equal((WebSocketCloseStatus)1013, stalled.CloseStatus);
         slept.AssertContiguousFrom(1);
         Assert.True(slept.Count < annEvents.Count, "the sleeper should have missed the end of the conversation");
+
+        // It answers the close, as a browser does, and the room hears it leave.
+        await stalled.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).WaitAsync(Timeout);
+        await ann.ReceiveUntilAsync(e => e.Type == "leave" && e.Name == "sleepy").WaitAsync(Timeout);
+    }
+
+    [HostTheory, MemberData(nameof(NetworkHosts))]
+    public async Task A_member_that_never_reads_again_is_dropped_at_the_1013_deadline_and_the_room_hears_its_leave(string host)
+    {
+        // The websocket close timeout is long, so only the chat's deadline for the 1013 (1 s) can end the stalled
+        // connection within this test's wait; small send queues and a small client receive buffer make the stall show soon.
+        await using var server = await StartAsync(host, ChatOptions.Default with { MaxMessagesPerSecond = 0, SlowMemberCloseTimeout = TimeSpan.FromSeconds(1) }, configure: o => o with
+        {
+            WebSockets = o.WebSockets with { MaxBufferedMessages = 8, MaxBufferedBytes = 32 * 1024, CloseTimeout = TimeSpan.FromMinutes(2), KeepAliveInterval = TimeSpan.Zero },
+        });
+        await using var stalled = await RawWebSocketClient.ConnectAsync(server.Address, ChatApps.Path("lobby", "sleepy"), receiveBufferBytes: 4096);
+        using var ann = await server.ConnectWebSocketAsync(ChatApps.Path("lobby", "ann"));
+        await ann.ReceiveUntilAsync(e => e.Type == "join" && e.Name == "ann");
+        var text = new string('z', 4000);
+
+        // Talk until the server gives up on the sleeper, which never reads a byte.
+        for (var i = 0; i < 20_000 && !server.Log.Entries.Any(e => e.EventId.Id == 101); i++)
+        {
+            await ann.SendTextAsync($"{i} {text}");
+            await ann.ReceiveUntilAsync(e => e.Text?.StartsWith($"{i} ", StringComparison.Ordinal) == true);
+        }
+        Assert.Contains(server.Log.Entries, e => e.EventId.Id == 101 && e.Message.Contains("'sleepy'", StringComparison.Ordinal));
+
+        // Its 1013 cannot get past the full socket buffers, so the connection is dropped at the deadline, and the room
+        // hears the leave long before the two-minute close timeout could have ended it.
+        await ann.ReceiveUntilAsync(e => e.Type == "leave" && e.Name == "sleepy").WaitAsync(Timeout);
+
+        // What the sleeper reads when it wakes: the events that were in its socket buffers, in order, the last perhaps
+        // cut off, then the end of the connection with no close frame (a browser reports 1006).
+        var (frames, _) = await stalled.ReadUntilDroppedAsync(Timeout);
+        Assert.DoesNotContain(frames, f => f.Opcode == 0x8);
+        var slept = frames.Select(f => ReceivedEvent.Parse(Encoding.UTF8.GetString(f.Payload))).ToList();
+        Assert.NotEmpty(slept);
+        slept.AssertContiguousFrom(1);                                       // from the history: sleepy's join is 1
     }
 
     private static (string, string, long) Summary(ReceivedEvent e) => (e.Type, e.Name!, e.Id!.Value);

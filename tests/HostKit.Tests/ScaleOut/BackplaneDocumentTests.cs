@@ -9,10 +9,23 @@ public class BackplaneDocumentTests
     private static readonly string Document = File.ReadAllText(Path.Combine(Repository.Root, "docs", "backplane.md"));
 
     [Fact]
-    public void The_document_quotes_both_scripts_exactly_as_the_backplane_runs_them()
+    public void The_document_quotes_every_script_exactly_as_the_backplane_runs_it()
     {
-        Assert.Contains("```lua\n" + RedisChatScripts.Append + "```", Document, StringComparison.Ordinal);
+        Assert.Contains("```lua\n" + RedisChatScripts.Event + "```", Document, StringComparison.Ordinal);
+        Assert.Contains("```lua\n" + RedisChatScripts.AppendBody + "```", Document, StringComparison.Ordinal);
         Assert.Contains("```lua\n" + RedisChatScripts.Read + "```", Document, StringComparison.Ordinal);
+        Assert.Contains("```lua\n" + RedisChatScripts.PresenceBody + "```", Document, StringComparison.Ordinal);
+        Assert.Contains("```lua\n" + RedisChatScripts.Nodes + "```", Document, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_scripts_that_append_events_run_the_shared_event_steps_first()
+    {
+        // One rule for every event (id, time, epoch, trim, publish): the append and presence scripts carry event.lua.
+        Assert.Equal(RedisChatScripts.Event + RedisChatScripts.AppendBody, RedisChatScripts.Append);
+        Assert.Equal(RedisChatScripts.Event + RedisChatScripts.PresenceBody, RedisChatScripts.Presence);
+        Assert.DoesNotContain("'XADD'", RedisChatScripts.AppendBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("'XADD'", RedisChatScripts.PresenceBody, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -29,5 +42,8 @@ public class BackplaneDocumentTests
         Assert.Contains($"`{keys.LastId}`", Document, StringComparison.Ordinal);
         Assert.Contains($"`{keys.Events}`", Document, StringComparison.Ordinal);
         Assert.Equal("hostkit:chat:{lobby}:appended", keys.Appended);
+        Assert.Contains($"`{RedisChatKeys.Nodes}`", Document, StringComparison.Ordinal);
+        Assert.Contains($"`{keys.Members("NODE").Replace("lobby", "R", StringComparison.Ordinal)}`", Document, StringComparison.Ordinal);
+        Assert.Contains($"`{RedisChatKeys.NodeRooms("NODE")}`", Document, StringComparison.Ordinal);
     }
 }

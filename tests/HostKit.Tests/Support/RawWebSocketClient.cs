@@ -25,9 +25,12 @@ public sealed class RawWebSocketClient : IAsyncDisposable
     public string ResponseHead { get; private set; } = string.Empty;
 
     /// <summary>Opens a websocket; <paramref name="extraHeaders"/> go into the handshake, and <paramref name="firstFrame"/>, when given, goes in the same write as the handshake.</summary>
-    public static async Task<RawWebSocketClient> ConnectAsync(Uri server, string path, string extraHeaders = "", byte[]? firstFrame = null)
+    /// <param name="receiveBufferBytes">When given, the socket's receive buffer (SO_RCVBUF, set before connecting): a small one makes a client that does not read fill up soon.</param>
+    public static async Task<RawWebSocketClient> ConnectAsync(Uri server, string path, string extraHeaders = "", byte[]? firstFrame = null, int? receiveBufferBytes = null)
     {
         var client = new TcpClient { NoDelay = true };
+        if (receiveBufferBytes is { } size)
+            client.ReceiveBufferSize = size;
         await client.ConnectAsync(server.Host, server.Port).WaitAsync(Timeout);
         var raw = new RawWebSocketClient(client);
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
@@ -143,6 +146,59 @@ public sealed class RawWebSocketClient : IAsyncDisposable
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Reads everything the server sent until it drops the connection (EOF or reset) and splits it into frames:
+    /// the whole frames, and whether bytes of a frame cut off by the drop were left over.
+    /// </summary>
+    /// <exception cref="TimeoutException">The connection was still open after <paramref name="within"/>.</exception>
+    public async Task<(List<(byte Opcode, byte[] Payload)> Frames, bool CutOff)> ReadUntilDroppedAsync(TimeSpan within)
+    {
+        var received = new MemoryStream();
+        var buffer = new byte[64 * 1024];
+        using var cts = new CancellationTokenSource(within);
+        try
+        {
+            int read;
+            while ((read = await _stream.ReadAsync(buffer, cts.Token)) > 0)
+                received.Write(buffer, 0, read);
+        }
+        catch (IOException)
+        {
+            // A reset: what arrived before it counts.
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"The server had not dropped the connection after {within}.");
+        }
+        return SplitFrames(received.ToArray());
+    }
+
+    /// <summary>Server frames (unmasked) in <paramref name="bytes"/>, and whether a cut-off frame is left at the end.</summary>
+    private static (List<(byte Opcode, byte[] Payload)> Frames, bool CutOff) SplitFrames(byte[] bytes)
+    {
+        var frames = new List<(byte Opcode, byte[] Payload)>();
+        var at = 0;
+        while (at < bytes.Length)
+        {
+            if (bytes.Length - at < 2)
+                return (frames, true);
+            var opcode = (byte)(bytes[at] & 0x0F);
+            long length = bytes[at + 1] & 0x7F;
+            var header = 2;
+            if (length == 126 && bytes.Length - at >= 4)
+                (length, header) = (BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(at + 2)), 4);
+            else if (length == 127 && bytes.Length - at >= 10)
+                (length, header) = ((long)BinaryPrimitives.ReadUInt64BigEndian(bytes.AsSpan(at + 2)), 10);
+            else if (length >= 126)
+                return (frames, true);
+            if (bytes.Length - at - header < length)
+                return (frames, true);
+            frames.Add((opcode, bytes.AsSpan(at + header, (int)length).ToArray()));
+            at += header + (int)length;
+        }
+        return (frames, false);
     }
 
     public ValueTask DisposeAsync()
