@@ -1,14 +1,14 @@
+using HostKit.Conformance.Support;
 using HostKit.Hosts;
-using HostKit.Tests.Support;
 
-namespace HostKit.Tests.Conformance;
+namespace HostKit.Conformance.Cases;
 
 /// <summary>
 /// Request framing that RFC 9112 section 6 calls ambiguous, the shapes request smuggling is made of, each followed by a
 /// request hidden where a lenient parser would see a body end: every network host refuses the request (400, or 501 for
 /// a transfer coding it does not know), closes the connection, and never serves the hidden request.
 /// </summary>
-public class AmbiguousFramingConformanceTests
+public abstract class AmbiguousFramingConformanceTests
 {
     internal const string Hello = "Hello, World!";
     internal const string Hidden = "GET /plaintext HTTP/1.1\r\nHost: {0}\r\n\r\n";

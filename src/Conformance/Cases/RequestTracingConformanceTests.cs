@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using HostKit.Hosts;
 
-namespace HostKit.Tests.Conformance;
+namespace HostKit.Conformance.Cases;
 
 /// <summary>One activity per request, continuing the caller's W3C <c>traceparent</c>, the same on every host.</summary>
-public sealed class RequestTracingConformanceTests : IDisposable
+public abstract class RequestTracingConformanceTests : IDisposable
 {
     private readonly ConcurrentQueue<Activity> _stopped = new();
     private readonly ActivityListener _listener;

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.WebSockets;
+using HostKit.Conformance.Support;
 using HostKit.Hosts;
 using HostKit.Testing;
-using HostKit.Tests.Support;
 using Microsoft.Extensions.Logging;
 
-namespace HostKit.Tests.Conformance;
+namespace HostKit.Conformance;
 
 /// <summary>
 /// One host serving the conformance app (or another app under test) on 127.0.0.1, port 0, with its log captured.

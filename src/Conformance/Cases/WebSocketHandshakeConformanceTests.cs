@@ -1,13 +1,13 @@
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
+using HostKit.Conformance.Support;
 using HostKit.Hosts;
-using HostKit.Tests.Support;
 
-namespace HostKit.Tests.Conformance;
+namespace HostKit.Conformance.Cases;
 
 /// <summary>What every host does with a websocket handshake the same way: the invalid ones refused before the app, the valid ones complete.</summary>
-public class WebSocketHandshakeConformanceTests
+public abstract class WebSocketHandshakeConformanceTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 

@@ -2,7 +2,7 @@ using HostKit.Hosting;
 using HostKit.Hosts;
 using HostKit.Testing;
 
-namespace HostKit.Tests.Conformance;
+namespace HostKit.Conformance;
 
 /// <summary>
 /// The hosts the conformance suite runs against: every host the test project references (found the

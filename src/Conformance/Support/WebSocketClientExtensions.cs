@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 
-namespace HostKit.Tests.Support;
+namespace HostKit.Conformance.Support;
 
 public static class WebSocketClientExtensions
 {

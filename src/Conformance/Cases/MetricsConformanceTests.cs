@@ -1,18 +1,14 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net.WebSockets;
+using HostKit.Conformance.Support;
 using HostKit.Hosts;
-using HostKit.Tests.Support;
 
-namespace HostKit.Tests.Conformance;
-
-/// <summary>Measurements are process-wide: these cases run alone, so what they count is only theirs.</summary>
-[CollectionDefinition(nameof(MetricsConformanceTests), DisableParallelization = true)]
-public sealed class MetricsCollection;
+namespace HostKit.Conformance.Cases;
 
 /// <summary>The <c>HostKit</c> meter reports the same instruments, by the same names, on every host.</summary>
 [Collection(nameof(MetricsConformanceTests))]
-public sealed class MetricsConformanceTests : IDisposable
+public abstract class MetricsConformanceTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
     private readonly MeterListener _listener = new();

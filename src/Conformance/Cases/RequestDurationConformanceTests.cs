@@ -2,11 +2,11 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using HostKit.Hosts;
 
-namespace HostKit.Tests.Conformance;
+namespace HostKit.Conformance.Cases;
 
 /// <summary>OpenTelemetry's <c>http.server.request.duration</c>, recorded the same way on every host.</summary>
 [Collection(nameof(MetricsConformanceTests))]
-public sealed class RequestDurationConformanceTests : IDisposable
+public abstract class RequestDurationConformanceTests : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly ConcurrentQueue<(double Seconds, Dictionary<string, object?> Tags)> _durations = new();

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace HostKit.Tests.Support;
+namespace HostKit.Conformance.Support;
 
 /// <summary>
 /// A raw TCP connection to a server under test, for what HttpClient will not do: pipelining,

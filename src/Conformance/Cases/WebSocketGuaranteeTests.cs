@@ -1,16 +1,16 @@
 using System.Buffers.Binary;
 using System.Net.WebSockets;
+using HostKit.Conformance.Support;
 using HostKit.Hosts;
-using HostKit.Tests.Support;
 
-namespace HostKit.Tests.Conformance;
+namespace HostKit.Conformance.Cases;
 
 /// <summary>
 /// The websocket contract's guarantees (docs/websockets.md) on every host: safe concurrent sends,
 /// a bounded send buffer, dead-peer detection, and defined behaviour after close.
 /// Each case drives the server's own <see cref="IWebSocket"/>, taken from the /ws/hold route.
 /// </summary>
-public class WebSocketGuaranteeTests
+public abstract class WebSocketGuaranteeTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 

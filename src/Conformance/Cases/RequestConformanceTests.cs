@@ -1,14 +1,14 @@
 using System.Text;
+using HostKit.Conformance.Support;
 using HostKit.Hosts;
-using HostKit.Tests.Support;
 
-namespace HostKit.Tests.Conformance;
+namespace HostKit.Conformance.Cases;
 
 /// <summary>
 /// What every host makes of the request the same way: target forms, <c>Host</c>, stray line ends,
 /// pipelining order under a slow request, the peer's address, and a client that leaves.
 /// </summary>
-public class RequestConformanceTests
+public abstract class RequestConformanceTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 

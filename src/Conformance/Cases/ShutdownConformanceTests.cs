@@ -1,14 +1,14 @@
 using System.Net.WebSockets;
+using HostKit.Conformance.Support;
 using HostKit.Hosts;
-using HostKit.Tests.Support;
 
-namespace HostKit.Tests.Conformance;
+namespace HostKit.Conformance.Cases;
 
 /// <summary>
 /// A stop drops nothing it could finish, in the same order on every host (<see cref="GracefulStop"/>):
 /// stop accepting, refuse what is new, let requests in flight finish, close websockets with 1001, drop the rest.
 /// </summary>
-public class ShutdownConformanceTests
+public abstract class ShutdownConformanceTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 

@@ -1,12 +1,12 @@
 using HostKit.Hosts;
 
-namespace HostKit.Tests.Conformance;
+namespace HostKit.Conformance.Cases;
 
 /// <summary>
 /// Proxy headers from a trusted peer change what the application sees (<c>REMOTE_ADDR</c>, the scheme, the host) the
 /// same way on every host, and from an untrusted peer change nothing.
 /// </summary>
-public class ProxyHeaderConformanceTests
+public abstract class ProxyHeaderConformanceTests
 {
     public static TheoryData<string> HttpHosts => ConformanceHosts.Supporting(HostCapabilities.Http);
 

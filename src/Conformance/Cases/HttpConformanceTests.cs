@@ -2,14 +2,13 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-
+using HostKit.Conformance.Support;
 using HostKit.Hosts;
-using HostKit.Tests.Support;
 
-namespace HostKit.Tests.Conformance;
+namespace HostKit.Conformance.Cases;
 
 /// <summary>HTTP behaviour every host must show, written once and run on each registered host.</summary>
-public class HttpConformanceTests
+public abstract class HttpConformanceTests
 {
     public static TheoryData<string> Hosts => ConformanceHosts.Supporting(HostCapabilities.Http);
 

@@ -1,16 +1,16 @@
 using System.Net.WebSockets;
 using System.Text;
+using HostKit.Conformance.Support;
 using HostKit.Hosts;
-using HostKit.Tests.Support;
 
-namespace HostKit.Tests.Conformance;
+namespace HostKit.Conformance.Cases;
 
 /// <summary>
 /// Limits known before the bytes arrive, and close codes that reach the peer (issue 30): a route's message limit applies
 /// as the bytes come and at the frame header, an unfinished message is closed at the message timeout, and after a
 /// protocol violation the client reads the close code rather than a reset.
 /// </summary>
-public class WebSocketLimitConformanceTests
+public abstract class WebSocketLimitConformanceTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 

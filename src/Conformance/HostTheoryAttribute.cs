@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace HostKit.Tests.Conformance;
+namespace HostKit.Conformance;
 
 /// <summary>
 /// A conformance case, run once per host that declares what it needs. When the suite is narrowed to one

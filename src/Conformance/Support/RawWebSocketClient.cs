@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace HostKit.Tests.Support;
+namespace HostKit.Conformance.Support;
 
 /// <summary>
 /// A websocket client that writes and reads frames by hand, for what ClientWebSocket hides:
@@ -25,6 +25,10 @@ public sealed class RawWebSocketClient : IAsyncDisposable
     public string ResponseHead { get; private set; } = string.Empty;
 
     /// <summary>Opens a websocket; <paramref name="extraHeaders"/> go into the handshake, and <paramref name="firstFrame"/>, when given, goes in the same write as the handshake.</summary>
+    /// <param name="server">The server's address.</param>
+    /// <param name="path">The request target of the upgrade.</param>
+    /// <param name="extraHeaders">Header lines, each ending in CRLF.</param>
+    /// <param name="firstFrame">Bytes sent right after the handshake, in the same write.</param>
     /// <param name="receiveBufferBytes">When given, the socket's receive buffer (SO_RCVBUF, set before connecting): a small one makes a client that does not read fill up soon.</param>
     public static async Task<RawWebSocketClient> ConnectAsync(Uri server, string path, string extraHeaders = "", byte[]? firstFrame = null, int? receiveBufferBytes = null)
     {

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using HostKit.Hosts;
 
-namespace HostKit.Tests.Conformance;
+namespace HostKit.Conformance.Cases;
 
 /// <summary>
 /// The response plan carried out the same way on the wire by every host: bodies a status may not
@@ -11,7 +11,7 @@ namespace HostKit.Tests.Conformance;
 /// answers (500, a bad request body). Each case pins a rule of <see cref="ResponsePlan"/> or of the
 /// host kit's fault rules on every host that declares what it needs.
 /// </summary>
-public class ResponsePlanConformanceTests
+public abstract class ResponsePlanConformanceTests
 {
     public static TheoryData<string> Hosts => ConformanceHosts.Supporting(HostCapabilities.Http);
 

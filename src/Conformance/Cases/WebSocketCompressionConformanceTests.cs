@@ -1,16 +1,16 @@
 using System.IO.Compression;
 using System.Net.WebSockets;
 using System.Text;
+using HostKit.Conformance.Support;
 using HostKit.Hosts;
-using HostKit.Tests.Support;
 
-namespace HostKit.Tests.Conformance;
+namespace HostKit.Conformance.Cases;
 
 /// <summary>
 /// permessage-deflate (RFC 7692) on every host that declares <see cref="HostCapabilities.WebSocketCompression"/>:
 /// negotiated only when the server turns it on, invisible to the application, and no way around the message limit.
 /// </summary>
-public class WebSocketCompressionConformanceTests
+public abstract class WebSocketCompressionConformanceTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 
-namespace HostKit.Tests.Conformance;
+namespace HostKit.Conformance;
 
 /// <summary>
 /// The application the conformance suite runs on every host: one route per behaviour under test.

@@ -1,14 +1,14 @@
+using HostKit.Conformance.Support;
 using HostKit.Hosts;
-using HostKit.Tests.Support;
 
-namespace HostKit.Tests.Conformance;
+namespace HostKit.Conformance.Cases;
 
 /// <summary>
 /// <see cref="HttpLimits"/> on every host that declares <see cref="HostCapabilities.RequestLimits"/>: the client
 /// over a limit gets its answer and the connection closes; the host keeps serving. Also what every socket host
 /// does with the request shapes around the limits (100-continue, trailers, a taken port, a stop under load).
 /// </summary>
-public class RequestLimitConformanceTests
+public abstract class RequestLimitConformanceTests
 {
     private static readonly HttpLimits Small = new() { MaxRequestLineBytes = 256, MaxRequestHeadersBytes = 512, MaxRequestHeaderCount = 4, MaxRequestBodyBytes = 1000 };
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace HostKit.Tests.Support;
+namespace HostKit.Conformance.Support;
 
 /// <summary>Keeps every log entry in memory so tests can assert what a host reported.</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider

@@ -1,13 +1,13 @@
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
+using HostKit.Conformance.Support;
 using HostKit.Hosts;
-using HostKit.Tests.Support;
 
-namespace HostKit.Tests.Conformance;
+namespace HostKit.Conformance.Cases;
 
 /// <summary>Websocket behaviour every host must show, written once and run on each registered host.</summary>
-public class WebSocketConformanceTests
+public abstract class WebSocketConformanceTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 

@@ -1,13 +1,13 @@
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using HostKit.Conformance.Support;
 using HostKit.Hosts;
-using HostKit.Tests.Support;
 
-namespace HostKit.Tests.Conformance;
+namespace HostKit.Conformance.Cases;
 
 /// <summary>The access log: one line per request and per websocket session, the same shape on every host.</summary>
-public partial class AccessLogConformanceTests
+public abstract partial class AccessLogConformanceTests
 {
     public static TheoryData<string> HttpHosts => ConformanceHosts.Supporting(HostCapabilities.Http);
 
