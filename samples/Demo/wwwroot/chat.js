@@ -20,7 +20,7 @@
   // after a reconnect, when the server may still list the page's previous connection for a while.
   let checkingName = false;
   // What this page wrote and the server has not shown as stored yet, by cid, in the order it was written:
-  // { text, state: "queued" | "sending" | "checking" | "refused" | "stored", id, item }.
+  // { text, state: "queued" | "sending" | "checking" | "refused" | "stored", id, item, retries, timer }.
   const outbox = new Map();
   // Ids the server acknowledged for this page's messages: their events are marked as the reader's own.
   const ownIds = new Set();
@@ -196,7 +196,7 @@
       button.addEventListener("click", () => (action === "retry" ? send(cid) : settle(cid)));
       item.append(button);
     }
-    outbox.set(cid, { text, state: "queued", id: null, item });
+    outbox.set(cid, { text, state: "queued", id: null, item, retries: 0, timer: 0 });
     keepingScroll(() => $("outbox").append(item));
     setOutboxState(cid, "queued");
     send(cid);
@@ -205,6 +205,7 @@
   function send(cid) {
     const entry = outbox.get(cid);
     if (!entry || entry.state === "stored") return;
+    clearTimeout(entry.timer);
     if (!socket || socket.readyState !== WebSocket.OPEN) {
       setOutboxState(cid, "queued");
       return;
@@ -217,6 +218,7 @@
     const entry = outbox.get(cid);
     if (!entry) return;
     outbox.delete(cid);
+    clearTimeout(entry.timer);
     entry.item.remove();
   }
 
@@ -233,6 +235,7 @@
       return;
     }
     entry.id = event.id;
+    entry.retries = 0;
     setOutboxState(event.cid, "stored");
   }
 
@@ -242,7 +245,13 @@
       setOutboxState(event.cid, "checking");
       setTimeout(() => send(event.cid), 1000);
     } else if (outbox.has(event.cid)) {
-      setOutboxState(event.cid, "refused", event.reason);
+      // Refused (Redis down, over the rate): kept, and tried again by itself, less and less often, or at once with
+      // Send again. A resend has the same cid, so it is never stored twice.
+      const entry = outbox.get(event.cid);
+      const delay = Math.min(8000, 1000 * 2 ** entry.retries++);
+      const reason = (event.reason || "refused").replace(/^the message was not stored: /, "");
+      setOutboxState(event.cid, "refused", `${reason}; trying again in ${Math.round(delay / 1000)} s`);
+      entry.timer = setTimeout(() => send(event.cid), delay);
     } else {
       showNotice(`Not sent: ${event.reason}`, "send");
     }
