@@ -1,14 +1,12 @@
-using HostKit.Hosting;
 using HostKit.Hosts;
-using HostKit.Testing;
 
 namespace HostKit.Conformance;
 
 /// <summary>
-/// The hosts the conformance suite runs against: every host the test project references (found the
-/// way the runner finds them, so a new host gets every case with no test edited) plus the in-memory
-/// host. A case that needs a capability runs only on the hosts that declare it, so a host that lacks
-/// one is visibly absent from that case's rows rather than skipped or failing.
+/// The hosts the conformance suite runs against: those the test project's <see cref="ConformanceSuite"/> class names
+/// (this repository's names every host its tests reference, found the way the runner finds them, plus the in-memory
+/// host, so a new host gets every case with no test edited). A case that needs a capability runs only on the hosts
+/// that declare it, so a host that lacks one is visibly absent from that case's rows rather than skipped or failing.
 /// </summary>
 /// <remarks><c>HOSTKIT_HOST=raw dotnet test</c> runs the suite on that one host.</remarks>
 public static class ConformanceHosts
@@ -16,12 +14,13 @@ public static class ConformanceHosts
     /// <summary>The environment variable that narrows the suite to one host, as it chooses the host for the runner.</summary>
     public const string OnlyVariable = "HOSTKIT_HOST";
 
-    /// <summary>Every host the tests reference, whatever <see cref="OnlyVariable"/> says. Declared first: static initializers run in order.</summary>
-    public static HostRegistry All { get; } = HostDiscovery.Discover().Add(new InMemoryHost());
+    /// <summary>Every host the test project's suites name, whatever <see cref="OnlyVariable"/> says. Declared first: static initializers run in order.</summary>
+    public static HostRegistry All { get; } = ConformanceSuites.Discover();
 
     /// <summary>Every host the tests can reach, narrowed by <see cref="OnlyVariable"/>: the registry the rows are made from.</summary>
     public static HostRegistry Registry { get; } = CreateRegistry();
 
+    /// <summary>The rows of a case that needs <paramref name="required"/>: the names of the hosts that declare all of it.</summary>
     public static TheoryData<string> Supporting(HostCapabilities required)
     {
         var data = new TheoryData<string>();
