@@ -77,13 +77,40 @@
     return item;
   }
 
-  // Follows new lines while the reader is at the bottom; leaves the view alone when they scrolled up to read.
+  // Follows new lines while the reader is at the bottom; leaves the view alone when they scrolled up to read, and
+  // counts what arrived below on a button that takes them back down.
+  let unseen = 0;
+
+  function atBottom() {
+    const log = $("log");
+    return log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+  }
+
   function keepingScroll(change) {
     const log = $("log");
-    const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+    const following = atBottom();
     change();
-    if (atBottom) log.scrollTop = log.scrollHeight;
+    if (following) {
+      log.scrollTop = log.scrollHeight;
+    } else {
+      unseen++;
+      $("jump").textContent = `\u2193 ${unseen} new ${unseen === 1 ? "line" : "lines"}`;
+      $("jump").hidden = false;
+    }
   }
+
+  function caughtUp() {
+    unseen = 0;
+    $("jump").hidden = true;
+  }
+
+  $("jump").addEventListener("click", () => {
+    $("log").scrollTop = $("log").scrollHeight;
+    caughtUp();
+  });
+  $("log").addEventListener("scroll", () => {
+    if (atBottom()) caughtUp();
+  });
 
   function addLine(item) {
     keepingScroll(() => $("messages").append(item));
@@ -197,7 +224,10 @@
       item.append(button);
     }
     outbox.set(cid, { text, state: "queued", id: null, item, retries: 0, timer: 0 });
-    keepingScroll(() => $("outbox").append(item));
+    // The reader's own line: shown where they look next, at the bottom.
+    $("outbox").append(item);
+    $("log").scrollTop = $("log").scrollHeight;
+    caughtUp();
     setOutboxState(cid, "queued");
     send(cid);
   }
@@ -378,6 +408,7 @@
     epoch = null;
     checkingName = true;
     $("messages").replaceChildren();
+    caughtUp();
     members.clear();
     renderMembers();
     connect();
