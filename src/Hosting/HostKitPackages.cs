@@ -9,6 +9,7 @@ internal static class HostKitPackages
         ["raw"] = "HostKit.Hosts.Raw",
         ["httplistener"] = "HostKit.Hosts.HttpListener",
         ["kestrel-transport"] = "HostKit.Hosts.KestrelTransport",
+        ["uring"] = "HostKit.Hosts.Uring",
     };
 
     /// <summary>The package that provides host <paramref name="name"/>, or null for a name HostKit does not ship.</summary>

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-[assembly: ServerHost(typeof(HostKit.Hosts.KestrelTransport.KestrelTransportHost), Order = 30)]
+[assembly: ServerHost(typeof(HostKit.Hosts.KestrelTransport.KestrelTransportHost), Order = 40)]
 
 namespace HostKit.Hosts.KestrelTransport;
 

@@ -12,16 +12,19 @@ namespace HostKit.Hosts.Http1;
 public sealed class SocketPipeTransport : IPipeTransport
 {
     private readonly Socket _socket;
+    private readonly Action? _abort;
 
     /// <summary>Reads and writes <paramref name="stream"/> (over <paramref name="socket"/>) through pipes.</summary>
     /// <param name="socket">The connection's socket: shut down for sending by <see cref="CloseOutputAsync"/>, reset by <see cref="Abort"/>.</param>
     /// <param name="stream">The socket as a stream; it outlives the pipes after an upgrade, so they leave it open.</param>
     /// <param name="inputOptions">The input pipe's options (buffer size, zero-byte reads); <c>leaveOpen</c> is always set.</param>
-    public SocketPipeTransport(Socket socket, Stream stream, StreamPipeReaderOptions? inputOptions = null)
+    /// <param name="abort">How <see cref="Abort"/> drops the connection, for a socket that is only a view of a descriptor
+    /// someone else closes (an io_uring ring); null: a reset of <paramref name="socket"/>.</param>
+    public SocketPipeTransport(Socket socket, Stream stream, StreamPipeReaderOptions? inputOptions = null, Action? abort = null)
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(stream);
-        _socket = socket;
+        (_socket, _abort) = (socket, abort);
         Stream = stream;
         var options = inputOptions ?? new StreamPipeReaderOptions();
         Input = PipeReader.Create(stream, new StreamPipeReaderOptions(options.Pool, options.BufferSize, options.MinimumReadSize, leaveOpen: true, options.UseZeroByteReads));
@@ -46,7 +49,13 @@ public sealed class SocketPipeTransport : IPipeTransport
     }
 
     /// <inheritdoc />
-    public void Abort() => ConnectionReset.Reset(_socket);
+    public void Abort()
+    {
+        if (_abort is null)
+            ConnectionReset.Reset(_socket);
+        else
+            _abort();
+    }
 
     /// <inheritdoc />
     public async ValueTask<Stream> SwitchToStreamAsync()

@@ -1,3 +1,4 @@
+using HostKit.Conformance;
 using HostKit.Hosts;
 
 namespace HostKit.Tests.Conformance;

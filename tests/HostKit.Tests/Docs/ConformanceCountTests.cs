@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Reflection;
 using System.Text.RegularExpressions;
-using HostKit.Tests.Conformance;
+using HostKit.Conformance;
 
 namespace HostKit.Tests.Docs;
 
@@ -22,20 +22,23 @@ public partial class ConformanceCountTests
         Assert.Equal(counted.OrderBy(c => c.Key, StringComparer.Ordinal), documented.OrderBy(c => c.Key, StringComparer.Ordinal));
     }
 
-    /// <summary>The rows a full run gives <paramref name="host"/>: one per data row of a conformance theory that names it.</summary>
+    /// <summary>
+    /// The rows a full run gives <paramref name="host"/>: one per data row that names it, of each theory the suite's case
+    /// classes (the package's <c>HostKit.Conformance.Cases</c>, and this project's own <c>HostKit.Tests.Conformance</c>) declare.
+    /// </summary>
     private static int Rows(string host) =>
-        typeof(ConformanceHosts).Assembly.GetTypes()
-            .Where(t => t.Namespace == typeof(ConformanceHosts).Namespace)
-            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance))
+        typeof(ConformanceHosts).Assembly.GetTypes().Where(t => t.Namespace == "HostKit.Conformance.Cases")
+            .Concat(typeof(ConformanceCountTests).Assembly.GetTypes().Where(t => t.Namespace == "HostKit.Tests.Conformance"))
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly))
             .Where(m => m.GetCustomAttribute<HostTheoryAttribute>() is not null)
-            .SelectMany(m => m.GetCustomAttributes<MemberDataAttribute>().Select(data => (m.DeclaringType!, data.MemberName)))
+            .SelectMany(m => m.GetCustomAttributes<MemberDataAttribute>().Select(data => (data.MemberType ?? m.DeclaringType!, data.MemberName)))
             .SelectMany(source => DataRows(source.Item1, source.MemberName))
             .Count(row => Equals(row[0], host));
 
     private static IEnumerable<object?[]> DataRows(Type type, string member)
     {
-        var value = type.GetProperty(member, BindingFlags.Public | BindingFlags.Static)?.GetValue(null)
-            ?? type.GetMethod(member, BindingFlags.Public | BindingFlags.Static, Type.EmptyTypes)?.Invoke(null, null)
+        var value = type.GetProperty(member, BindingFlags.Public | BindingFlags.Static | BindingFlags.FlattenHierarchy)?.GetValue(null)
+            ?? type.GetMethod(member, BindingFlags.Public | BindingFlags.Static | BindingFlags.FlattenHierarchy, Type.EmptyTypes)?.Invoke(null, null)
             ?? throw new InvalidOperationException($"{type.Name}.{member} is no static data member.");
         foreach (var row in (IEnumerable)value)
             yield return row is ITheoryDataRow data ? data.GetData() : (object?[])row;
