@@ -73,7 +73,7 @@ public sealed partial class UringFuzzReplayTests(UringFuzzReplayTests.Servers se
         }
 
         private static Task<IRunningServer> StartAsync(string host) =>
-            Conformance.ConformanceHosts.All.Get(host).StartAsync(DescribeAsync, new ServerOptions { Urls = [new Uri("http://127.0.0.1:0")] });
+            HostKit.Hosting.HostDiscovery.Discover().Get(host).StartAsync(DescribeAsync, new ServerOptions { Urls = [new Uri("http://127.0.0.1:0")] });
 
         private static async ValueTask<Body> DescribeAsync(Environ environ, StartResponse start)
         {
