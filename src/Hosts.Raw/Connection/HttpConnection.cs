@@ -325,8 +325,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
     /// <summary>Refuses a request before the application saw it: counted, logged, answered, closed gently.</summary>
     private async ValueTask<bool> RejectAsync(RequestRejection reason)
     {
-        Server.Runtime.Rejected(reason);
-        await _answer.RejectAsync(reason);
+        await Server.Runtime.RefuseAsync(reason, _answer);
         return false;
     }
 
