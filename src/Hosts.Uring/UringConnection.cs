@@ -114,8 +114,7 @@ internal sealed class UringConnection : IHostConnection
 
     private async Task<bool> RefuseAsync(RequestRejection reason)
     {
-        _runtime.Rejected(reason);
-        await _response.RejectAsync(reason);
+        await _runtime.RefuseAsync(reason, _response);
         return false;
     }
 

@@ -324,9 +324,8 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
     /// <summary>Refuses a request before the application saw it: counted, logged, answered, closed gently.</summary>
     private async ValueTask<bool> RejectAsync(RequestRejection reason)
     {
-        Server.Runtime.Rejected(reason);
         _unflushed = false; // the refusal's lingering close sends what waits, and ends the output
-        await _answer.RejectAsync(reason);
+        await Server.Runtime.RefuseAsync(reason, _answer);
         return false;
     }
 
