@@ -1,0 +1,57 @@
+using System.Net;
+using System.Net.Sockets;
+using HostKit.Hosts.Protocol;
+using HostKit.Hosts.Runtime;
+
+namespace HostKit.Hosts;
+
+/// <summary>Turns a listen URL into the endpoint to bind, with the same rules and messages on every host.</summary>
+public static class ListenAddress
+{
+    /// <summary>The IP endpoint for <paramref name="url"/>: an IP literal, or <c>localhost</c> as 127.0.0.1; port 0 stays 0.</summary>
+    /// <param name="url">An <c>http://IP:PORT</c> URL.</param>
+    /// <param name="hostName">The host asking, for the message.</param>
+    /// <exception cref="HostStartException">Not http, or not an IP address.</exception>
+    public static IPEndPoint Parse(Uri url, string hostName)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        if (url.Scheme != Uri.UriSchemeHttp)
+            throw new HostStartException($"The {hostName} host serves http:// URLs only, not '{url}'.");
+        var address = url.IsLoopback && url.HostNameType == UriHostNameType.Dns ? IPAddress.Loopback
+            : IPAddress.TryParse(url.Host.Trim('[', ']'), out var ip) ? ip
+            : throw new HostStartException($"'{url.Host}' is not an IP address; listen on an IP such as 127.0.0.1 or 0.0.0.0.");
+        return new IPEndPoint(address, url.Port);
+    }
+
+    /// <summary>
+    /// A socket bound to <paramref name="url"/> and listening, for a host that owns its sockets. <c>[::]</c> is
+    /// dual mode and serves IPv4 clients too, as Kestrel's does (their addresses come as <c>::ffff:a.b.c.d</c>:
+    /// see <see cref="RemoteAddress"/>).
+    /// </summary>
+    /// <param name="url">An <c>http://IP:PORT</c> URL.</param>
+    /// <param name="hostName">The host asking, for the message.</param>
+    /// <param name="reusePort">True: other processes may listen on the same port too (<see cref="SharedPort"/>, SO_REUSEPORT), as <see cref="ServerOptions.ReusePort"/> asks.</param>
+    /// <param name="backlog">The listen backlog.</param>
+    /// <exception cref="HostStartException">The address is malformed or cannot be bound (taken, not local).</exception>
+    public static Socket Listen(Uri url, string hostName, bool reusePort = false, int backlog = 1024)
+    {
+        var endpoint = Parse(url, hostName);
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (endpoint.Address.Equals(IPAddress.IPv6Any))
+                socket.DualMode = true;
+            // Before Bind: SO_REUSEPORT only joins a socket to a port's group when every member set it before binding.
+            if (reusePort)
+                SharedPort.Allow(socket);
+            socket.Bind(endpoint);
+            socket.Listen(backlog);
+            return socket;
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw new HostStartException($"The {hostName} host could not listen on {url}: {ex.Message}", ex);
+        }
+    }
+}
