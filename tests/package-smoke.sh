@@ -151,6 +151,11 @@ cat >"$minimal/MinimalHost/HostKit.Samples.MinimalHost.csproj" <<HOST
   <ItemGroup>
     <PackageReference Include="HostKit.Hosts.Shared" Version="$version" />
   </ItemGroup>
+  <ItemGroup>
+    <Using Include="HostKit.Hosts" />
+    <Using Include="HostKit.Hosts.Protocol" />
+    <Using Include="HostKit.Hosts.Runtime" />
+  </ItemGroup>
 </Project>
 HOST
 suite_log="$work/minimal-suite.log"
