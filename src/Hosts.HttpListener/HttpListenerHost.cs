@@ -82,6 +82,8 @@ public sealed class HttpListenerHost : IServerHost
     /// <summary>HttpListener wants a prefix and cannot bind port 0: find a free port first.</summary>
     private static (string Prefix, Uri Address) Prefix(Uri url)
     {
+        if (url.Scheme == Uri.UriSchemeHttps)
+            throw new HostStartException($"The {HostName} host cannot serve {url}: HttpListener on Linux takes no certificate (it lacks Tls, see --host list). Choose kestrel or raw, or put a proxy that terminates TLS in front, such as nginx.");
         var ip = ListenAddress.Parse(url, HostName).Address;
         var port = url.Port;
         if (port == 0)

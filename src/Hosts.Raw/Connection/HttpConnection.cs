@@ -34,7 +34,8 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
     private static readonly StreamPipeWriterOptions OutputOptions = new(leaveOpen: true);
 
     private readonly Socket _socket;
-    private readonly SocketStream _stream;
+    private readonly Stream _stream;
+    private readonly TlsOptions? _tls;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly Http1Protocol _protocol;
@@ -49,18 +50,19 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
     private bool _unflushed;
     private bool _handedOff;
 
-    public HttpConnection(Socket socket, RawServer server)
+    public HttpConnection(Socket socket, RawServer server, TlsOptions? tls = null)
     {
         _socket = socket;
         Server = server;
-        _stream = new SocketStream(socket);
+        _tls = tls;
+        _stream = TlsHandshake.Wrap(new SocketStream(socket), tls);
         _input = PipeReader.Create(_stream, InputOptions);
         _output = PipeWriter.Create(_stream, OutputOptions);
         _protocol = new Http1Protocol(server.Options.Limits);
         RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
         var body = new Http1RequestBody(_input, _output, _protocol);
         _answer = new Http1PipeResponse(_protocol, _input, _output, socket, () => !_stopRequested, _aborted);
-        _environ = new Http1Environ(_protocol.Head, RawHost.HostName, (IPEndPoint)socket.LocalEndPoint!, RemoteEndPoint, body);
+        _environ = new Http1Environ(_protocol.Head, RawHost.HostName, (IPEndPoint)socket.LocalEndPoint!, RemoteEndPoint, body) { IsTls = tls is not null };
     }
 
     public RawServer Server { get; }
@@ -104,7 +106,8 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
     {
         try
         {
-            while (!_stopRequested && await ServeOneAsync())
+            var secured = await TlsHandshake.AuthenticateAsync(_stream, _tls, Server.Runtime, RemoteEndPoint, _aborted.Token);
+            while (secured && !_stopRequested && await ServeOneAsync())
             {
             }
             if (_handedOff)
@@ -137,6 +140,8 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
         }
         _aborted.Cancel();
         _socket.Dispose();
+        if (_tls is not null)
+            _stream.Dispose(); // the TLS state; after the socket, whose close (a reset after Abort) stays as it was
         // _aborted is not disposed: the server may still Abort() this connection while stopping,
         // and the app may still hold its RequestAborted token.
     }

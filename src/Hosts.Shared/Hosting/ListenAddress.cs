@@ -7,14 +7,14 @@ namespace HostKit.Hosts;
 public static class ListenAddress
 {
     /// <summary>The IP endpoint for <paramref name="url"/>: an IP literal, or <c>localhost</c> as 127.0.0.1; port 0 stays 0.</summary>
-    /// <param name="url">An <c>http://IP:PORT</c> URL.</param>
+    /// <param name="url">An <c>http://IP:PORT</c> or <c>https://IP:PORT</c> URL (whether the host serves TLS there is <see cref="TlsOptions.For"/>'s question).</param>
     /// <param name="hostName">The host asking, for the message.</param>
-    /// <exception cref="HostStartException">Not http, or not an IP address.</exception>
+    /// <exception cref="HostStartException">Neither http nor https, or not an IP address.</exception>
     public static IPEndPoint Parse(Uri url, string hostName)
     {
         ArgumentNullException.ThrowIfNull(url);
-        if (url.Scheme != Uri.UriSchemeHttp)
-            throw new HostStartException($"The {hostName} host serves http:// URLs only, not '{url}'.");
+        if (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)
+            throw new HostStartException($"The {hostName} host serves http:// and https:// URLs only, not '{url}'.");
         var address = url.IsLoopback && url.HostNameType == UriHostNameType.Dns ? IPAddress.Loopback
             : IPAddress.TryParse(url.Host.Trim('[', ']'), out var ip) ? ip
             : throw new HostStartException($"'{url.Host}' is not an IP address; listen on an IP such as 127.0.0.1 or 0.0.0.0.");
@@ -26,7 +26,7 @@ public static class ListenAddress
     /// dual mode and serves IPv4 clients too, as Kestrel's does (their addresses come as <c>::ffff:a.b.c.d</c>:
     /// see <see cref="RemoteAddress"/>).
     /// </summary>
-    /// <param name="url">An <c>http://IP:PORT</c> URL.</param>
+    /// <param name="url">An <c>http://IP:PORT</c> or <c>https://IP:PORT</c> URL.</param>
     /// <param name="hostName">The host asking, for the message.</param>
     /// <param name="reusePort">True: other processes may listen on the same port too (<see cref="SharedPort"/>, SO_REUSEPORT), as <see cref="ServerOptions.ReusePort"/> asks.</param>
     /// <param name="backlog">The listen backlog.</param>
