@@ -33,6 +33,8 @@ public sealed class RedisChatBackplane : IChatBackplane
     // 1 while connected Redis does not answer PINGs in time; only the health loop writes it.
     private int _notAnswering;
     private Task _health = Task.CompletedTask;
+    // 1 once Redis's persistence settings were read and logged, at the first answered PING.
+    private int _durabilityReported;
 
     private RedisChatBackplane(ConnectionMultiplexer redis, RedisChatBackplaneOptions options, ILogger logger)
     {
@@ -271,6 +273,8 @@ public sealed class RedisChatBackplane : IChatBackplane
         {
             await ping.WaitAsync(_options.PingDeadline, stop);
             SetAnswering(true);
+            if (Interlocked.Exchange(ref _durabilityReported, 1) == 0)
+                await RedisDurability.ReportAsync(_redis.GetDatabase(), _options.Address, _logger);
             return;
         }
         catch (TimeoutException)

@@ -28,4 +28,16 @@ internal static partial class RedisChatLog
 
     [LoggerMessage(EventId = 127, Level = LogLevel.Error, Message = "The chat's presence heartbeat failed")]
     public static partial void PresenceFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 128, Level = LogLevel.Warning, Message = "Redis at {Address} keeps no append-only file (appendonly {AppendOnly}): if it restarts, the rooms' logs are lost, acknowledged messages with them, and members resume with a reset gap. For no acknowledged message lost across a Redis restart, run Redis with appendonly yes and appendfsync always (docs/backplane.md#durability)")]
+    public static partial void NoAppendOnlyFile(ILogger logger, string address, string appendOnly);
+
+    [LoggerMessage(EventId = 129, Level = LogLevel.Warning, Message = "Redis at {Address} syncs its append-only file with appendfsync {Fsync}, after answering: if its machine fails, or Redis is killed while its disk is slow, the last second or two of acknowledged messages can be lost. For no acknowledged message lost across a Redis restart, set appendfsync always (docs/backplane.md#durability)")]
+    public static partial void AppendOnlyFileSyncedLater(ILogger logger, string address, string fsync);
+
+    [LoggerMessage(EventId = 130, Level = LogLevel.Information, Message = "Redis at {Address} writes and syncs every change to its append-only file before answering (appendonly yes, appendfsync always): acknowledged messages survive a Redis restart")]
+    public static partial void Durable(ILogger logger, string address);
+
+    [LoggerMessage(EventId = 131, Level = LogLevel.Warning, Message = "Could not read the persistence settings of Redis at {Address} ({Failure}): HostKit cannot tell whether acknowledged messages survive a Redis restart; they do only with appendonly yes and appendfsync always (docs/backplane.md#durability)")]
+    public static partial void DurabilityUnknown(ILogger logger, string address, string failure);
 }

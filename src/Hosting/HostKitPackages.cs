@@ -8,6 +8,7 @@ internal static class HostKitPackages
         ["kestrel"] = "HostKit.Hosts.Kestrel",
         ["raw"] = "HostKit.Hosts.Raw",
         ["httplistener"] = "HostKit.Hosts.HttpListener",
+        ["uring"] = "HostKit.Hosts.Uring",
     };
 
     /// <summary>The package that provides host <paramref name="name"/>, or null for a name HostKit does not ship.</summary>

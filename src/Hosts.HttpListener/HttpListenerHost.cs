@@ -34,6 +34,7 @@ public sealed class HttpListenerHost : IServerHost
     {
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(options);
+        ListenAddress.RequireHttp(options.Urls, HostName, "HttpListener on Linux takes no certificate");
         var runtime = new HostRuntime(HostName, application, options);
         var (listener, addresses) = Listen(options.Urls);
         foreach (var address in addresses)
@@ -82,8 +83,6 @@ public sealed class HttpListenerHost : IServerHost
     /// <summary>HttpListener wants a prefix and cannot bind port 0: find a free port first.</summary>
     private static (string Prefix, Uri Address) Prefix(Uri url)
     {
-        if (url.Scheme == Uri.UriSchemeHttps)
-            throw new HostStartException($"The {HostName} host cannot serve {url}: HttpListener on Linux takes no certificate (it lacks Tls, see --host list). Choose kestrel or raw, or put a proxy that terminates TLS in front, such as nginx.");
         var ip = ListenAddress.Parse(url, HostName).Address;
         var port = url.Port;
         if (port == 0)

@@ -1,8 +1,9 @@
 "use strict";
 // The HostKit chat client: join a room, show its events, reconnect with backoff and resume with after=<last id>
-// and epoch=<its epoch>. Each message goes out with its own id (cid); until the server acknowledges it, it is kept
-// and sent again after a reconnect (the server stores a cid once, so a resend never doubles a message).
-// Every text from the server is put in the page with textContent, never as HTML.
+// and epoch=<its epoch>. Each message goes out with its own id (cid) and stays in the outbox, shown under the log,
+// until the server acknowledges it: written while offline it waits for the connection; refused, it keeps its text
+// and is offered again; after every reconnect it is sent again (the server stores a cid once, so a resend never
+// doubles a message). Every text from the server is put in the page with textContent, never as HTML.
 (() => {
   const $ = (id) => document.getElementById(id);
   const MAX_MESSAGE_BYTES = 4096;
@@ -14,33 +15,57 @@
   let lastId = null;
   let epoch = null;
   let attempt = 0;
-  // Messages sent and not yet acknowledged, by cid, in the order they were written.
-  const unacked = new Map();
+  let retryTimer = 0;
+  // While the first connection after a join lasts: tell the reader when someone else in the room has the same name. Not
+  // after a reconnect, when the server may still list the page's previous connection for a while.
+  let checkingName = false;
+  // What this page wrote and the server has not shown as stored yet, by cid, in the order it was written:
+  // { text, state: "queued" | "sending" | "checking" | "refused" | "stored", id, item }.
+  const outbox = new Map();
+  // Ids the server acknowledged for this page's messages: their events are marked as the reader's own.
+  const ownIds = new Set();
+  // Who is in the room, from the join, leave and message events seen: name -> connections.
+  const members = new Map();
   const session = Math.random().toString(36).slice(2, 10) + Date.now().toString(36);
   let sequence = 0;
-  let retryTimer = 0;
 
   $("host").textContent = document.querySelector('meta[name="hostkit-host"]').content || "an unknown host";
   if (params.get("room")) $("room").value = params.get("room");
   if (params.get("name")) $("name").value = params.get("name");
 
-  function setState(text, state) {
+  function setState(text, state, detail) {
     $("state").textContent = text;
     $("state").dataset.state = state;
+    $("state").title = detail || "";
   }
 
-  function showNotice(text) {
-    $("notice").textContent = text;
+  // One notice at a time; its kind says what clears it (the reader editing the text, the next send, a new join).
+  function showNotice(text, kind) {
+    $("notice-text").textContent = text;
+    $("notice").dataset.kind = kind;
     $("notice").hidden = false;
   }
 
-  function addLine(className, parts, ts) {
+  function clearNotice(...kinds) {
+    if (kinds.length === 0 || kinds.includes($("notice").dataset.kind)) $("notice").hidden = true;
+  }
+
+  function formatTime(ts) {
+    const date = new Date(ts);
+    const time = { hour: "2-digit", minute: "2-digit", second: "2-digit" };
+    return date.toDateString() === new Date().toDateString()
+      ? date.toLocaleTimeString([], time)
+      : date.toLocaleString([], { year: "numeric", month: "short", day: "numeric", ...time });
+  }
+
+  function line(className, parts, ts) {
     const item = document.createElement("li");
     item.className = className;
     if (ts) {
       const time = document.createElement("time");
       time.dateTime = new Date(ts).toISOString();
-      time.textContent = new Date(ts).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      time.textContent = formatTime(ts);
+      time.title = new Date(ts).toLocaleString([], { dateStyle: "full", timeStyle: "long" });
       item.append(time);
     }
     for (const [partClass, text] of parts) {
@@ -49,51 +74,234 @@
       span.textContent = text;
       item.append(span);
     }
-    const list = $("messages");
-    const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
-    list.append(item);
-    if (atBottom) list.scrollTop = list.scrollHeight;
+    return item;
+  }
+
+  // Follows new lines while the reader is at the bottom; leaves the view alone when they scrolled up to read.
+  function keepingScroll(change) {
+    const log = $("log");
+    const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+    change();
+    if (atBottom) log.scrollTop = log.scrollHeight;
+  }
+
+  function addLine(item) {
+    keepingScroll(() => $("messages").append(item));
+  }
+
+  function eventKey(id) {
+    return `${epoch}:${id}`;
+  }
+
+  function youTag() {
+    const tag = document.createElement("span");
+    tag.className = "you";
+    tag.textContent = "you";
+    return tag;
+  }
+
+  function showMessage(event) {
+    const waiting = [...outbox].filter(([, entry]) => entry.id === event.id);
+    const own = waiting.length > 0 || ownIds.has(eventKey(event.id));
+    const item = line(own ? "message own" : "message", [["who", event.name], ["text", event.text]], event.ts);
+    if (own) item.querySelector(".who").after(youTag());
+    item.dataset.key = eventKey(event.id);
+    addLine(item);
+    for (const [cid] of waiting) settle(cid);
+  }
+
+  // --- members -------------------------------------------------------------------------------------------------
+
+  function count(who, change) {
+    const next = Math.max(0, (members.get(who) || 0) + change);
+    if (next === 0) members.delete(who);
+    else members.set(who, next);
+  }
+
+  function renderMembers() {
+    const list = $("members");
+    list.replaceChildren();
+    for (const who of [...members.keys()].sort((a, b) => a.localeCompare(b))) {
+      const item = document.createElement("li");
+      item.textContent = who;
+      item.dataset.name = who;
+      if (members.get(who) > 1) {
+        const times = document.createElement("span");
+        times.className = "count";
+        times.textContent = `\u00d7${members.get(who)}`;
+        times.title = `${members.get(who)} members use this name`;
+        item.append(times);
+      }
+      list.append(item);
+    }
+    $("member-count").textContent = `(${members.size})`;
+    $("people").hidden = room === null;
+  }
+
+  function track(event) {
+    switch (event.type) {
+      case "join":
+        count(event.name, +1);
+        // Two connections under this page's name, the page's own among them (its join is the last of a first connection's
+        // history), or someone taking the name later.
+        if (checkingName && event.name === name && members.get(name) > 1) {
+          checkingName = false;
+          showNotice(`Someone in ${room} is already called "${name}". The server lets members share a name; ` +
+            `this page marks your own messages "you", but the others cannot tell you apart. Join again with another name to be told apart.`, "name");
+        }
+        break;
+      case "leave":
+        count(event.name, -1);
+        break;
+      case "message":
+        // Said by someone who joined before the oldest event this page got: present until their leave comes.
+        if (!members.has(event.name)) count(event.name, +1);
+        break;
+      default:
+        return;
+    }
+    renderMembers();
+  }
+
+  // --- the outbox ----------------------------------------------------------------------------------------------
+
+  const STATUS = {
+    queued: "not connected: sends when the page is connected again",
+    sending: "sending\u2026",
+    checking: "the server could not tell whether it was stored: asking again\u2026",
+    stored: "stored, waiting for it to come back\u2026",
+  };
+
+  function setOutboxState(cid, state, reason) {
+    const entry = outbox.get(cid);
+    if (!entry) return;
+    entry.state = state;
+    entry.item.dataset.state = state;
+    const status = entry.item.querySelector(".status");
+    status.textContent = state === "refused" ? `not sent: ${reason}` : STATUS[state];
+    entry.item.querySelector(".retry").hidden = state !== "refused";
+    entry.item.querySelector(".discard").hidden = state !== "refused" && state !== "queued";
+  }
+
+  function write(text) {
+    const cid = `${session}-${++sequence}`;
+    const item = line("pending own", [["who", name], ["text", text], ["status", ""]]);
+    item.querySelector(".who").after(youTag());
+    item.dataset.cid = cid;
+    for (const [label, action] of [["Send again", "retry"], ["Discard", "discard"]]) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = `small ${action}`;
+      button.textContent = label;
+      button.addEventListener("click", () => (action === "retry" ? send(cid) : settle(cid)));
+      item.append(button);
+    }
+    outbox.set(cid, { text, state: "queued", id: null, item });
+    keepingScroll(() => $("outbox").append(item));
+    setOutboxState(cid, "queued");
+    send(cid);
+  }
+
+  function send(cid) {
+    const entry = outbox.get(cid);
+    if (!entry || entry.state === "stored") return;
+    if (!socket || socket.readyState !== WebSocket.OPEN) {
+      setOutboxState(cid, "queued");
+      return;
+    }
+    if (entry.state !== "checking") setOutboxState(cid, "sending");
+    socket.send(JSON.stringify({ type: "message", text: entry.text, cid }));
+  }
+
+  function settle(cid) {
+    const entry = outbox.get(cid);
+    if (!entry) return;
+    outbox.delete(cid);
+    entry.item.remove();
+  }
+
+  function acknowledged(event) {
+    const entry = outbox.get(event.cid);
+    if (!entry) return;
+    ownIds.add(eventKey(event.id));
+    const shown = document.querySelector(`#messages li[data-key="${eventKey(event.id)}"]`);
+    if (shown) {
+      // The event came before its ack: mark it now.
+      shown.classList.add("own");
+      shown.querySelector(".who").after(youTag());
+      settle(event.cid);
+      return;
+    }
+    entry.id = event.id;
+    setOutboxState(event.cid, "stored");
+  }
+
+  function refused(event) {
+    if (event.outcome === "unknown" && outbox.has(event.cid)) {
+      // Nobody can tell yet whether it was stored: ask again with the same cid (stored at most once).
+      setOutboxState(event.cid, "checking");
+      setTimeout(() => send(event.cid), 1000);
+    } else if (outbox.has(event.cid)) {
+      setOutboxState(event.cid, "refused", event.reason);
+    } else {
+      showNotice(`Not sent: ${event.reason}`, "send");
+    }
+  }
+
+  // --- events --------------------------------------------------------------------------------------------------
+
+  function gap(event) {
+    const reset = event.reset || event.from >= event.to;
+    const text = reset
+      ? "The chat's history was reset: the server or its storage restarted and lost this room's messages. " +
+        "What is above stays on this page; new messages follow."
+      : `Missed events ${event.from + 1} to ${event.to - 1}: the server no longer keeps them.`;
+    if (reset) {
+      // A new log: ids start again (its epoch comes with its first event), and whoever is here joins again.
+      epoch = null;
+      members.clear();
+      renderMembers();
+    }
+    showNotice(text, "gap");
+    addLine(line("gap", [[null, text]]));
   }
 
   function show(event) {
+    if (typeof event.epoch === "string") epoch = event.epoch;
     switch (event.type) {
       case "message":
-        addLine("message", [["who", event.name], ["text", event.text]], event.ts);
+        showMessage(event);
         break;
       case "join":
-        addLine("event", [[null, `${event.name} joined`]], event.ts);
+        addLine(line("event", [[null, `${event.name} joined`]], event.ts));
         break;
       case "leave":
-        addLine("event", [[null, `${event.name} left`]], event.ts);
+        addLine(line("event", [[null, `${event.name} left`]], event.ts));
         break;
-      case "gap": {
-        const text = !event.reset && event.from < event.to
-          ? `Missed events ${event.from + 1} to ${event.to - 1}: the server no longer keeps them.`
-          : `The server restarted and lost the room's history: what was said after event ${event.from} is gone. New events follow.`;
-        showNotice(text);
-        addLine("gap", [[null, text]]);
+      case "gap":
+        gap(event);
         break;
-      }
       case "ack":
-        unacked.delete(event.cid);
+        acknowledged(event);
         break;
       case "error":
-        if (event.outcome === "unknown" && unacked.has(event.cid)) {
-          // The server cannot tell whether it was stored: ask again with the same cid (stored at most once).
-          setTimeout(() => resend(event.cid), 1000);
-          break;
-        }
-        if (event.cid) unacked.delete(event.cid);
-        showNotice(`Not sent: ${event.reason}`);
+        refused(event);
         break;
     }
-    if (typeof event.epoch === "string") epoch = event.epoch;
+    track(event);
     if (typeof event.id === "number" && event.type !== "ack") lastId = event.id;
   }
 
-  function resend(cid) {
-    if (unacked.has(cid) && socket && socket.readyState === WebSocket.OPEN)
-      socket.send(JSON.stringify({ type: "message", text: unacked.get(cid), cid }));
+  // --- the connection ------------------------------------------------------------------------------------------
+
+  // Why the connection ended, in words; the close code goes to the tooltip only.
+  function closedBecause(close, opened) {
+    switch (close.code) {
+      case 1001: return "the server is restarting";
+      case 1011: return "the server lost its chat storage";
+      case 1013: return "this page fell behind the room";
+      default: return opened ? "connection lost" : "cannot reach the chat server";
+    }
   }
 
   function connect() {
@@ -104,64 +312,80 @@
     if (lastId !== null) url.searchParams.set("after", String(lastId));
     if (lastId !== null && epoch !== null) url.searchParams.set("epoch", epoch);
     if (token) url.searchParams.set("token", token);
-    setState(lastId === null ? "connecting…" : "reconnecting…", "connecting");
+    setState(lastId === null ? "connecting\u2026" : "reconnecting\u2026", "connecting");
 
     const ws = new WebSocket(url);
+    let opened = false;
     socket = ws;
     ws.onopen = () => {
+      opened = true;
       attempt = 0;
       setState(`connected to ${room} as ${name}`, "open");
       $("send").hidden = false;
-      for (const cid of unacked.keys()) resend(cid);
+      for (const cid of outbox.keys()) send(cid);
     };
     ws.onmessage = (message) => show(JSON.parse(message.data));
     ws.onclose = (close) => {
       if (socket !== ws) return; // replaced by a new join
       socket = null;
+      checkingName = false;
+      for (const [cid, entry] of outbox) {
+        if (entry.state === "sending" || entry.state === "checking") setOutboxState(cid, "queued");
+      }
       if ([1003, 1008, 1009].includes(close.code)) {
         // The server refused what this page sent; trying again would do the same.
-        setState(`closed by the server: ${close.reason || close.code}`, "closed");
+        setState(`closed by the server: ${close.reason || "it refused what this page sent"}`, "closed", `close code ${close.code}`);
         return;
       }
       // Exponential backoff with jitter, capped, so a restarted server is not stampeded.
       const delay = Math.min(8000, 250 * 2 ** attempt++) * (0.75 + Math.random() / 2);
-      setState(`disconnected (${close.code}); reconnecting in ${(delay / 1000).toFixed(1)} s`, "waiting");
+      setState(`${closedBecause(close, opened)}; trying again in ${(delay / 1000).toFixed(1)} s`, "waiting", `close code ${close.code}`);
       retryTimer = setTimeout(connect, delay);
     };
   }
 
+  $("notice-close").addEventListener("click", () => clearNotice());
+
   $("join").addEventListener("submit", (submit) => {
     submit.preventDefault();
     const newRoom = $("room").value;
-    if (newRoom !== room) {
-      $("messages").replaceChildren();
-      lastId = null;
-      epoch = null;
-      unacked.clear();
+    const newName = $("name").value;
+    if (newRoom !== room || newName !== name) {
+      // What was written under another room or name is not sent under this one.
+      $("outbox").replaceChildren();
+      outbox.clear();
+      ownIds.clear();
     }
     room = newRoom;
-    name = $("name").value;
-    $("notice").hidden = true;
+    name = newName;
+    clearNotice();
     clearTimeout(retryTimer);
     attempt = 0;
     const old = socket;
     socket = null;
     if (old) old.close(1000, "joining again");
+    // A fresh join: the room's recent history, and the member list built from it.
+    lastId = null;
+    epoch = null;
+    checkingName = true;
+    $("messages").replaceChildren();
+    members.clear();
+    renderMembers();
     connect();
   });
+
+  $("text").addEventListener("input", () => clearNotice("length"));
 
   $("send").addEventListener("submit", (submit) => {
     submit.preventDefault();
     const text = $("text").value;
     if (!text || room === null) return;
     if (new TextEncoder().encode(text).length > MAX_MESSAGE_BYTES) {
-      showNotice(`A message is at most ${MAX_MESSAGE_BYTES} bytes.`);
+      showNotice(`A message is at most ${MAX_MESSAGE_BYTES} bytes; this one has ${new TextEncoder().encode(text).length}.`, "length");
       return;
     }
-    // Kept until acknowledged: sent now when connected, else as soon as the page is connected again.
-    const cid = `${session}-${++sequence}`;
-    unacked.set(cid, text);
-    resend(cid);
+    clearNotice("length", "send", "gap");
+    write(text);
     $("text").value = "";
     $("text").focus();
   });

@@ -23,6 +23,27 @@ internal sealed partial class WorkerSupervisor(IServerHost host, HostKitSettings
     private readonly WorkerProcess?[] _current = new WorkerProcess?[settings.Workers];
 
     /// <summary>
+    /// The third of the runner's three parts (after uvicorn's <c>supervisors/</c>): this process supervises
+    /// <see cref="HostKitSettings.Workers"/> workers of the same command line instead of serving. Returns the exit code:
+    /// <see cref="HostRunner.Interrupted"/> after a second signal, <see cref="HostRunner.StartFailure"/> when the
+    /// addresses cannot be reserved, otherwise what <see cref="RunAsync"/> returns.
+    /// </summary>
+    public static async Task<int> RunThisProcessAsync(RunSettings run, string[] args, ILoggerFactory loggerFactory, CancellationToken stop, CancellationToken force)
+    {
+        try
+        {
+            var supervisor = new WorkerSupervisor(run.Host, run.Settings, WorkerCommand.ForThisProcess(args), loggerFactory.CreateLogger("HostKit.Workers"));
+            var code = await supervisor.RunAsync(stop, force);
+            return force.IsCancellationRequested ? HostRunner.Interrupted : code;
+        }
+        catch (HostStartException ex)
+        {
+            loggerFactory.CreateLogger("HostKit").LogCritical("{Message}", ex.Message);
+            return HostRunner.StartFailure;
+        }
+    }
+
+    /// <summary>
     /// Runs until <paramref name="stop"/> (the first Ctrl+C or SIGTERM), passed on to each worker as SIGTERM; <paramref name="force"/>
     /// (a second one) is passed on as SIGQUIT, which makes each worker cut its graceful stop short (why not a second SIGTERM: <see cref="StopSignals"/>). Returns the exit code: 0 after a clean
     /// stop, a worker's code when it could not start.

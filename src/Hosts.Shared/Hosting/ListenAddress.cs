@@ -22,6 +22,21 @@ public static class ListenAddress
     }
 
     /// <summary>
+    /// For a host without <see cref="HostCapabilities.Tls"/>: refuses the first <c>https://</c> address among
+    /// <paramref name="urls"/>, so that none is ever served as plain HTTP, saying why the host cannot and what to do.
+    /// </summary>
+    /// <param name="urls">The addresses to serve.</param>
+    /// <param name="hostName">The host asking, for the message.</param>
+    /// <param name="reason">Why the host serves no TLS.</param>
+    /// <exception cref="HostStartException">An address is https.</exception>
+    public static void RequireHttp(IEnumerable<Uri> urls, string hostName, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(urls);
+        if (urls.FirstOrDefault(u => u.Scheme == Uri.UriSchemeHttps) is { } https)
+            throw new HostStartException($"The {hostName} host cannot serve {https}: {reason} (it lacks Tls, see --host list). Choose kestrel or raw, or put a proxy that terminates TLS in front, such as nginx.");
+    }
+
+    /// <summary>
     /// A socket bound to <paramref name="url"/> and listening, for a host that owns its sockets. <c>[::]</c> is
     /// dual mode and serves IPv4 clients too, as Kestrel's does (their addresses come as <c>::ffff:a.b.c.d</c>:
     /// see <see cref="RemoteAddress"/>).

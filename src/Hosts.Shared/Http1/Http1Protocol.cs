@@ -11,15 +11,10 @@ namespace HostKit.Hosts.Http1;
 /// <see cref="RequestRejection"/> and sticks.
 /// </summary>
 /// <remarks>
-/// <list type="table">
-/// <listheader><term>phase</term><description>moves on when</description></listheader>
-/// <item><term>Idle</term><description>bytes arrive → ReadingHead; a whole head → Running; a refused head → Error</description></item>
-/// <item><term>ReadingHead</term><description>the head completes → Running; refused, timed out or cut short → Error</description></item>
-/// <item><term>Running</term><description><c>StartResponse</c> → Responding; <see cref="Upgrade"/> → Upgraded; <see cref="Reject"/> → Error</description></item>
-/// <item><term>Responding</term><description><see cref="FinishResponse"/> → Idle, Draining (body left unread) or MustClose</description></item>
-/// <item><term>Draining</term><description>the body is read to its end → Idle; too much or malformed → MustClose</description></item>
-/// <item><term>MustClose, Upgraded, Error</term><description>final for this connection</description></item>
-/// </list>
+/// The state is two values: the connection's <see cref="Phase"/>, which moves only through the table in
+/// <c>Http1Transitions.Next</c> (every entry point asks it first, so a step in the wrong phase throws
+/// <see cref="InvalidOperationException"/>), and the current request body's state (complete, being read,
+/// held back for a <c>100 Continue</c>, refused), which h11 likewise keeps apart as the client's side.
 /// </remarks>
 public sealed class Http1Protocol
 {
@@ -30,9 +25,11 @@ public sealed class Http1Protocol
     private readonly HeadParser _parser;
     private long _bodyRemaining;
     private ChunkedDecoder _chunked;
-    private bool _continueDue;
-    private long _drained;
-    private bool _keepAlive;
+    private RequestBodyState _body;
+    private long _drained; // a count of bytes within Draining, not a state: it only limits how long Draining lasts
+
+    // The plan of the response being sent: whether it keeps the connection decides where Responding ends.
+    private ResponsePlan _response;
 
     /// <summary>Creates the protocol for one connection, enforcing <paramref name="limits"/>.</summary>
     public Http1Protocol(HttpLimits limits)
@@ -45,6 +42,9 @@ public sealed class Http1Protocol
     /// <summary>Where the connection is.</summary>
     public Http1Phase Phase { get; private set; }
 
+    /// <summary>The current request body's state; <see cref="IsBodyComplete"/> and <see cref="Summarize"/> read it.</summary>
+    internal RequestBodyState Body => _body;
+
     /// <summary>The current request's head; valid from <see cref="Http1Phase.Running"/> on.</summary>
     public RequestHead Head { get; } = new();
 
@@ -52,7 +52,7 @@ public sealed class Http1Protocol
     public RequestRejection? Rejection { get; private set; }
 
     /// <summary>True once the whole request body has been read (at once for a request without one).</summary>
-    public bool IsBodyComplete { get; private set; } = true;
+    public bool IsBodyComplete => _body == RequestBodyState.Complete;
 
     /// <summary>Every byte the head parser has searched for a line end on this connection: grows linearly with the bytes received.</summary>
     public long HeadBytesScanned => _parser.BytesScanned;
@@ -64,13 +64,13 @@ public sealed class Http1Protocol
     /// </summary>
     public HeadStatus ReadHead(in ReadOnlySequence<byte> buffer, out SequencePosition consumed, out SequencePosition examined)
     {
-        Expect(Http1Phase.Idle, Http1Phase.ReadingHead);
+        var reading = Http1Transitions.Next(Phase, Http1Event.HeadBytesArrived);
         if (buffer.IsEmpty)
         {
             consumed = examined = buffer.Start;
             return HeadStatus.NeedMore;
         }
-        Phase = Http1Phase.ReadingHead;
+        Phase = reading;
         var status = _parser.Parse(buffer, Head, out consumed, out examined, out var rejection);
         switch (status)
         {
@@ -96,9 +96,10 @@ public sealed class Http1Protocol
     /// </summary>
     public bool TakeContinue()
     {
-        if (!_continueDue || Phase != Http1Phase.Running)
+        Http1Transitions.Next(Phase, Http1Event.BodyRead);
+        if (_body != RequestBodyState.AwaitingContinue)
             return false;
-        _continueDue = false;
+        _body = RequestBodyState.Reading;
         return true;
     }
 
@@ -109,6 +110,7 @@ public sealed class Http1Protocol
     /// </summary>
     public BodyStatus ReadBody(in ReadOnlySequence<byte> buffer, Span<byte> destination, bool inputEnded, out int copied, out SequencePosition consumed, out SequencePosition examined)
     {
+        Http1Transitions.Next(Phase, Http1Event.BodyRead);
         var status = Decode(buffer, destination, inputEnded, out var taken, out consumed, out examined);
         copied = (int)taken;
         return status;
@@ -121,17 +123,18 @@ public sealed class Http1Protocol
     /// </summary>
     public BodyStatus Drain(in ReadOnlySequence<byte> buffer, bool inputEnded, out SequencePosition consumed, out SequencePosition examined)
     {
-        Expect(Http1Phase.Draining);
+        Http1Transitions.Next(Phase, Http1Event.DrainRead);
         var status = Decode(buffer, Span<byte>.Empty, inputEnded, out var taken, out consumed, out examined);
         _drained += taken;
         if (status == BodyStatus.Rejected || _drained > MaxDrainBytes)
         {
-            Phase = Http1Phase.MustClose;
+            Phase = Http1Transitions.Next(Phase, Http1Event.DrainFailed);
             return BodyStatus.Rejected;
         }
         if (!IsBodyComplete)
             return status;
-        EndExchange(keepAlive: true);
+        _parser.Reset();
+        Phase = Http1Transitions.Next(Phase, Http1Event.DrainEnded);
         return BodyStatus.Complete;
     }
 
@@ -142,17 +145,18 @@ public sealed class Http1Protocol
     /// since the next request's start is then unknown.
     /// </summary>
     public RequestSummary Summarize(bool hostKeepsConnection) =>
-        Head.Summary(hostKeepsConnection && Rejection is null && !(_continueDue && !IsBodyComplete));
+        Head.Summary(hostKeepsConnection && _body is RequestBodyState.Complete or RequestBodyState.Reading);
 
     /// <summary>Writes the head of the response <paramref name="plan"/> describes to <paramref name="output"/>, and moves to <see cref="Http1Phase.Responding"/>.</summary>
     public void StartResponse(IBufferWriter<byte> output, ResponseHead head, in ResponsePlan plan)
     {
         ArgumentNullException.ThrowIfNull(head);
-        Expect(Http1Phase.Running);
+        var responding = Http1Transitions.Next(Phase, Http1Event.ResponseStarted);
         ResponseHeadWriter.Write(output, head.Status, head.Headers, plan);
-        _keepAlive = plan.KeepAlive;
-        _continueDue = false;
-        Phase = Http1Phase.Responding;
+        _response = plan;
+        if (_body == RequestBodyState.AwaitingContinue)
+            _body = RequestBodyState.Reading; // no interim 100 after a final answer; the client sends its body or not
+        Phase = responding;
     }
 
     /// <summary>Plans the response <paramref name="head"/> and <paramref name="body"/> make (<see cref="Summarize"/>), writes its head, and returns the plan.</summary>
@@ -166,13 +170,13 @@ public sealed class Http1Protocol
     /// <summary>The response is sent: on to the next request, to draining the unread body, or to closing.</summary>
     public void FinishResponse()
     {
-        Expect(Http1Phase.Responding);
-        if (!_keepAlive)
-            Phase = Http1Phase.MustClose;
-        else if (!IsBodyComplete)
-            (Phase, _drained) = (Http1Phase.Draining, 0);
-        else
-            EndExchange(keepAlive: true);
+        var sent = !_response.KeepAlive ? Http1Event.ResponseSentClosing
+            : IsBodyComplete ? Http1Event.ResponseSent
+            : Http1Event.ResponseSentBodyUnread;
+        Phase = Http1Transitions.Next(Phase, sent);
+        _drained = 0;
+        if (Phase == Http1Phase.Idle)
+            _parser.Reset();
     }
 
     /// <summary>
@@ -181,40 +185,33 @@ public sealed class Http1Protocol
     /// </summary>
     public void WriteRejection(IBufferWriter<byte> output, RequestRejection reason)
     {
-        Expect(Http1Phase.Idle, Http1Phase.ReadingHead, Http1Phase.Running, Http1Phase.Error);
+        Phase = Http1Transitions.Next(Phase, Http1Event.RejectionWritten);
         Rejection ??= reason;
-        Phase = Http1Phase.Error;
         ResponseHeadWriter.WriteRejection(output, reason);
     }
 
     /// <summary>The application accepted a websocket and the 101 is being sent: the connection's bytes are the websocket's now.</summary>
     public void Upgrade()
     {
-        Expect(Http1Phase.Running);
-        Phase = Http1Phase.Upgraded;
+        Phase = Http1Transitions.Next(Phase, Http1Event.Upgraded);
     }
 
     private void BeginRequest()
     {
-        Phase = Http1Phase.Running;
+        Phase = Http1Transitions.Next(Phase, Http1Event.HeadCompleted);
         Rejection = null;
         _bodyRemaining = Head.IsChunked ? 0 : Head.ContentLength ?? 0;
         _chunked = new ChunkedDecoder(_limits.MaxRequestBodyBytes ?? long.MaxValue);
-        IsBodyComplete = !Head.HasBody;
-        _continueDue = Head.ExpectContinue && Head.HasBody;
-    }
-
-    private void EndExchange(bool keepAlive)
-    {
-        _parser.Reset();
-        Phase = keepAlive ? Http1Phase.Idle : Http1Phase.MustClose;
+        _body = !Head.HasBody ? RequestBodyState.Complete
+            : Head.ExpectContinue ? RequestBodyState.AwaitingContinue
+            : RequestBodyState.Reading;
     }
 
     private void Fail(RequestRejection reason)
     {
+        Phase = Http1Transitions.Next(Phase, Http1Event.RequestRefused);
         Rejection ??= reason;
-        if (Phase is not (Http1Phase.Running or Http1Phase.Draining))
-            Phase = Http1Phase.Error;
+        _body = RequestBodyState.Refused;
     }
 
     /// <summary>The body decoder, for reading (copying into <paramref name="destination"/>) and draining (an empty destination drops what it passes).</summary>
@@ -222,7 +219,7 @@ public sealed class Http1Protocol
     {
         taken = 0;
         consumed = examined = buffer.Start;
-        if (Rejection is not null)
+        if (_body == RequestBodyState.Refused)
             return BodyStatus.Rejected; // a refused body stays refused: its end is unknown
         if (IsBodyComplete)
             return BodyStatus.Complete;
@@ -239,7 +236,8 @@ public sealed class Http1Protocol
                 part.CopyTo(destination);
             consumed = examined = part.End;
             _bodyRemaining -= taken;
-            IsBodyComplete = _bodyRemaining == 0;
+            if (_bodyRemaining == 0)
+                _body = RequestBodyState.Complete;
             return IsBodyComplete && taken == 0 ? BodyStatus.Complete : BodyStatus.Data;
         }
 
@@ -263,7 +261,7 @@ public sealed class Http1Protocol
                     continue;
                 case ChunkStatus.Done:
                     consumed = examined = reader.Position;
-                    IsBodyComplete = true;
+                    _body = RequestBodyState.Complete;
                     return taken > 0 ? BodyStatus.Data : BodyStatus.Complete;
                 case ChunkStatus.NeedMore:
                     consumed = reader.Position;
@@ -281,12 +279,7 @@ public sealed class Http1Protocol
     private BodyStatus BodyError(RequestRejection reason)
     {
         Rejection ??= reason;
+        _body = RequestBodyState.Refused;
         return BodyStatus.Rejected;
-    }
-
-    private void Expect(params ReadOnlySpan<Http1Phase> allowed)
-    {
-        if (!allowed.Contains(Phase))
-            throw new InvalidOperationException($"The HTTP/1.1 connection is in phase {Phase}; this step is not allowed there.");
     }
 }

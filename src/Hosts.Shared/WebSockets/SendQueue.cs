@@ -33,15 +33,16 @@ internal sealed class SendQueue(WebSocket socket, WebSocketOptions options, Sess
     private long _bufferedBytes;
     private int _bufferedMessages;
 
-    // Set once the close frame is queued or the connection is lost: nothing more is accepted.
-    private bool _completed;
-
     // The writer loop's write in progress, kept here rather than in an async state machine so the loop allocates nothing.
     private QueuedSend? _writing;
     private ConfiguredValueTaskAwaitable.ConfiguredValueTaskAwaiter _pendingWrite;
     private Action? _onPendingWriteCompleted;
 
     public long BufferedBytes => Volatile.Read(ref _bufferedBytes);
+
+    // Nothing more is accepted once our close has started (its frame is queued right after) or the connection is lost.
+    // The session's state says so: it moves before EnqueueClose or Fail runs, and only forward.
+    private bool AcceptsNoMore => state.Current is SessionState.LocalClosing or SessionState.Closed or SessionState.Aborted;
 
     /// <summary>Sends one message, waiting for room if the buffer is full; completes when it is written.</summary>
     public ValueTask SendAsync(WebSocketMessage message, CancellationToken cancellationToken)
@@ -50,7 +51,7 @@ internal sealed class SendQueue(WebSocket socket, WebSocketOptions options, Sess
             return ValueTask.FromCanceled(cancellationToken);
         lock (_gate)
         {
-            if (_completed)
+            if (AcceptsNoMore)
                 return ValueTask.FromException(state.ClosedException());
             if (_bufferedMessages > 0)
                 return Enqueue(message, cancellationToken);
@@ -65,7 +66,7 @@ internal sealed class SendQueue(WebSocket socket, WebSocketOptions options, Sess
         QueuedSend entry;
         lock (_gate)
         {
-            if (_completed || !_waiting.IsEmpty || !HasRoomFor(message.Data.Length))
+            if (AcceptsNoMore || !_waiting.IsEmpty || !HasRoomFor(message.Data.Length))
                 return false;
             entry = QueuedSend.ForMessage(this, message, awaited: false, CancellationToken.None);
             if (!Accept(entry))
@@ -87,9 +88,9 @@ internal sealed class SendQueue(WebSocket socket, WebSocketOptions options, Sess
         bool startWriter;
         lock (_gate)
         {
-            if (_completed)
+            // The close is queued once per session, after its state moved; a lost connection has no one to send it to.
+            if (state.Current == SessionState.Aborted)
                 return ValueTask.CompletedTask;
-            _completed = true;
             refused = DetachAll(ref _waiting, countedInBuffer: false);
             close = QueuedSend.ForClose(this, status, reason);
             startWriter = Accept(close);
@@ -107,7 +108,6 @@ internal sealed class SendQueue(WebSocket socket, WebSocketOptions options, Sess
         QueuedSend? queued, waiting;
         lock (_gate)
         {
-            _completed = true;
             queued = DetachAll(ref _queued, countedInBuffer: true);
             waiting = DetachAll(ref _waiting, countedInBuffer: false);
         }
@@ -241,39 +241,31 @@ internal sealed class SendQueue(WebSocket socket, WebSocketOptions options, Sess
     }
 
     /// <summary>The writer loop: writes <paramref name="entry"/> and whatever follows it, until the queue is empty or a write has to wait.</summary>
-    private void Drain(QueuedSend entry)
+    private void Drain(QueuedSend? entry)
     {
-        while (true)
+        while (entry is not null)
         {
-            var write = StartWrite(entry);
+            var write = StartWrite(entry).ConfigureAwait(false).GetAwaiter();
             if (!write.IsCompleted)
             {
-                _writing = entry;
-                _pendingWrite = write.ConfigureAwait(false).GetAwaiter();
-                _pendingWrite.UnsafeOnCompleted(_onPendingWriteCompleted ??= OnPendingWriteCompleted);
+                (_writing, _pendingWrite) = (entry, write);
+                write.UnsafeOnCompleted(_onPendingWriteCompleted ??= OnPendingWriteCompleted);
                 return;
             }
-            Exception? error = null;
-            try
-            {
-                write.GetAwaiter().GetResult();
-            }
-            catch (Exception ex)
-            {
-                error = ex;
-            }
-            if (Finish(entry, error) is not { } next)
-                return;
-            entry = next;
+            entry = Finish(entry, write);
         }
     }
 
     private void OnPendingWriteCompleted()
     {
-        var entry = _writing!;
-        var write = _pendingWrite;
-        _writing = null;
-        _pendingWrite = default;
+        var (entry, write) = (_writing!, _pendingWrite);
+        (_writing, _pendingWrite) = (null, default);
+        Drain(Finish(entry, write));
+    }
+
+    /// <summary>Settles <paramref name="entry"/> with the outcome of its finished <paramref name="write"/> and returns the next one to write, or null.</summary>
+    private QueuedSend? Finish(QueuedSend entry, ConfiguredValueTaskAwaitable.ConfiguredValueTaskAwaiter write)
+    {
         Exception? error = null;
         try
         {
@@ -283,8 +275,7 @@ internal sealed class SendQueue(WebSocket socket, WebSocketOptions options, Sess
         {
             error = ex;
         }
-        if (Finish(entry, error) is { } next)
-            Drain(next);
+        return Finish(entry, error);
     }
 
     private ValueTask StartWrite(QueuedSend entry)
@@ -313,13 +304,9 @@ internal sealed class SendQueue(WebSocket socket, WebSocketOptions options, Sess
         lock (_gate)
         {
             if (error is null)
-            {
                 next = ReleaseAndTakeNext(entry.Bytes);
-            }
             else
-            {
                 Unaccount(entry.Bytes);
-            }
             entry.Stage = QueuedSendStage.Done;
             registration = entry.Registration;
             entry.Registration = default;

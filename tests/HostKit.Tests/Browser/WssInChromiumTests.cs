@@ -1,3 +1,4 @@
+using HostKit.Conformance.Support;
 using HostKit.Tests.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;

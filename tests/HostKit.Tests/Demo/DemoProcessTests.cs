@@ -107,7 +107,7 @@ public partial class DemoProcessTests
         try
         {
             var address = await ReadAddressAsync(process).WaitAsync(TimeSpan.FromSeconds(30));
-            await using var silent = await HostKit.Tests.Support.RawWebSocketClient.ConnectAsync(address, "/ws/echo");
+            await using var silent = await RawWebSocketClient.ConnectAsync(address, "/ws/echo");
             Signal(process);
             // The first signal started the graceful stop (its log line says so); the second cuts it short.
             while (await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)) is { } line && !line.Contains("signal again", StringComparison.Ordinal))

@@ -1,3 +1,4 @@
+using HostKit.Conformance.Support;
 using HostKit.Hosting;
 using HostKit.Hosts;
 using HostKit.Tests.Support;

@@ -33,9 +33,9 @@ public class HostRegistryTests
     public void A_hostkit_host_that_is_not_referenced_is_named_with_its_package()
     {
         var withoutKestrel = new HostRegistry(Discovered.Hosts.Where(h => h is not HostKit.Hosts.Kestrel.KestrelHost));
-        var error = Assert.Throws<HostStartException>(() => HostRunner.Choose(withoutKestrel, "kestrel"));
+        var error = Assert.Throws<HostStartException>(() => RunSettings.Choose(withoutKestrel, "kestrel"));
         Assert.Contains("comes with the HostKit.Hosts.Kestrel package", error.Message, StringComparison.Ordinal);
-        Assert.Contains("No host is installed", Assert.Throws<HostStartException>(() => HostRunner.Choose(new HostRegistry(), null)).Message, StringComparison.Ordinal);
+        Assert.Contains("No host is installed", Assert.Throws<HostStartException>(() => RunSettings.Choose(new HostRegistry(), null)).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
+using HostKit.Conformance.Support;
 using HostKit.Hosting;
 using HostKit.Hosts;
-using HostKit.Tests.Support;
 
 namespace HostKit.Tests.Hosting;
 

@@ -6,7 +6,8 @@ using System.Text;
 namespace HostKit.Tests.Support;
 
 /// <summary>
-/// A redis-server of the test's own: 127.0.0.1, a free port, a temp directory, no automatic persistence. It can be
+/// A redis-server of the test's own: 127.0.0.1, a free port, a temp directory, no automatic persistence (unless started with
+/// an append-only file). It can be
 /// stopped and started again on the same port, keeping its data (SHUTDOWN SAVE writes it to the temp directory, which
 /// the new process loads) as a Redis with persistence would after a restart. Only this process is ever signalled.
 /// </summary>
@@ -15,13 +16,15 @@ public sealed class RedisServer : IAsyncDisposable
     public const string Executable = "/usr/bin/redis-server";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
     private readonly string _directory;
+    private readonly string? _appendFsync;
     private Process? _process;
     private ProcessOutput? _output;
 
-    private RedisServer(int port, string directory)
+    private RedisServer(int port, string directory, string? appendFsync)
     {
         Port = port;
         _directory = directory;
+        _appendFsync = appendFsync;
     }
 
     public int Port { get; }
@@ -30,10 +33,18 @@ public sealed class RedisServer : IAsyncDisposable
     public string Address => $"redis://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>Starts a Redis; skips the test (or fails it under HOSTKIT_REQUIRE_ALL=1) where redis-server is not installed.</summary>
-    public static async Task<RedisServer> StartAsync()
+    public static Task<RedisServer> StartAsync() => StartAsync(appendFsync: null);
+
+    /// <summary>
+    /// Starts a Redis that writes every change to an append-only file in its directory, synced as <paramref name="appendFsync"/>
+    /// says (<c>always</c>: before answering); <see cref="StartAgainAsync"/> after <see cref="KillAsync"/> then loads that file.
+    /// </summary>
+    public static Task<RedisServer> StartWithAppendOnlyFileAsync(string appendFsync) => StartAsync(appendFsync);
+
+    private static async Task<RedisServer> StartAsync(string? appendFsync)
     {
         RequiredComponent.File(Executable, "redis-server");
-        var redis = new RedisServer(FreePort.Next(), Directory.CreateTempSubdirectory("hostkit-redis-").FullName);
+        var redis = new RedisServer(FreePort.Next(), Directory.CreateTempSubdirectory("hostkit-redis-").FullName, appendFsync);
         await redis.StartAgainAsync();
         return redis;
     }
@@ -42,7 +53,8 @@ public sealed class RedisServer : IAsyncDisposable
     public async Task StartAgainAsync()
     {
         _process = Process.Start(new ProcessStartInfo(Executable,
-            ["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _directory, "--dbfilename", "dump.rdb"])
+            ["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--dir", _directory, "--dbfilename", "dump.rdb",
+             .. _appendFsync is null ? ["--appendonly", "no"] : new[] { "--appendonly", "yes", "--appendfsync", _appendFsync }])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

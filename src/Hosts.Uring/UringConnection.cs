@@ -1,0 +1,134 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using HostKit.Hosts.Http1;
+using HostKit.Hosts.Uring.Ring;
+
+namespace HostKit.Hosts.Uring;
+
+/// <summary>
+/// One connection: the host kit's HTTP/1.1 protocol over pipes on a <see cref="UringStream"/>. The protocol steps
+/// (reading a head, flushing an answer, draining) continue on the loop's thread as their completions arrive; the
+/// application is handed to the thread pool, unless <see cref="InlineSocketIo"/> asks for everything inline.
+/// </summary>
+internal sealed class UringConnection : IHostConnection
+{
+    private readonly UringStream _stream;
+    private readonly Socket _socket;
+    private readonly PipeReader _input;
+    private readonly PipeWriter _output;
+    private readonly HostRuntime _runtime;
+    private readonly Http1Protocol _protocol;
+    private readonly ResponseHead _head = new();
+    private readonly Http1Environ _environ;
+    private readonly UringResponse _response;
+    private readonly CancellationTokenSource _aborted = new();
+    private volatile bool _idle;
+
+    public UringConnection(UringLoop loop, int fd, HostRuntime runtime)
+    {
+        _runtime = runtime;
+        _stream = new UringStream(loop, fd) { InlineCompletions = true };
+        // A view of the descriptor for the host kit's lingering close (a shutdown) and the endpoints; it owns
+        // nothing: the ring closes the descriptor.
+        _socket = new Socket(new SafeSocketHandle(fd, ownsHandle: false));
+        // leaveOpen: after a websocket upgrade the pipes are done but the stream lives on.
+        _input = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
+        _output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
+        _protocol = new Http1Protocol(runtime.Options.Limits);
+        _response = new UringResponse(new Http1PipeResponse(_protocol, _input, _output, _socket, () => !runtime.Activity.IsStopping, _aborted), Abort);
+        _environ = new Http1Environ(_protocol.Head, runtime.HostName, (IPEndPoint)_socket.LocalEndPoint!, (IPEndPoint)_socket.RemoteEndPoint!,
+            new Http1RequestBody(_input, _output, _protocol));
+    }
+
+    public Task Completion { get; private set; } = Task.CompletedTask;
+
+    /// <summary>Runs the connection from the caller's thread (the loop's) to its first wait.</summary>
+    public void Start() => Completion = RunAsync();
+
+    private async Task RunAsync()
+    {
+        try
+        {
+            while (await ServeOneAsync())
+            {
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The client went away, or the server dropped the connection.
+        }
+        finally
+        {
+            _aborted.Cancel();
+            _socket.Dispose();
+            await _stream.DisposeAsync();
+        }
+    }
+
+    // One request, from its head to the last byte of its answer; false when the connection closes.
+    private async Task<bool> ServeOneAsync()
+    {
+        _stream.InlineCompletions = true;
+        _idle = !_runtime.Activity.IsStopping;
+        var status = _idle ? await Http1Pipes.ReadHeadAsync(_input, _protocol) : HeadStatus.NeedMore;
+        _idle = false;
+        if (status == HeadStatus.Rejected)
+            return await RefuseAsync(_protocol.Rejection!.Value);
+        if (status != HeadStatus.Complete)
+            return false; // the client closed, or the server is stopping
+        var request = _protocol.Head;
+        StreamWebSocketUpgrade? upgrade = null;
+        if (request.WantsWebSocket)
+        {
+            var key = request.GetHeader("Sec-WebSocket-Key");
+            if (WebSocketHandshake.Validate(request.GetHeader("Sec-WebSocket-Version"), key) is { } refused)
+                return await RefuseAsync(refused);
+            upgrade = new StreamWebSocketUpgrade(key!, WebSocketHandshake.SubProtocols(request.GetHeader("Sec-WebSocket-Protocol")), _head, _runtime,
+                switchingProtocols => Http1Pipes.SwitchProtocolsAsync(_protocol, _input, _output, _stream, switchingProtocols))
+            {
+                RequestedExtensions = request.GetHeader("Sec-WebSocket-Extensions"),
+            };
+        }
+
+        _head.Reset();
+        _environ.Begin(upgrade, _aborted.Token);
+        // The rule: the application runs where the thread pool runs it, so that one that blocks cannot stall the
+        // ring; under HostKit:UnsafeInlineIo it runs on the loop's thread, as socket completions do on the other hosts.
+        if (!InlineSocketIo.IsEnabled)
+        {
+            _stream.InlineCompletions = false;
+            if (_stream.Loop.IsOnLoop)
+                await Task.Yield(); // no synchronization context here: this queues the rest to the thread pool
+        }
+        var result = await ApplicationInvoker.InvokeAsync(_runtime, _environ, _head);
+        if (await RequestPipeline.AnswerAsync(_runtime, result, _environ, _head, _response) is null)
+            return false; // a websocket, a refusal, or an aborted answer: the connection is done
+        _stream.InlineCompletions = true; // the application is done: the rest is the protocol's
+        await _output.FlushAsync();
+        _protocol.FinishResponse();
+        await Http1Pipes.DrainAsync(_input, _protocol);
+        return _protocol.Phase == Http1Phase.Idle;
+    }
+
+    private async Task<bool> RefuseAsync(RequestRejection reason)
+    {
+        _runtime.Rejected(reason);
+        await _response.RejectAsync(reason);
+        return false;
+    }
+
+    /// <summary>An idle connection closes now; a busy one after its answer (which then says <c>Connection: close</c>).</summary>
+    public void RequestStop()
+    {
+        if (_idle)
+            _input.CancelPendingRead();
+    }
+
+    /// <summary>Drops the connection with a reset and cancels the request's <see cref="Environ.RequestAborted"/>.</summary>
+    public void Abort()
+    {
+        _stream.Reset();
+        _aborted.Cancel();
+    }
+}

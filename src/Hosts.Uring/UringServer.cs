@@ -1,0 +1,47 @@
+using System.Net.Sockets;
+using HostKit.Hosts.Uring.Ring;
+using Microsoft.Extensions.Logging;
+
+namespace HostKit.Hosts.Uring;
+
+/// <summary>A running uring host: the loop, one multishot accept per listener, the open connections, and the host kit's stop order.</summary>
+internal sealed class UringServer : IRunningServer
+{
+    private readonly HostRuntime _runtime;
+    private readonly UringLoop _loop;
+    private readonly List<MultishotAccept> _accepts;
+    private readonly ConnectionSet<UringConnection> _connections;
+    private Task? _stopping;
+
+    public UringServer(HostRuntime runtime, UringLoop loop, List<Socket> listeners, IReadOnlyList<Uri> addresses)
+    {
+        (_runtime, _loop, Addresses) = (runtime, loop, addresses);
+        _connections = new ConnectionSet<UringConnection>(runtime);
+        _accepts = [.. listeners.Select(l => new MultishotAccept(loop, l, Accepted, AcceptFailed))];
+        _accepts.ForEach(a => a.Start());
+    }
+
+    public IReadOnlyList<Uri> Addresses { get; }
+
+    // On the loop's thread: the connection runs there until its first wait (its first receive).
+    private void Accepted(int fd)
+    {
+        var connection = new UringConnection(_loop, fd, _runtime);
+        connection.Start();
+        _connections.Add(connection); // after Start: the set follows the connection's run to its end
+    }
+
+    private void AcceptFailed(int errno) =>
+        _runtime.Logger.LogWarning("The uring host's accept failed with errno {Errno}; it goes on accepting.", errno);
+
+    public Task StopAsync(CancellationToken cancellationToken = default) =>
+        _stopping ??= StopInOrderAsync(cancellationToken);
+
+    private async Task StopInOrderAsync(CancellationToken cancellationToken)
+    {
+        await GracefulStop.RunAsync(_runtime, () => _accepts.ForEach(a => a.Stop()), _connections, cancellationToken);
+        _loop.Dispose();
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+}
