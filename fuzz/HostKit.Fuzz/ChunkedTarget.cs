@@ -4,8 +4,8 @@ namespace HostKit.Fuzz;
 
 /// <summary>
 /// <c>chunked</c>: the input is what follows a chunked request head (the body, then perhaps the next request),
-/// read with <see cref="HostKit.Hosts.Http1.Http1Protocol.ReadBody"/> and drained with
-/// <see cref="HostKit.Hosts.Http1.Http1Protocol.Drain"/>, and held to <see cref="ChunkedReference"/>.
+/// read with <see cref="HostKit.Hosts.Protocol.Http1Protocol.ReadBody"/> and drained with
+/// <see cref="HostKit.Hosts.Protocol.Http1Protocol.Drain"/>, and held to <see cref="ChunkedReference"/>.
 /// </summary>
 internal sealed class ChunkedTarget : IFuzzTarget
 {

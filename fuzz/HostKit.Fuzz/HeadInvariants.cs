@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using HostKit.Hosts;
-using HostKit.Hosts.Http1;
 
 namespace HostKit.Fuzz;
 

@@ -2,7 +2,6 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using HostKit.Hosts;
-using HostKit.Hosts.Http1;
 
 namespace HostKit.Samples.MinimalHost;
 

@@ -31,7 +31,7 @@ public sealed class MinimalHost : IServerHost
     {
         ArgumentNullException.ThrowIfNull(options);
         var runtime = new HostRuntime(Name, application, options);
-        var listeners = options.Urls.Select(url => (ListenAddress.Listen(url, Name), TlsOptions.For(url, options))).ToList();
+        var listeners = options.Urls.Select(url => (ListenAddress.Listen(url, Name), ListenAddress.TlsFor(url, options))).ToList();
         return Task.FromResult<IRunningServer>(new MinimalServer(runtime, listeners));
     }
 }

@@ -30,7 +30,7 @@ internal sealed class HttpListenerEnviron(HttpListenerContext context, HttpListe
 
     public override string ServerSoftware => HttpListenerHost.HostName;
 
-    public override string RemoteAddress => Hosts.RemoteAddress.Text(_request.RemoteEndPoint.Address);
+    public override string RemoteAddress => Protocol.RemoteAddress.Text(_request.RemoteEndPoint.Address);
 
     public override int RemotePort => _request.RemoteEndPoint.Port;
 

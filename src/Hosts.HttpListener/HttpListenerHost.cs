@@ -37,9 +37,10 @@ public sealed class HttpListenerHost : IServerHost
         ListenAddress.RequireHttp(options.Urls, HostName, "HttpListener on Linux takes no certificate");
         var runtime = new HostRuntime(HostName, application, options);
         var (listener, addresses) = Listen(options.Urls);
+        var guard = DescriptorGuard.Start(addresses.Select(a => a.Port).ToHashSet(), runtime.Logger);
         foreach (var address in addresses)
-            HostLog.Listening(runtime.Logger, HostName, address.ToString(), NoConnectionLimit(runtime.ConnectionLimit));
-        return Task.FromResult<IRunningServer>(new HttpListenerServer(listener, runtime, addresses));
+            HostLog.Listening(runtime.Logger, HostName, address.ToString(), NoConnectionLimit(runtime.ConnectionLimit, guard is not null));
+        return Task.FromResult<IRunningServer>(new HttpListenerServer(listener, runtime, addresses, guard));
     }
 
     private static (System.Net.HttpListener Listener, List<Uri> Addresses) Listen(IReadOnlyList<Uri> urls)
@@ -75,10 +76,12 @@ public sealed class HttpListenerHost : IServerHost
 
     /// <summary>
     /// What the start line says instead of a limit: HttpListener accepts every connection itself and the adapter never
-    /// sees them, so nothing holds it below the descriptor limit, where its accept loop fails (docs/limits.md).
+    /// sees them; at the descriptor limit the <see cref="DescriptorGuard"/> (where there is one) makes new clients wait
+    /// instead of letting the engine's accept loop fail (docs/limits.md).
     /// </summary>
-    private static string NoConnectionLimit(ConnectionLimit limit) =>
-        $"no connection limit: HttpListener accepts every connection itself (the limit it should keep: {limit.Description})";
+    private static string NoConnectionLimit(ConnectionLimit limit, bool guarded) =>
+        $"no connection limit: HttpListener accepts every connection itself (the limit it should keep: {limit.Description})" +
+        (guarded ? "; out of descriptors, new connections wait until connections close" : "");
 
     /// <summary>HttpListener wants a prefix and cannot bind port 0: find a free port first.</summary>
     private static (string Prefix, Uri Address) Prefix(Uri url)

@@ -22,7 +22,7 @@ internal sealed class HttpListenerRequestHandler(HostRuntime runtime)
         }
         var head = new ResponseHead();
         HttpListenerUpgrade? upgrade = null;
-        if (WebSocketHandshake.IsRequested(request.HttpMethod, request.ProtocolVersion >= HttpVersion.Version11, request.Headers["Upgrade"], request.Headers["Connection"]))
+        if (WebSocketHandshake.IsRequested(request.HttpMethod, request.ProtocolVersion >= System.Net.HttpVersion.Version11, request.Headers["Upgrade"], request.Headers["Connection"]))
         {
             // Checked here with the host kit's rules: HttpListener's own check answers a bad handshake with 500.
             if (WebSocketHandshake.Validate(request.Headers["Sec-WebSocket-Version"], request.Headers["Sec-WebSocket-Key"]) is { } badHandshake)

@@ -5,7 +5,7 @@ namespace HostKit.Hosts.HttpListener;
 /// <summary>HttpListener's response as the host kit drives it. HttpListener owns some headers (Content-Type, Content-Length, keep-alive): they go through its properties.</summary>
 internal readonly struct HttpListenerResponseAdapter(HttpListenerContext context) : IHostResponse
 {
-    public RequestSummary Request => new(context.Request.HttpMethod == "HEAD", context.Request.ProtocolVersion >= HttpVersion.Version11, context.Request.KeepAlive);
+    public RequestSummary Request => new(context.Request.HttpMethod == "HEAD", context.Request.ProtocolVersion >= System.Net.HttpVersion.Version11, context.Request.KeepAlive);
 
     public async ValueTask StartAsync(ResponseHead head, ResponsePlan plan, ReadOnlyMemory<byte> body)
     {

@@ -16,11 +16,13 @@ internal sealed class HttpListenerServer : IRunningServer
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _acceptLoop;
     private readonly Lock _gate = new();
+    private readonly DescriptorGuard? _descriptors;
     private Task? _stop;
 
-    public HttpListenerServer(System.Net.HttpListener listener, HostRuntime runtime, IReadOnlyList<Uri> addresses)
+    public HttpListenerServer(System.Net.HttpListener listener, HostRuntime runtime, IReadOnlyList<Uri> addresses, DescriptorGuard? descriptors)
     {
         _listener = listener;
+        _descriptors = descriptors;
         _runtime = runtime;
         _handler = new HttpListenerRequestHandler(runtime);
         Addresses = addresses;
@@ -65,6 +67,8 @@ internal sealed class HttpListenerServer : IRunningServer
     private async Task AbortRemainingAsync()
     {
         await _stopping.CancelAsync();
+        // Before the listener closes its sockets, whose descriptors the guard's gate names.
+        _descriptors?.Dispose();
         _listener.Close();
         await _acceptLoop;
     }

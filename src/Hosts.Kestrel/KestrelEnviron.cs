@@ -63,7 +63,7 @@ internal sealed class KestrelEnviron : Environ
 
     public override string ServerSoftware => KestrelHost.HostName;
 
-    public override string RemoteAddress => Hosts.RemoteAddress.Text(_connection.RemoteIpAddress);
+    public override string RemoteAddress => Protocol.RemoteAddress.Text(_connection.RemoteIpAddress);
 
     public override int RemotePort => _connection.RemotePort;
 

@@ -38,7 +38,7 @@ public sealed class KestrelHost : IServerHost
     {
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(options);
-        var endpoints = options.Urls.Select(url => (Endpoint: ListenAddress.Parse(url, HostName), Tls: TlsOptions.For(url, options))).ToList();
+        var endpoints = options.Urls.Select(url => (Endpoint: ListenAddress.Parse(url, HostName), Tls: ListenAddress.TlsFor(url, options))).ToList();
         var runtime = new HostRuntime(HostName, application, options);
         var logger = runtime.Logger;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using HostKit.Hosts.Http1;
 using Microsoft.AspNetCore.Connections;
 
 namespace HostKit.Hosts.Kestrel;

@@ -39,7 +39,7 @@ public sealed class RawHost : IServerHost
         {
             foreach (var url in options.Urls)
             {
-                var tls = TlsOptions.For(url, options);
+                var tls = ListenAddress.TlsFor(url, options);
                 var listener = ListenAddress.Listen(url, HostName, options.ReusePort);
                 listeners.Add((listener, tls));
                 var bound = (IPEndPoint)listener.LocalEndPoint!;

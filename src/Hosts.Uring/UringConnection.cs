@@ -1,7 +1,6 @@
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
-using HostKit.Hosts.Http1;
 using HostKit.Hosts.Uring.Ring;
 
 namespace HostKit.Hosts.Uring;

@@ -1,4 +1,3 @@
-using HostKit.Hosts.Http1;
 
 namespace HostKit.Hosts.Uring;
 

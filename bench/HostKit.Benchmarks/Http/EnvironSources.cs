@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using HostKit.Hosts;
-using HostKit.Hosts.Http1;
 using HostKit.Hosts.HttpListener;
 using HostKit.Hosts.Kestrel;
 using HostKit.Testing.Http;

@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using HostKit.Hosts;
-using HostKit.Hosts.Http1;
 
 namespace HostKit.Benchmarks.Http;
 

@@ -1,7 +1,6 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
 using HostKit.Hosts;
-using HostKit.Hosts.Http1;
 
 namespace HostKit.Benchmarks.Http;
 

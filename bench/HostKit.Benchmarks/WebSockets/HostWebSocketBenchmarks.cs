@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using HostKit.Hosts;
-using HostKit.Hosts.Http1;
 using HostKit.Testing.WebSockets;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -20,7 +20,7 @@
   // after a reconnect, when the server may still list the page's previous connection for a while.
   let checkingName = false;
   // What this page wrote and the server has not shown as stored yet, by cid, in the order it was written:
-  // { text, state: "queued" | "sending" | "checking" | "refused" | "stored", id, item }.
+  // { text, state: "queued" | "sending" | "checking" | "refused" | "stored", id, item, retries, timer }.
   const outbox = new Map();
   // Ids the server acknowledged for this page's messages: their events are marked as the reader's own.
   const ownIds = new Set();
@@ -77,13 +77,40 @@
     return item;
   }
 
-  // Follows new lines while the reader is at the bottom; leaves the view alone when they scrolled up to read.
+  // Follows new lines while the reader is at the bottom; leaves the view alone when they scrolled up to read, and
+  // counts what arrived below on a button that takes them back down.
+  let unseen = 0;
+
+  function atBottom() {
+    const log = $("log");
+    return log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+  }
+
   function keepingScroll(change) {
     const log = $("log");
-    const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+    const following = atBottom();
     change();
-    if (atBottom) log.scrollTop = log.scrollHeight;
+    if (following) {
+      log.scrollTop = log.scrollHeight;
+    } else {
+      unseen++;
+      $("jump").textContent = `\u2193 ${unseen} new ${unseen === 1 ? "line" : "lines"}`;
+      $("jump").hidden = false;
+    }
   }
+
+  function caughtUp() {
+    unseen = 0;
+    $("jump").hidden = true;
+  }
+
+  $("jump").addEventListener("click", () => {
+    $("log").scrollTop = $("log").scrollHeight;
+    caughtUp();
+  });
+  $("log").addEventListener("scroll", () => {
+    if (atBottom()) caughtUp();
+  });
 
   function addLine(item) {
     keepingScroll(() => $("messages").append(item));
@@ -196,8 +223,11 @@
       button.addEventListener("click", () => (action === "retry" ? send(cid) : settle(cid)));
       item.append(button);
     }
-    outbox.set(cid, { text, state: "queued", id: null, item });
-    keepingScroll(() => $("outbox").append(item));
+    outbox.set(cid, { text, state: "queued", id: null, item, retries: 0, timer: 0 });
+    // The reader's own line: shown where they look next, at the bottom.
+    $("outbox").append(item);
+    $("log").scrollTop = $("log").scrollHeight;
+    caughtUp();
     setOutboxState(cid, "queued");
     send(cid);
   }
@@ -205,6 +235,7 @@
   function send(cid) {
     const entry = outbox.get(cid);
     if (!entry || entry.state === "stored") return;
+    clearTimeout(entry.timer);
     if (!socket || socket.readyState !== WebSocket.OPEN) {
       setOutboxState(cid, "queued");
       return;
@@ -217,6 +248,7 @@
     const entry = outbox.get(cid);
     if (!entry) return;
     outbox.delete(cid);
+    clearTimeout(entry.timer);
     entry.item.remove();
   }
 
@@ -233,6 +265,7 @@
       return;
     }
     entry.id = event.id;
+    entry.retries = 0;
     setOutboxState(event.cid, "stored");
   }
 
@@ -242,7 +275,13 @@
       setOutboxState(event.cid, "checking");
       setTimeout(() => send(event.cid), 1000);
     } else if (outbox.has(event.cid)) {
-      setOutboxState(event.cid, "refused", event.reason);
+      // Refused (Redis down, over the rate): kept, and tried again by itself, less and less often, or at once with
+      // Send again. A resend has the same cid, so it is never stored twice.
+      const entry = outbox.get(event.cid);
+      const delay = Math.min(8000, 1000 * 2 ** entry.retries++);
+      const reason = (event.reason || "refused").replace(/^the message was not stored: /, "");
+      setOutboxState(event.cid, "refused", `${reason}; trying again in ${Math.round(delay / 1000)} s`);
+      entry.timer = setTimeout(() => send(event.cid), delay);
     } else {
       showNotice(`Not sent: ${event.reason}`, "send");
     }
@@ -369,6 +408,7 @@
     epoch = null;
     checkingName = true;
     $("messages").replaceChildren();
+    caughtUp();
     members.clear();
     renderMembers();
     connect();

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net.Sockets;
-using HostKit.Hosts.Http1;
 
 namespace HostKit.Hosts.Raw.Connection;
 

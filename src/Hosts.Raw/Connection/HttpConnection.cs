@@ -2,7 +2,6 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using HostKit.Hosts.Http1;
 
 namespace HostKit.Hosts.Raw.Connection;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using HostKit.Hosts.Http1;
 
 namespace HostKit.Hosts.Raw.Connection;
 

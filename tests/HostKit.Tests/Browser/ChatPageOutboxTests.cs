@@ -74,6 +74,31 @@ public class ChatPageOutboxTests(ChromiumFixture chromium) : IClassFixture<Chrom
     }
 
     [Fact]
+    public async Task What_was_refused_while_Redis_was_away_is_sent_by_itself_once_Redis_is_back_with_its_data()
+    {
+        var browser = await chromium.GetBrowserAsync();
+        await using var redis = await RedisServer.StartAsync();
+        await using var node = await RedisChatClusterTests.StartNodeAsync("kestrel", redis);
+        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = Desktop });
+        var page = await OpenAsync(context, node.Address, "away", "ann");
+        await SayAsync(page, "said before Redis stopped");
+        await Expect(Messages(page, "said before Redis stopped")).ToHaveCountAsync(1);
+
+        await redis.StopAsync(keepData: true);
+        // The node keeps the page connected and refuses the message; the page keeps it and tries again by itself.
+        await SayAsync(page, "typed while Redis is away");
+        await Expect(page.Locator("#outbox li")).ToContainTextAsync([new Regex("not sent: the chat backplane is unavailable; trying again in \\d+ s")]);
+        await KeepScreenshotAsync(page, "docs/images/chat-redis-down.png");
+
+        await redis.StartAgainAsync();                                      // with its data: the same log, no reset
+        await Expect(Messages(page, "typed while Redis is away")).ToHaveCountAsync(1);
+        await Expect(Messages(page, "typed while Redis is away")).ToHaveClassAsync(new Regex(@"\bown\b"));
+        await Expect(page.Locator("#outbox li")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#messages li.gap")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#notice")).ToBeHiddenAsync();
+    }
+
+    [Fact]
     public async Task After_Redis_loses_its_data_the_page_says_the_history_was_reset_and_what_was_typed_meanwhile_is_sent()
     {
         var browser = await chromium.GetBrowserAsync();
@@ -90,13 +115,12 @@ public class ChatPageOutboxTests(ChromiumFixture chromium) : IClassFixture<Chrom
         await Expect(page.Locator("#outbox li")).ToContainTextAsync(["typed while Redis is down"]);
         await Expect(page.Locator("#outbox li")).ToContainTextAsync([new Regex("not sent|not connected")]);
         await Expect(page.Locator("#state")).Not.ToContainTextAsync(new Regex(@"\b1\d{3}\b"));
-        await KeepScreenshotAsync(page, "docs/images/chat-redis-down.png");
 
         await redis.StartAgainAsync();                                      // no persistence: empty
         await Expect(page.Locator("#notice")).ToContainTextAsync("history was reset");
         await Expect(page.Locator("#state")).ToHaveAttributeAsync("data-state", "open");
         await Expect(page.Locator("#state")).Not.ToContainTextAsync(new Regex(@"\b1\d{3}\b"));
-        // A refused message waits for the reader (it may be refused again); a reconnect sends every waiting one.
+        // The page's reconnect (or its own retry) sends it, once.
         await Expect(Messages(page, "typed while Redis is down")).ToHaveCountAsync(1);
         await Expect(page.Locator("#outbox li")).ToHaveCountAsync(0);
         await Expect(Messages(page, "said before Redis died")).ToHaveCountAsync(1);

@@ -49,12 +49,18 @@ public class ChatPageRoomTests(ChromiumFixture chromium) : IClassFixture<Chromiu
         await Expect(page.Locator("#members li")).ToHaveTextAsync(["ann", "cy"]);
         await KeepScreenshotAsync(page, $"docs/images/chat-{size}.png");
 
-        // A reader who scrolled up stays where they are when a line comes; back at the bottom, the log follows again.
+        // A reader who scrolled up stays where they are when a line comes, and is told it came; one click takes them back
+        // down, and the log follows again.
+        await Expect(page.Locator("#jump")).ToBeHiddenAsync();
         await page.EvaluateAsync("document.getElementById('log').scrollTop = 0");
         await cy.SendTextAsync("a line while ann reads back");
         await Expect(page.Locator("#messages li.message").Last).ToContainTextAsync("a line while ann reads back");
         Assert.Equal(0, await page.EvaluateAsync<int>("document.getElementById('log').scrollTop"));
-        await page.EvaluateAsync("(() => { const log = document.getElementById('log'); log.scrollTop = log.scrollHeight; })()");
+        await Expect(page.Locator("#jump")).ToHaveTextAsync("\u2193 1 new line");
+        await Expect(page.Locator("#jump")).ToBeInViewportAsync();
+        await page.Locator("#jump").ClickAsync();
+        await Expect(page.Locator("#messages li.message").Last).ToBeInViewportAsync();
+        await Expect(page.Locator("#jump")).ToBeHiddenAsync();
         await cy.SendTextAsync("and one after she came back down");
         await Expect(page.Locator("#messages li.message").Last).ToContainTextAsync("and one after she came back down");
         await Expect(page.Locator("#messages li.message").Last).ToBeInViewportAsync();

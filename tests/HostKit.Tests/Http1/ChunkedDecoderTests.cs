@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text;
 using HostKit.Hosts;
-using HostKit.Hosts.Http1;
 
 namespace HostKit.Tests.Http1;
 

@@ -1,6 +1,5 @@
 using System.IO.Pipelines;
 using HostKit.Hosts;
-using HostKit.Hosts.Http1;
 
 namespace HostKit.Tests.Http1;
 

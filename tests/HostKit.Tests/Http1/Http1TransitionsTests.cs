@@ -1,5 +1,4 @@
 using HostKit.Hosts;
-using HostKit.Hosts.Http1;
 
 namespace HostKit.Tests.Http1;
 

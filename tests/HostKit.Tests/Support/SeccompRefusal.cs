@@ -47,8 +47,8 @@ internal static unsafe partial class SeccompRefusal
     {
         var arch = RuntimeInformation.ProcessArchitecture switch
         {
-            Architecture.X64 => 0xC000003Eu, // AUDIT_ARCH_X86_64
-            Architecture.Arm64 => 0xC00000B7u, // AUDIT_ARCH_AARCH64
+            System.Runtime.InteropServices.Architecture.X64 => 0xC000003Eu, // AUDIT_ARCH_X86_64
+            System.Runtime.InteropServices.Architecture.Arm64 => 0xC00000B7u, // AUDIT_ARCH_AARCH64
             var other => throw new PlatformNotSupportedException($"no seccomp architecture for {other}"),
         };
         // struct seccomp_data: nr at 0, arch at 4. Another architecture's numbers mean other calls: allow them.

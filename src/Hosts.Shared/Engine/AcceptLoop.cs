@@ -1,0 +1,53 @@
+using System.Net.Sockets;
+using HostKit.Hosts.Runtime;
+
+namespace HostKit.Hosts;
+
+/// <summary>
+/// The accept loop of a host that owns its listening sockets. A failed accept never ends it. Out of descriptors
+/// (EMFILE, ENFILE) the next accept fails the same way until connections close, so retrying at once would spin and
+/// log without end: it waits <see cref="OutOfDescriptorsBackoff"/> between attempts (the waiting clients stay in the
+/// kernel's backlog) and logs once per interval without a stack (<see cref="HostRuntime.OutOfDescriptors"/>). It ends
+/// when the server stops and its listener is closed.
+/// </summary>
+public static class AcceptLoop
+{
+    /// <summary>How long the loop waits after running out of descriptors: long enough not to spin, short enough to serve again soon after connections close.</summary>
+    public static readonly TimeSpan OutOfDescriptorsBackoff = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Accepts with <paramref name="accept"/> and hands each connection to <paramref name="serve"/> until the server stops.</summary>
+    public static Task RunAsync(Func<ValueTask<Socket>> accept, Action<Socket> serve, HostRuntime runtime) =>
+        RunAsync(accept, serve, runtime, OutOfDescriptorsBackoff);
+
+    internal static async Task RunAsync(Func<ValueTask<Socket>> accept, Action<Socket> serve, HostRuntime runtime, TimeSpan outOfDescriptorsBackoff)
+    {
+        ArgumentNullException.ThrowIfNull(accept);
+        ArgumentNullException.ThrowIfNull(serve);
+        ArgumentNullException.ThrowIfNull(runtime);
+        while (true)
+        {
+            Socket socket;
+            try
+            {
+                socket = await accept();
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or SocketException && runtime.Activity.IsStopping)
+            {
+                return;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.TooManyOpenSockets)
+            {
+                runtime.OutOfDescriptors();
+                await Task.Delay(outOfDescriptorsBackoff);
+                continue;
+            }
+            catch (SocketException ex)
+            {
+                // A connection that failed between SYN and accept (reset): keep accepting.
+                HostLog.ConnectionFailed(runtime.Logger, ex, "accept");
+                continue;
+            }
+            serve(socket);
+        }
+    }
+}

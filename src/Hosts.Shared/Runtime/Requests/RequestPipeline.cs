@@ -1,0 +1,127 @@
+using HostKit.Hosts.Protocol;
+
+namespace HostKit.Hosts.Runtime;
+
+/// <summary>
+/// What every host does with the application's result, once: finish an accepted websocket, answer a
+/// refused request, turn a failure into the 500, plan the response and send it, and blame a failure
+/// while sending on the right side (the application's body: logged and aborted; a client that left:
+/// logged at debug). Hosts call <see cref="ApplicationInvoker.InvokeAsync"/>, then this.
+/// </summary>
+public static class RequestPipeline
+{
+    /// <summary>Carries out <paramref name="result"/> on <paramref name="response"/>, and ends the request <see cref="ApplicationInvoker.InvokeAsync"/> started.</summary>
+    /// <returns>The plan of the response sent whole, or null when there was none (a websocket, a refusal, an aborted response): the connection then closes.</returns>
+    public static async ValueTask<ResponsePlan?> AnswerAsync<TResponse>(HostRuntime runtime, ApplicationResult result, Environ environ, ResponseHead head, TResponse response)
+        where TResponse : IHostResponse
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(environ);
+        ArgumentNullException.ThrowIfNull(head);
+        ArgumentNullException.ThrowIfNull(response);
+        if (result.Outcome == ApplicationOutcome.WebSocket)
+        {
+            await FinishWebSocketAsync(runtime, result, environ);
+            return null;
+        }
+        var status = 0;
+        ResponsePlan? plan = null;
+        try
+        {
+            plan = await AnswerCoreAsync(runtime, result, environ, head, response);
+            status = plan is null ? 0 : head.Status;
+            return plan;
+        }
+        finally
+        {
+            if (result.Outcome == ApplicationOutcome.Reject)
+                status = RequestRejections.Status(result.Rejection!.Value);
+            runtime.Activity.RequestEnded();
+            runtime.Metrics.RequestEnded(status, result.Environ ?? environ);
+            RequestTracing.Stop(result.Activity, status);
+            if (result.StartTimestamp != 0)
+            {
+                var seen = result.Environ ?? environ;
+                runtime.Metrics.RequestAnswered(seen.RequestMethod, seen.UrlScheme, seen.ServerProtocol, status,
+                    System.Diagnostics.Stopwatch.GetElapsedTime(result.StartTimestamp).TotalSeconds);
+                runtime.AccessLog?.Write(seen, status, BodyBytes(plan), result.StartTimestamp);
+            }
+        }
+    }
+
+    /// <summary>
+    /// What <see cref="AnswerAsync"/> does for an <see cref="ApplicationOutcome.WebSocket"/> result, for a host that
+    /// no longer has its HTTP response machinery once the connection switched protocols: closes and forgets the
+    /// websocket, and ends the request.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="result"/> is not a websocket's.</exception>
+    public static async ValueTask FinishWebSocketAsync(HostRuntime runtime, ApplicationResult result, Environ environ)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(environ);
+        if (result.Outcome != ApplicationOutcome.WebSocket)
+            throw new ArgumentException($"Only a websocket's result is finished here, not {result.Outcome}.", nameof(result));
+        try
+        {
+            await ((HostWebSocketUpgrade)environ.WebSocket!).FinishAsync(result);
+        }
+        finally
+        {
+            // A websocket stopped counting as a request when it was accepted; it is no response (status 0).
+            runtime.Metrics.RequestEnded(0, result.Environ ?? environ);
+            RequestTracing.Stop(result.Activity, 101);
+            // Its access log line comes now, when the session is over: status 101, the whole session's duration.
+            if (result.WebSocketRequest is { } request)
+                runtime.AccessLog?.Write(request, 101, -1, result.StartTimestamp);
+        }
+    }
+
+    /// <summary>The body length a sent response had, when the plan knew it: 0 when none was sent, -1 for a streamed body of unknown length or no response.</summary>
+    private static long BodyBytes(ResponsePlan? plan) => plan switch
+    {
+        null => -1,
+        { SendsBody: false } => 0,
+        { ContentLength: { } length } => length,
+        _ => -1,
+    };
+
+    private static async ValueTask<ResponsePlan?> AnswerCoreAsync<TResponse>(HostRuntime runtime, ApplicationResult result, Environ environ, ResponseHead head, TResponse response)
+        where TResponse : IHostResponse
+    {
+        var logger = runtime.Logger;
+        var body = result.Body;
+        switch (result.Outcome)
+        {
+            case ApplicationOutcome.Reject:
+                runtime.Rejected(result.Rejection!.Value);
+                await response.RejectAsync(result.Rejection!.Value);
+                return null;
+            case ApplicationOutcome.Fail:
+                head.Set(500, HostResponses.ContentType);
+                body = Body.Of(HostResponses.InternalErrorBody);
+                break;
+        }
+
+        var plan = ResponsePlan.For(response.Request, head, body);
+        var whole = body.Kind == BodyKind.Buffer && plan.SendsBody;
+        try
+        {
+            await response.StartAsync(head, plan, whole ? body.Buffer : default);
+            if (!whole)
+                await ResponseBodyWriter.WriteAsync(body, plan, response, environ.RequestAborted);
+            await response.CompleteAsync(plan);
+            return plan;
+        }
+        catch (ClientDisconnectedException ex)
+        {
+            HostLog.ClientWentAway(logger, ex, environ.RequestMethod, environ.PathInfo);
+        }
+        catch (Exception ex)
+        {
+            // Bytes may be out already: the only honest signal left is to drop the connection.
+            HostLog.ApplicationFailedAfterStart(logger, ex, environ.RequestMethod, environ.PathInfo);
+        }
+        response.Abort();
+        return null;
+    }
+}

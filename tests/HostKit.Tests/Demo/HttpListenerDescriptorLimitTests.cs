@@ -1,0 +1,62 @@
+using System.Net.Sockets;
+using System.Text;
+using HostKit.Tests.Support;
+
+namespace HostKit.Tests.Demo;
+
+/// <summary>
+/// httplistener at its process's file-descriptor limit, as an outsider finds it: the Demo under <c>ulimit -n</c>, sent more
+/// connections than it may open. HttpListener accepts every connection itself, so it cannot refuse with a 503 as the
+/// hosts with a connection limit do (<see cref="DescriptorLimitTests"/>); it used to die of its own accept loop. Now the
+/// connections that got a descriptor are served, the rest wait (their SYNs go unanswered), the log says why, and the
+/// server serves again once the connections close.
+/// </summary>
+public class HttpListenerDescriptorLimitTests
+{
+    private const int Descriptors = 256;
+    private const int Connections = 300;
+
+    [Fact]
+    public async Task More_connections_than_descriptors_wait_and_the_server_survives_and_serves_again_once_they_close()
+    {
+        await using var demo = await DemoProcess.StartWithDescriptorLimitAsync("httplistener", Descriptors);
+        using var attempts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var clients = Enumerable.Range(0, Connections).Select(_ => new TcpClient()).ToList();
+        try
+        {
+            var outcomes = await Task.WhenAll(clients.Select(client => RequestAsync(client, demo.Address, attempts.Token)));
+            var served = outcomes.Count(status => status == 200);
+            Assert.False(demo.HasExited, "The server died at the descriptor limit:\n" + demo.Output.Text);
+            Assert.All(outcomes, status => Assert.True(status is 200 or null, $"answered {status}"));
+            Assert.InRange(served, 1, Connections - 1);
+            await demo.Output.WaitForAsync(l => l.Contains($"Out of file descriptors (limit {Descriptors})", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            foreach (var client in clients)
+                client.Dispose();
+        }
+
+        Assert.Equal(200, await DescriptorLimitTests.FirstServedAsync(demo.Address));
+        Assert.False(demo.HasExited);
+        Assert.Equal(0, await demo.StopAsync());
+    }
+
+    /// <summary>Connects and asks for <c>/plaintext</c>: the status, or null when the client was kept waiting (or dropped) until <paramref name="giveUp"/>.</summary>
+    private static async Task<int?> RequestAsync(TcpClient client, Uri address, CancellationToken giveUp)
+    {
+        try
+        {
+            await client.ConnectAsync(address.Host, address.Port, giveUp);
+            var stream = client.GetStream();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(DescriptorLimitTests.Plaintext(address)), giveUp);
+            var head = new byte[12];
+            await stream.ReadExactlyAsync(head, giveUp);
+            return int.Parse(Encoding.ASCII.GetString(head, 9, 3), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or EndOfStreamException)
+        {
+            return null;
+        }
+    }
+}
