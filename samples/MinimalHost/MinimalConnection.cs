@@ -8,8 +8,10 @@ namespace HostKit.Samples.MinimalHost;
 /// <summary>One connection: read a head, run the application, answer; again while keep-alive lasts.</summary>
 internal sealed class MinimalConnection : IHostConnection
 {
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly SocketPipeTransport _transport;
+    private readonly TlsOptions? _tls;
+    private readonly EndPoint _remote;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly HostRuntime _runtime;
@@ -20,18 +22,20 @@ internal sealed class MinimalConnection : IHostConnection
     private readonly CancellationTokenSource _aborted = new();
     private volatile bool _idle;
 
-    // Step 4: a connection is a stream read and written through pipes, and the host kit's protocol state.
-    public MinimalConnection(Socket socket, HostRuntime runtime)
+    // Step 4: a connection is the socket's stream (with TLS over it on an https:// address) read and written through pipes, and the host kit's protocol state.
+    public MinimalConnection(Socket socket, HostRuntime runtime, TlsOptions? tls)
     {
         _runtime = runtime;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _tls = tls;
+        _remote = socket.RemoteEndPoint!;
+        _stream = TlsHandshake.Wrap(new NetworkStream(socket, ownsSocket: true), tls);
         // The host kit's pipes over the stream; after a websocket upgrade the pipes are done but the stream lives on.
         _transport = new SocketPipeTransport(socket, _stream);
         (_input, _output) = (_transport.Input, _transport.Output);
         _protocol = new Http1Protocol(runtime.Options.Limits);
         _response = new Http1PipeResponse(_protocol, _transport, () => !runtime.Activity.IsStopping, _aborted);
-        _environ = new Http1Environ(_protocol.Head, runtime.HostName, (IPEndPoint)socket.LocalEndPoint!, (IPEndPoint)socket.RemoteEndPoint!,
-            new Http1RequestBody(_input, _output, _protocol));
+        var body = new Http1RequestBody(_input, _output, _protocol);
+        _environ = new Http1Environ(_protocol.Head, runtime.HostName, (IPEndPoint)socket.LocalEndPoint!, (IPEndPoint)_remote, body) { IsTls = tls is not null };
     }
 
     public Task Completion { get; private set; } = Task.CompletedTask;
@@ -42,7 +46,8 @@ internal sealed class MinimalConnection : IHostConnection
     {
         try
         {
-            while (await ServeOneAsync())
+            var secured = await TlsHandshake.AuthenticateAsync(_stream, _tls, _runtime, _remote, _aborted.Token);
+            while (secured && await ServeOneAsync())
             {
             }
         }

@@ -7,22 +7,22 @@ namespace HostKit.Samples.MinimalHost;
 internal sealed class MinimalServer : IRunningServer
 {
     private readonly HostRuntime _runtime;
-    private readonly List<Socket> _listeners;
+    private readonly List<(Socket Socket, TlsOptions? Tls)> _listeners;
     private readonly ConnectionSet<MinimalConnection> _connections;
     private Task? _stopping;
 
-    public MinimalServer(HostRuntime runtime, List<Socket> listeners)
+    public MinimalServer(HostRuntime runtime, List<(Socket Socket, TlsOptions? Tls)> listeners)
     {
         (_runtime, _listeners) = (runtime, listeners);
         _connections = new ConnectionSet<MinimalConnection>(runtime);
-        Addresses = [.. listeners.Select(l => new Uri($"http://{l.LocalEndPoint}/"))];
-        listeners.ForEach(l => _ = AcceptAsync(l));
+        Addresses = [.. listeners.Select(l => new Uri($"{(l.Tls is null ? "http" : "https")}://{l.Socket.LocalEndPoint}/"))];
+        listeners.ForEach(l => _ = AcceptAsync(l.Socket, l.Tls));
     }
 
     public IReadOnlyList<Uri> Addresses { get; }
 
     // Step 3: accept connections, and run each on its own task.
-    private async Task AcceptAsync(Socket listener)
+    private async Task AcceptAsync(Socket listener, TlsOptions? tls)
     {
         while (true)
         {
@@ -35,7 +35,7 @@ internal sealed class MinimalServer : IRunningServer
             {
                 return; // the listener was stopped
             }
-            var connection = new MinimalConnection(socket, _runtime);
+            var connection = new MinimalConnection(socket, _runtime, tls);
             connection.Start();
             _connections.Add(connection); // after Start: the set follows the connection's run to its end
         }
@@ -43,7 +43,7 @@ internal sealed class MinimalServer : IRunningServer
 
     // Step 6: stop the way every host stops: the host kit's GracefulStop decides the order.
     public Task StopAsync(CancellationToken cancellationToken = default) =>
-        _stopping ??= GracefulStop.RunAsync(_runtime, () => _listeners.ForEach(l => l.Dispose()), _connections, cancellationToken);
+        _stopping ??= GracefulStop.RunAsync(_runtime, () => _listeners.ForEach(l => l.Socket.Dispose()), _connections, cancellationToken);
 
     public async ValueTask DisposeAsync() => await StopAsync();
 }

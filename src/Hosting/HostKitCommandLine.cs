@@ -58,6 +58,24 @@ public static class HostKitCommandLine
         HelpName = "FORMAT",
     };
 
+    private static readonly Option<string> CertFileOption = new("--certfile")
+    {
+        Description = "The certificate https:// addresses are served with: PEM (with --keyfile, unless the key is in the same file) or PKCS#12 (.pfx, .p12).",
+        HelpName = "FILE",
+    };
+
+    private static readonly Option<string> KeyFileOption = new("--keyfile")
+    {
+        Description = "The certificate's private key (PEM).",
+        HelpName = "FILE",
+    };
+
+    private static readonly Option<string> KeyFilePasswordOption = new("--keyfile-password")
+    {
+        Description = "The password of an encrypted key or PKCS#12 file (better: the HOSTKIT_KEYFILEPASSWORD variable, which ps does not show).",
+        HelpName = "PASSWORD",
+    };
+
     private static readonly Option<string[]> SetOption = CreateSetOption();
 
     private static readonly Option<bool> ListHostsOption = new("--list-hosts")
@@ -69,7 +87,7 @@ public static class HostKitCommandLine
     /// <exception cref="ArgumentException">An application option reuses a name the runner (or another option) has.</exception>
     public static ParseResult Parse(string[] args, string description, IReadOnlyList<ConfigurationOption>? applicationOptions = null)
     {
-        var root = new RootCommand(description) { HostOption, UrlsOption, PortOption, WorkersOption, ConfigOption, LogLevelOption, ForwardedAllowIpsOption, AccessLogOption, NoAccessLogOption, AccessLogFormatOption, SetOption, ListHostsOption };
+        var root = new RootCommand(description) { HostOption, UrlsOption, PortOption, WorkersOption, ConfigOption, LogLevelOption, ForwardedAllowIpsOption, AccessLogOption, NoAccessLogOption, AccessLogFormatOption, CertFileOption, KeyFileOption, KeyFilePasswordOption, SetOption, ListHostsOption };
         foreach (var option in applicationOptions ?? [])
         {
             if (root.Options.Any(o => o.Name == option.Name))
@@ -100,6 +118,9 @@ public static class HostKitCommandLine
             Add(values, option.Key, result.GetValue<string>(option.Name));
         Add(values, "HostKit:LogLevel", result.GetValue(LogLevelOption));
         Add(values, "HostKit:ForwardedAllowIps", result.GetValue(ForwardedAllowIpsOption));
+        Add(values, "HostKit:CertFile", result.GetValue(CertFileOption));
+        Add(values, "HostKit:KeyFile", result.GetValue(KeyFileOption));
+        Add(values, "HostKit:KeyFilePassword", result.GetValue(KeyFilePasswordOption));
         if (result.GetValue(AccessLogFormatOption) is { } format)
         {
             values["HostKit:AccessLog"] = "true";
@@ -122,7 +143,7 @@ public static class HostKitCommandLine
     {
         var option = new Option<string>("--urls")
         {
-            Description = "Where to listen: http://IP:PORT, several separated by ';'. Port 0 picks a free port.",
+            Description = "Where to listen: http://IP:PORT or https://IP:PORT (with --certfile), several separated by ';'. Port 0 picks a free port.",
         };
         option.Validators.Add(result =>
         {

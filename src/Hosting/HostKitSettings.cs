@@ -68,6 +68,12 @@ public sealed record HostKitSettings
     /// </summary>
     public AccessLogFormat? AccessLog { get; init; }
 
+    /// <summary>
+    /// The certificate <c>https://</c> addresses are served with (<c>--certfile</c>, <c>--keyfile</c>, <c>--keyfile-password</c>;
+    /// <c>HostKit:CertFile</c>, <c>HostKit:KeyFile</c>, <c>HostKit:KeyFilePassword</c>), or null when none is given.
+    /// </summary>
+    public TlsOptions? Tls { get; init; }
+
     /// <summary>True when the host list was asked for (<c>--host list</c>).</summary>
     public bool ListHosts => string.Equals(Host, "list", StringComparison.OrdinalIgnoreCase);
 
@@ -96,6 +102,7 @@ public sealed record HostKitSettings
             AccessLog = Read<bool>(section, "AccessLog", ReadBool, SettingsCheck.Expected(typeof(bool)), "--access-log") ?? false
                 ? Read<AccessLogFormat>(section, "AccessLogFormat", ReadAccessLogFormat, "'combined' or 'json'", "--access-log-format") ?? AccessLogFormat.Combined
                 : null,
+            Tls = TlsCertificateFiles.Load(section["CertFile"], section["KeyFile"], section["KeyFilePassword"]),
             ShutdownTimeout = Read<TimeSpan>(section, "ShutdownTimeout", s => TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out var timeout) ? timeout : null,
                 SettingsCheck.Expected(typeof(TimeSpan))) ?? new ServerOptions().ShutdownTimeout,
         };
@@ -109,7 +116,7 @@ public sealed record HostKitSettings
     {
         var shape = SettingsShape.Section();
         // The runner's own values are read (and their format checked) by From above; here only their names.
-        foreach (var key in new[] { "Host", "Urls", "Port", "Workers", "Config", "LogLevel", "UnsafeInlineIo", "ShutdownTimeout", "ForwardedAllowIps", "AccessLog", "AccessLogFormat", "Worker:Id", "Worker:Urls" })
+        foreach (var key in new[] { "Host", "Urls", "Port", "Workers", "Config", "LogLevel", "UnsafeInlineIo", "ShutdownTimeout", "ForwardedAllowIps", "AccessLog", "AccessLogFormat", "CertFile", "KeyFile", "KeyFilePassword", "Worker:Id", "Worker:Urls" })
             shape.Add(key, SettingsShape.Value(typeof(string)));
         shape.Add("Limits", SettingsShape.Of(typeof(HttpLimits)));
         shape.Add("WebSockets", SettingsShape.Of(typeof(WebSocketOptions)));
@@ -172,7 +179,7 @@ public sealed record HostKitSettings
     }
 
     /// <summary>How to write an address, said the same way by every message about one.</summary>
-    internal const string UrlExample = "write it as http://IP:PORT, for example http://127.0.0.1:8000 (port 0 picks a free port; several separated by ';').";
+    internal const string UrlExample = "write it as http://IP:PORT or https://IP:PORT, for example http://127.0.0.1:8000 (port 0 picks a free port; several separated by ';').";
 
     /// <summary>
     /// An http or https address with no path. Whether the chosen host serves https is the runner's check, once the host is

@@ -53,7 +53,7 @@ internal sealed class RunSettings
             var missing = options.Requires & ~host.Capabilities;
             if (missing != HostCapabilities.None)
                 throw new HostStartException($"The host '{host.Name}' cannot run this application: it lacks {missing}. Choose another with --host (see --host list).");
-            CheckTls(hosts, host, settings.Urls);
+            CheckTls(hosts, host, settings);
             if (settings.Workers > 1)
                 CheckWorkersCan(host, settings.Workers);
             return (new RunSettings(configuration, settings, host), 0);
@@ -111,15 +111,28 @@ internal sealed class RunSettings
             ? $"Configuration: {file}, then HOSTKIT_* variables and the command line"
             : $"Configuration: no {HostKitConfiguration.DefaultJsonFile} in {Directory.GetCurrentDirectory()} or {AppContext.BaseDirectory.TrimEnd('/')}; HOSTKIT_* variables and the command line";
 
-    /// <summary>Refuses an https address on a host that does not serve TLS, saying which installed host does, if any.</summary>
-    private static void CheckTls(HostRegistry hosts, IServerHost host, IReadOnlyList<Uri> urls)
+    /// <summary>
+    /// Refuses an https address on a host that does not serve TLS (saying which installed host does), an https address
+    /// without a certificate, and a certificate with no https address to serve it on.
+    /// </summary>
+    private static void CheckTls(HostRegistry hosts, IServerHost host, HostKitSettings settings)
     {
-        if (host.Capabilities.HasFlag(HostCapabilities.Tls) || urls.FirstOrDefault(u => u.Scheme == Uri.UriSchemeHttps) is not { } https)
+        var https = settings.Urls.FirstOrDefault(u => u.Scheme == Uri.UriSchemeHttps);
+        if (https is null)
+        {
+            if (settings.Tls is not null)
+                throw new HostStartException($"{TlsCertificateFiles.CertFile} is set, and no address is https://: serve it with --urls https://IP:PORT (for example https://0.0.0.0:8443), or leave the certificate out.");
             return;
-        var others = hosts.Hosts.Where(h => h.Capabilities.HasFlag(HostCapabilities.Tls)).Select(h => h.Name).ToList();
-        var instead = others.Count > 0 ? $"choose a host that does ({string.Join(", ", others)}), or" : "no installed host does (the TLS column of --host list);";
-        throw new HostStartException(
-            $"{https.GetLeftPart(UriPartial.Authority)} asks for TLS, which the host '{host.Name}' does not serve yet: {instead} listen on http:// and put a proxy that terminates TLS in front, such as nginx (deploy/nginx.conf).");
+        }
+        if (!host.Capabilities.HasFlag(HostCapabilities.Tls))
+        {
+            var others = hosts.Hosts.Where(h => h.Capabilities.HasFlag(HostCapabilities.Tls)).Select(h => h.Name).ToList();
+            var instead = others.Count > 0 ? $"choose a host that does ({string.Join(", ", others)}), or" : "no installed host does (the TLS column of --host list);";
+            throw new HostStartException(
+                $"{https.GetLeftPart(UriPartial.Authority)} asks for TLS, which the host '{host.Name}' does not serve: {instead} listen on http:// and put a proxy that terminates TLS in front, such as nginx (deploy/nginx.conf).");
+        }
+        if (settings.Tls is null)
+            throw new HostStartException($"{https.GetLeftPart(UriPartial.Authority)} asks for TLS, and no certificate is given: add --certfile FILE --keyfile FILE (PEM) or --certfile FILE.pfx (PKCS#12), or \"CertFile\" and \"KeyFile\" under \"HostKit\" in hostkit.json.");
     }
 
     /// <summary>Refuses <c>--workers</c> where processes cannot share a port, before anything starts.</summary>

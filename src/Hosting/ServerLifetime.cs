@@ -79,6 +79,7 @@ internal static class ServerLifetime
         ShutdownTimeout = settings.ShutdownTimeout,
         ForwardedAllowIps = settings.ForwardedAllowIps,
         AccessLog = settings.AccessLog,
+        Tls = settings.Tls,
         // A worker shares its port with its siblings; a single server keeps it to itself.
         ReusePort = settings.WorkerId is not null,
     };

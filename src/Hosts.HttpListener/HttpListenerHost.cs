@@ -34,6 +34,7 @@ public sealed class HttpListenerHost : IServerHost
     {
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(options);
+        ListenAddress.RequireHttp(options.Urls, HostName, "HttpListener on Linux takes no certificate");
         var runtime = new HostRuntime(HostName, application, options);
         var (listener, addresses) = Listen(options.Urls);
         var guard = DescriptorGuard.Start(addresses.Select(a => a.Port).ToHashSet(), runtime.Logger);

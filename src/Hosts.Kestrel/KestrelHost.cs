@@ -31,22 +31,31 @@ public sealed class KestrelHost : IServerHost
         HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols |
         HostCapabilities.WebSocketKeepAliveTimeout | HostCapabilities.RequestLimits | HostCapabilities.Network | HostCapabilities.AbortsFailedResponses | HostCapabilities.HttpPipelining |
         HostCapabilities.SignalsClientDisconnect | HostCapabilities.StrictRequestParsing | HostCapabilities.RequestTimeouts | HostCapabilities.ConnectionLimit |
-        HostCapabilities.SharedPort | HostCapabilities.WebSocketFrameHeaderLimits | HostCapabilities.WebSocketCompression;
+        HostCapabilities.SharedPort | HostCapabilities.WebSocketFrameHeaderLimits | HostCapabilities.WebSocketCompression | HostCapabilities.Tls;
 
     /// <inheritdoc />
     public async Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(options);
-        var endpoints = options.Urls.Select(url => ListenAddress.Parse(url, HostName)).ToList();
+        var endpoints = options.Urls.Select(url => (Endpoint: ListenAddress.Parse(url, HostName), Tls: ListenAddress.TlsFor(url, options))).ToList();
         var runtime = new HostRuntime(HostName, application, options);
         var logger = runtime.Logger;
 
         var kestrelOptions = new KestrelServerOptions { AddServerHeader = false, AllowSynchronousIO = true };
         ApplyLimits(kestrelOptions.Limits, options.Limits);
         var connections = new ConnectionCounter(runtime);
-        foreach (var endpoint in endpoints)
-            kestrelOptions.Listen(endpoint, listen => listen.Use(connections.Count));
+        using var tlsServices = endpoints.Any(e => e.Tls is not null) ? KestrelTls.Services(options.LoggerFactory) : null;
+        kestrelOptions.ApplicationServices = tlsServices?.Services!;
+        foreach (var (endpoint, tls) in endpoints)
+        {
+            kestrelOptions.Listen(endpoint, listen =>
+            {
+                listen.Use(connections.Count);
+                if (tls is not null)
+                    KestrelTls.Use(listen, tls, options.Limits);
+            });
+        }
         var transportOptions = new SocketTransportOptions();
         if (options.ReusePort)
             transportOptions.CreateBoundListenSocket = BindSharedPort;

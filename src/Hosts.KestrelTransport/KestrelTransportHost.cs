@@ -33,6 +33,7 @@ public sealed class KestrelTransportHost : IServerHost
     public async Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ListenAddress.RequireHttp(options.Urls, Name, "its handler speaks plain HTTP only");
         var runtime = new HostRuntime(Name, application, options);
         var handler = new HttpConnectionHandler(runtime);
         // UseConnectionHandler<T> takes its handler from the server's services: the one made here.

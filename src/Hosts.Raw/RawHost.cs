@@ -26,28 +26,29 @@ public sealed class RawHost : IServerHost
         HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols |
         HostCapabilities.WebSocketKeepAliveTimeout | HostCapabilities.RequestLimits | HostCapabilities.Network | HostCapabilities.AbortsFailedResponses | HostCapabilities.HttpPipelining |
         HostCapabilities.SignalsClientDisconnect | HostCapabilities.StrictRequestParsing | HostCapabilities.RequestTimeouts | HostCapabilities.ConnectionLimit |
-        HostCapabilities.SharedPort | HostCapabilities.WebSocketFrameHeaderLimits | HostCapabilities.WebSocketCompression;
+        HostCapabilities.SharedPort | HostCapabilities.WebSocketFrameHeaderLimits | HostCapabilities.WebSocketCompression | HostCapabilities.Tls;
 
     /// <inheritdoc />
     public Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(options);
-        var listeners = new List<Socket>();
+        var listeners = new List<(Socket Socket, TlsOptions? Tls)>();
         var addresses = new List<Uri>();
         try
         {
             foreach (var url in options.Urls)
             {
+                var tls = ListenAddress.TlsFor(url, options);
                 var listener = ListenAddress.Listen(url, HostName, options.ReusePort);
-                listeners.Add(listener);
+                listeners.Add((listener, tls));
                 var bound = (IPEndPoint)listener.LocalEndPoint!;
-                addresses.Add(new UriBuilder("http", url.Host, bound.Port).Uri);
+                addresses.Add(new UriBuilder(url.Scheme, url.Host, bound.Port).Uri);
             }
         }
         catch
         {
-            listeners.ForEach(l => l.Dispose());
+            listeners.ForEach(l => l.Socket.Dispose());
             throw;
         }
         var server = new RawServer(application, options, listeners, addresses);

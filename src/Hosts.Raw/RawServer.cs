@@ -12,16 +12,16 @@ internal sealed class RawServer : IRunningServer
     private readonly Timer _heartbeat;
     private Task? _stopping;
 
-    public RawServer(Application application, ServerOptions options, List<Socket> listeners, IReadOnlyList<Uri> addresses)
+    public RawServer(Application application, ServerOptions options, List<(Socket Socket, TlsOptions? Tls)> listeners, IReadOnlyList<Uri> addresses)
     {
         Runtime = new HostRuntime(RawHost.HostName, application, options);
         Connections = new ConnectionSet<IHostConnection>(Runtime);
-        _listeners = listeners;
+        _listeners = [.. listeners.Select(l => l.Socket)];
         Addresses = addresses;
         var beat = HeartbeatPeriod(options.Limits);
         _heartbeat = new Timer(static server => ((RawServer)server!).Beat(), this, beat, beat);
-        foreach (var listener in listeners)
-            _ = AcceptLoop.RunAsync(() => listener.AcceptAsync(CancellationToken.None), Serve, Runtime); // the ValueTask overload: no Task per connection
+        foreach (var (listener, tls) in listeners)
+            _ = AcceptLoop.RunAsync(() => listener.AcceptAsync(CancellationToken.None), socket => Serve(socket, tls), Runtime); // the ValueTask overload: no Task per connection
     }
 
     /// <summary>The server as the host kit sees it: application, options, logger, activity, metrics.</summary>
@@ -77,7 +77,7 @@ internal sealed class RawServer : IRunningServer
         Connections.ForEach(connection => (connection as HttpConnection)?.OnHeartbeat(now));
     }
 
-    private void Serve(Socket socket)
+    private void Serve(Socket socket, TlsOptions? tls)
     {
         socket.NoDelay = true;
         if (Connections.IsFull)
@@ -85,7 +85,7 @@ internal sealed class RawServer : IRunningServer
             ConnectionRefusal.Refuse(socket, RequestRejection.TooManyConnections, Runtime);
             return;
         }
-        var connection = new HttpConnection(socket, this);
+        var connection = new HttpConnection(socket, this, tls);
         Connections.Add(connection);
         connection.Start();
     }

@@ -34,6 +34,7 @@ public sealed class UringHost : IServerHost
     {
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(options);
+        ListenAddress.RequireHttp(options.Urls, HostName, "its loop speaks plain HTTP only");
         var loop = StartLoop();
         var listeners = new List<Socket>();
         try

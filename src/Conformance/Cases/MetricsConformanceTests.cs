@@ -94,6 +94,21 @@ public abstract class MetricsConformanceTests : IDisposable
         Assert.Equal(1, Sum("hostkit.connections.opened", host));
     }
 
+    [HostTheory, MemberData(nameof(Hosts))]
+    public async Task Http_server_active_requests_counts_a_request_while_it_runs_with_method_and_scheme(string host)
+    {
+        await using var server = await ServerUnderTest.StartAsync(host);
+        var slow = server.Http.GetStringAsync("/slow");
+        await server.App.SlowEntered.Task.WaitAsync(Timeout);
+        (string, object)[] tags = [("http.request.method", "GET"), ("url.scheme", "http")];
+        Assert.Equal(1, Sum("http.server.active_requests", host, tags));
+
+        server.App.SlowGate.SetResult();
+        Assert.Equal("slow", await slow.WaitAsync(Timeout));
+        await Eventually(() => Sum("http.server.active_requests", host, tags) == 0);
+        Assert.Contains(_measurements, m => m.Instrument == "http.server.active_requests" && m.Value == -1 && Equals(m.Tags.GetValueOrDefault("host"), host));
+    }
+
     private long Sum(string instrument, string host, params (string Key, object Value)[] tags) =>
         _measurements.Where(m => m.Instrument == instrument && Equals(m.Tags.GetValueOrDefault("host"), host) &&
                                  tags.All(t => Equals(m.Tags.GetValueOrDefault(t.Key), t.Value)))

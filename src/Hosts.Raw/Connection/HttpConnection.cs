@@ -33,6 +33,8 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
 
     private readonly Socket _socket;
     private readonly SocketPipeTransport _transport;
+    private readonly Stream _stream;
+    private readonly TlsOptions? _tls;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly Http1Protocol _protocol;
@@ -47,18 +49,20 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
     private bool _unflushed;
     private bool _handedOff;
 
-    public HttpConnection(Socket socket, RawServer server)
+    public HttpConnection(Socket socket, RawServer server, TlsOptions? tls = null)
     {
         _socket = socket;
         Server = server;
-        _transport = new SocketPipeTransport(socket, new SocketStream(socket), InputOptions);
+        _tls = tls;
+        _stream = TlsHandshake.Wrap(new SocketStream(socket), tls);
+        _transport = new SocketPipeTransport(socket, _stream, InputOptions);
         _input = _transport.Input;
         _output = _transport.Output;
         _protocol = new Http1Protocol(server.Options.Limits);
         RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
         var body = new Http1RequestBody(_input, _output, _protocol);
         _answer = new Http1PipeResponse(_protocol, _transport, () => !_stopRequested, _aborted);
-        _environ = new Http1Environ(_protocol.Head, RawHost.HostName, (IPEndPoint)socket.LocalEndPoint!, RemoteEndPoint, body);
+        _environ = new Http1Environ(_protocol.Head, RawHost.HostName, (IPEndPoint)socket.LocalEndPoint!, RemoteEndPoint, body) { IsTls = tls is not null };
     }
 
     public RawServer Server { get; }
@@ -102,7 +106,8 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
     {
         try
         {
-            while (!_stopRequested && await ServeOneAsync())
+            var secured = await TlsHandshake.AuthenticateAsync(_stream, _tls, Server.Runtime, RemoteEndPoint, _aborted.Token);
+            while (secured && !_stopRequested && await ServeOneAsync())
             {
             }
             if (_handedOff)
@@ -135,6 +140,8 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
         }
         _aborted.Cancel();
         _socket.Dispose();
+        if (_tls is not null)
+            _stream.Dispose(); // the TLS state; after the socket, whose close (a reset after Abort) stays as it was
         // _aborted is not disposed: the server may still Abort() this connection while stopping,
         // and the app may still hold its RequestAborted token.
     }

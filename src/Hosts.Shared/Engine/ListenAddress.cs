@@ -9,14 +9,14 @@ namespace HostKit.Hosts;
 public static class ListenAddress
 {
     /// <summary>The IP endpoint for <paramref name="url"/>: an IP literal, or <c>localhost</c> as 127.0.0.1; port 0 stays 0.</summary>
-    /// <param name="url">An <c>http://IP:PORT</c> URL.</param>
+    /// <param name="url">An <c>http://IP:PORT</c> or <c>https://IP:PORT</c> URL (whether the host serves TLS there is <see cref="ListenAddress.TlsFor"/>'s question).</param>
     /// <param name="hostName">The host asking, for the message.</param>
-    /// <exception cref="HostStartException">Not http, or not an IP address.</exception>
+    /// <exception cref="HostStartException">Neither http nor https, or not an IP address.</exception>
     public static IPEndPoint Parse(Uri url, string hostName)
     {
         ArgumentNullException.ThrowIfNull(url);
-        if (url.Scheme != Uri.UriSchemeHttp)
-            throw new HostStartException($"The {hostName} host serves http:// URLs only, not '{url}'.");
+        if (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)
+            throw new HostStartException($"The {hostName} host serves http:// and https:// URLs only, not '{url}'.");
         var address = url.IsLoopback && url.HostNameType == UriHostNameType.Dns ? IPAddress.Loopback
             : IPAddress.TryParse(url.Host.Trim('[', ']'), out var ip) ? ip
             : throw new HostStartException($"'{url.Host}' is not an IP address; listen on an IP such as 127.0.0.1 or 0.0.0.0.");
@@ -24,11 +24,43 @@ public static class ListenAddress
     }
 
     /// <summary>
+    /// The options a listener on <paramref name="url"/> serves with: null for <c>http://</c>, <paramref name="options"/>'
+    /// <see cref="ServerOptions.Tls"/> for <c>https://</c>.
+    /// </summary>
+    /// <param name="url">The listen address.</param>
+    /// <param name="options">The server's options.</param>
+    /// <exception cref="HostStartException">An <c>https://</c> address and no certificate.</exception>
+    public static TlsOptions? TlsFor(Uri url, ServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        ArgumentNullException.ThrowIfNull(options);
+        if (url.Scheme != Uri.UriSchemeHttps)
+            return null;
+        return options.Tls ?? throw new HostStartException(
+            $"{url.GetLeftPart(UriPartial.Authority)} asks for TLS, and no certificate is given: give one with --certfile FILE --keyfile FILE (PEM) or --certfile FILE.pfx (PKCS#12), or set ServerOptions.Tls.");
+    }
+
+    /// <summary>
+    /// For a host without <see cref="HostCapabilities.Tls"/>: refuses the first <c>https://</c> address among
+    /// <paramref name="urls"/>, so that none is ever served as plain HTTP, saying why the host cannot and what to do.
+    /// </summary>
+    /// <param name="urls">The addresses to serve.</param>
+    /// <param name="hostName">The host asking, for the message.</param>
+    /// <param name="reason">Why the host serves no TLS.</param>
+    /// <exception cref="HostStartException">An address is https.</exception>
+    public static void RequireHttp(IEnumerable<Uri> urls, string hostName, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(urls);
+        if (urls.FirstOrDefault(u => u.Scheme == Uri.UriSchemeHttps) is { } https)
+            throw new HostStartException($"The {hostName} host cannot serve {https}: {reason} (it lacks Tls, see --host list). Choose kestrel or raw, or put a proxy that terminates TLS in front, such as nginx.");
+    }
+
+    /// <summary>
     /// A socket bound to <paramref name="url"/> and listening, for a host that owns its sockets. <c>[::]</c> is
     /// dual mode and serves IPv4 clients too, as Kestrel's does (their addresses come as <c>::ffff:a.b.c.d</c>:
     /// see <see cref="RemoteAddress"/>).
     /// </summary>
-    /// <param name="url">An <c>http://IP:PORT</c> URL.</param>
+    /// <param name="url">An <c>http://IP:PORT</c> or <c>https://IP:PORT</c> URL.</param>
     /// <param name="hostName">The host asking, for the message.</param>
     /// <param name="reusePort">True: other processes may listen on the same port too (<see cref="SharedPort"/>, SO_REUSEPORT), as <see cref="ServerOptions.ReusePort"/> asks.</param>
     /// <param name="backlog">The listen backlog.</param>

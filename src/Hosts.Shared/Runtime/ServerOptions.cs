@@ -43,4 +43,10 @@ public sealed record ServerOptions
     /// <c>HostKit.AccessLog</c> logger category), or null for no access log. Default null.
     /// </summary>
     public AccessLogFormat? AccessLog { get; init; }
+
+    /// <summary>
+    /// The certificate and TLS policy the <c>https://</c> addresses of <see cref="Urls"/> are served with (only hosts with
+    /// <see cref="HostCapabilities.Tls"/> can), or null when none is given: an <c>https://</c> address is then refused at start.
+    /// </summary>
+    public TlsOptions? Tls { get; init; }
 }

@@ -1,3 +1,4 @@
+using HostKit.Conformance.Support;
 using HostKit.Hosting;
 using HostKit.Hosts;
 using HostKit.Tests.Support;
@@ -21,7 +22,8 @@ public sealed class ConfigurationErrorTests : IDisposable
     [InlineData(new[] { "--workers", "0" }, "--workers (HostKit:Workers) = 0 is out of range: write a whole number from 1 to 64.")]
     [InlineData(new[] { "--urls", "" }, "--urls is empty: write it as http://IP:PORT")]
     [InlineData(new[] { "--urls", ";" }, "--urls (HostKit:Urls) = ';' names no address: write it as http://IP:PORT")]
-    [InlineData(new[] { "--urls", "https://127.0.0.1:0" }, "https://127.0.0.1:0 asks for TLS, which the host 'kestrel' does not serve yet: no installed host does")]
+    [InlineData(new[] { "--urls", "https://127.0.0.1:0" }, "https://127.0.0.1:0 asks for TLS, and no certificate is given: add --certfile FILE --keyfile FILE (PEM)")]
+    [InlineData(new[] { "--certfile", "/nonexistent/server.crt", "--urls", "https://127.0.0.1:0" }, "--certfile (HostKit:CertFile) = '/nonexistent/server.crt': no such file (/nonexistent/server.crt); write the path of the server's certificate")]
     [InlineData(new[] { "--set", "HostKit:Hots=raw" }, "HostKit:Hots on the command line is not a setting HostKit or this application reads. Did you mean HostKit:Host?")]
     [InlineData(new[] { "--set", "HostKit:Chat:Tokne=secret" }, "HostKit:Chat:Tokne on the command line is not a setting HostKit or this application reads. Did you mean HostKit:Chat:Token?")]
     [InlineData(new[] { "--set", "HostKit:Limits:MaxRequestBodyBytes=lots" }, "HostKit:Limits:MaxRequestBodyBytes = 'lots' on the command line is not valid: write a whole number.")]
@@ -31,6 +33,21 @@ public sealed class ConfigurationErrorTests : IDisposable
     {
         var (code, output) = await DemoProcess.RunToEndInAsync(_directory, ["--host", "kestrel", .. args]);
         AssertOneError(code, output, expected);
+    }
+
+    [Fact]
+    public async Task Https_on_httplistener_is_refused_naming_the_hosts_that_serve_it()
+    {
+        var (code, output) = await DemoProcess.RunToEndInAsync(_directory, "--host", "httplistener", "--urls", "https://127.0.0.1:0");
+        AssertOneError(code, output, "https://127.0.0.1:0 asks for TLS, which the host 'httplistener' does not serve: choose a host that does (kestrel, raw");
+    }
+
+    [Fact]
+    public async Task A_certificate_without_an_https_address_is_refused()
+    {
+        var (certFile, keyFile) = ThrowawayCertificateAuthority.WritePem(_directory);
+        var (code, output) = await DemoProcess.RunToEndInAsync(_directory, "--host", "raw", "--urls", "http://127.0.0.1:0", "--certfile", certFile, "--keyfile", keyFile);
+        AssertOneError(code, output, "--certfile (HostKit:CertFile) is set, and no address is https://: serve it with --urls https://IP:PORT");
     }
 
     [Fact]

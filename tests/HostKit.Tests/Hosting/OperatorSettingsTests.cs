@@ -1,3 +1,4 @@
+using HostKit.Conformance.Support;
 using HostKit.Hosting;
 using HostKit.Hosts;
 
@@ -38,5 +39,59 @@ public sealed class OperatorSettingsTests : IDisposable
         Assert.Null(Load(["--access-log", "--no-access-log"], new() { ["HOSTKIT_ACCESSLOG"] = "true" }).AccessLog);
         var refused = Assert.Throws<HostStartException>(() => Load(["--access-log-format", "apache"]));
         Assert.Contains("'combined' or 'json'", refused.Message);
+    }
+
+    [Fact]
+    public void A_pem_certificate_and_key_are_read_from_the_command_line_the_environment_and_hostkit_json()
+    {
+        var (certFile, keyFile) = ThrowawayCertificateAuthority.WritePem(_directory);
+        Assert.Null(Load([]).Tls);
+        Assert.Equal(ThrowawayCertificateAuthority.Server.Thumbprint, Load(["--certfile", certFile, "--keyfile", keyFile]).Tls!.Certificate.Thumbprint);
+        Assert.True(Load([], new() { ["HOSTKIT_CERTFILE"] = certFile, ["HOSTKIT_KEYFILE"] = keyFile }).Tls!.Certificate.HasPrivateKey);
+        File.WriteAllText(Path.Combine(_directory, "hostkit.json"), $$"""{ "HostKit": { "CertFile": "{{certFile}}", "KeyFile": "{{keyFile}}" } }""");
+        Assert.NotNull(Load([]).Tls);
+    }
+
+    [Fact]
+    public void The_key_may_sit_in_the_certificate_file_and_the_chain_after_it()
+    {
+        var (certFile, keyFile) = ThrowawayCertificateAuthority.WritePem(_directory);
+        var both = Path.Combine(_directory, "both.pem");
+        File.WriteAllText(both, File.ReadAllText(certFile) + ThrowawayCertificateAuthority.Ca.ExportCertificatePem() + "\n" + File.ReadAllText(keyFile));
+        var tls = Load(["--certfile", both]).Tls!;
+        Assert.True(tls.Certificate.HasPrivateKey);
+        Assert.Equal(ThrowawayCertificateAuthority.Ca.Thumbprint, Assert.Single(tls.Chain).Thumbprint);
+    }
+
+    [Fact]
+    public void A_pkcs12_file_is_read_with_its_password()
+    {
+        var pfx = ThrowawayCertificateAuthority.WritePkcs12(_directory, "s3cret");
+        Assert.True(Load(["--certfile", pfx], new() { ["HOSTKIT_KEYFILEPASSWORD"] = "s3cret" }).Tls!.Certificate.HasPrivateKey);
+        var wrong = Assert.Throws<HostStartException>(() => Load(["--certfile", pfx, "--keyfile-password", "guess"]));
+        Assert.StartsWith($"--certfile (HostKit:CertFile) = '{pfx}' is a PKCS#12 file that cannot be opened with the password given: give its password with --keyfile-password", wrong.Message);
+        var none = Assert.Throws<HostStartException>(() => Load(["--certfile", pfx]));
+        Assert.Contains("cannot be opened without a password", none.Message);
+    }
+
+    [Fact]
+    public void A_missing_unreadable_keyless_or_mismatched_certificate_is_one_clear_error()
+    {
+        var (certFile, keyFile) = ThrowawayCertificateAuthority.WritePem(_directory);
+        var missing = Path.Combine(_directory, "absent.key");
+        Assert.StartsWith($"--keyfile (HostKit:KeyFile) = '{missing}': no such file ({missing}); write the path of the certificate's private key",
+            Assert.Throws<HostStartException>(() => Load(["--certfile", certFile, "--keyfile", missing])).Message);
+        // A directory stands for a file the server cannot read (the tests run as root, who can read any file).
+        Assert.StartsWith($"--certfile (HostKit:CertFile) = '{_directory}' cannot be read: ",
+            Assert.Throws<HostStartException>(() => Load(["--certfile", _directory, "--keyfile", keyFile])).Message);
+        Assert.Equal($"--certfile (HostKit:CertFile) = '{certFile}' holds no private key: give its key with --keyfile FILE (PEM).",
+            Assert.Throws<HostStartException>(() => Load(["--certfile", certFile])).Message);
+        var otherKey = Path.Combine(_directory, "other.key");
+        using (var other = System.Security.Cryptography.RSA.Create(2048))
+            File.WriteAllText(otherKey, other.ExportPkcs8PrivateKeyPem());
+        Assert.Equal($"--keyfile (HostKit:KeyFile) = '{otherKey}' is not the key of the certificate in --certfile (HostKit:CertFile) = '{certFile}' (CN=localhost): give the key that certificate was made with.",
+            Assert.Throws<HostStartException>(() => Load(["--certfile", certFile, "--keyfile", otherKey])).Message);
+        Assert.StartsWith("--keyfile (HostKit:KeyFile) = ",
+            Assert.Throws<HostStartException>(() => Load(["--certfile", certFile, "--keyfile", certFile])).Message);
     }
 }

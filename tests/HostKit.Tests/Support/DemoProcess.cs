@@ -34,6 +34,10 @@ public sealed partial class DemoProcess : IAsyncDisposable
     public static Task<DemoProcess> StartAsync(string host = "kestrel", int port = 0, params string[] extraArgs) =>
         StartAsync(StartInfo(["--host", host, "--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", .. extraArgs]));
 
+    /// <summary>Starts the Demo on <paramref name="host"/> at <paramref name="urls"/> (an https:// one needs the certificate options in <paramref name="extraArgs"/>).</summary>
+    public static Task<DemoProcess> StartAtAsync(string host, string urls, params string[] extraArgs) =>
+        StartAsync(StartInfo(["--host", host, "--urls", urls, .. extraArgs]));
+
     /// <summary>
     /// Starts the Demo on <paramref name="host"/> on a free port with at most <paramref name="descriptors"/> open files
     /// (<c>ulimit -n</c>, soft and hard, through bash, which then becomes the Demo: <see cref="Pid"/> is the Demo's).
@@ -189,6 +193,6 @@ public sealed partial class DemoProcess : IAsyncDisposable
             process.Kill(entireProcessTree: true);
     }
 
-    [GeneratedRegex(@"^HostKit: serving on \S+ .* at (http://\S+)")]
+    [GeneratedRegex(@"^HostKit: serving on \S+ .* at (https?://\S+)")]
     private static partial Regex ServingLine();
 }

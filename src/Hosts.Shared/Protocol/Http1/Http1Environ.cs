@@ -91,8 +91,11 @@ public sealed class Http1Environ : Environ
     /// <inheritdoc />
     public override int RemotePort => _remote.Port;
 
+    /// <summary>True when the connection is TLS (<see cref="TlsHandshake"/>): <see cref="UrlScheme"/> is then <c>https</c>.</summary>
+    public bool IsTls { get; init; }
+
     /// <inheritdoc />
-    public override string UrlScheme => "http";
+    public override string UrlScheme => IsTls ? "https" : "http";
 
     /// <inheritdoc />
     public override Stream Body => _body;

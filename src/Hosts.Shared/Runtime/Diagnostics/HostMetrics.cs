@@ -28,6 +28,8 @@ public sealed class HostMetrics
     private static readonly Histogram<double> RequestDuration = Meter.CreateHistogram("http.server.request.duration", "s", "Duration of HTTP server requests.",
         tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10] });
 
+    private static readonly UpDownCounter<long> ActiveRequests = Meter.CreateUpDownCounter<long>("http.server.active_requests", "{request}", "Number of active HTTP server requests.");
+
     private readonly KeyValuePair<string, object?> _host;
 
     /// <summary>True when someone listens to <c>http.server.request.duration</c>: only then is the clock read for it.</summary>
@@ -66,16 +68,37 @@ public sealed class HostMetrics
     /// <summary>A connection closed.</summary>
     public void ConnectionClosed() => ConnectionsActive.Add(-1, _host);
 
-    /// <summary>A request's application started.</summary>
-    public void RequestStarted() => RequestsActive.Add(1, _host);
+    /// <summary>
+    /// A request's application started: counted in <c>hostkit.requests.active</c>, and in <c>http.server.active_requests</c>
+    /// with the convention's tags from <paramref name="request"/> (its method and scheme, after trusted proxy headers).
+    /// </summary>
+    public void RequestStarted(Environ request)
+    {
+        RequestsActive.Add(1, _host);
+        if (ActiveRequests.Enabled)
+            ActiveRequests.Add(1, ActiveTags(request));
+    }
 
-    /// <summary>A request ended with <paramref name="status"/> (0 when it had no HTTP response: a websocket, an abort).</summary>
-    public void RequestEnded(int status)
+    /// <summary>
+    /// A request ended with <paramref name="status"/> (0 when it had no HTTP response: a websocket, an abort);
+    /// <paramref name="request"/> is the one <see cref="RequestStarted"/> was given, so both counts carry the same tags.
+    /// </summary>
+    public void RequestEnded(int status, Environ request)
     {
         RequestsActive.Add(-1, _host);
+        if (ActiveRequests.Enabled)
+            ActiveRequests.Add(-1, ActiveTags(request));
         if (Requests.Enabled)
             Requests.Add(1, _host, new("status", status));
     }
+
+    /// <summary>The tags the convention requires on <c>http.server.active_requests</c>, and the host's.</summary>
+    private TagList ActiveTags(Environ request) => new()
+    {
+        _host,
+        { "http.request.method", request.RequestMethod },
+        { "url.scheme", request.UrlScheme },
+    };
 
     /// <summary>A websocket was accepted.</summary>
     public void WebSocketOpened()

@@ -47,4 +47,8 @@ public static partial class HostLog
     /// <summary>The client went away while its response was being sent: not the application's fault.</summary>
     [LoggerMessage(EventId = 9, Level = LogLevel.Debug, Message = "Client went away during the response to {Method} {Path}")]
     public static partial void ClientWentAway(ILogger logger, Exception exception, string method, string path);
+
+    /// <summary>A client's TLS handshake failed (plain HTTP on a TLS port, no common protocol or cipher, too slow): the connection was closed.</summary>
+    [LoggerMessage(EventId = 11, Level = LogLevel.Debug, Message = "TLS handshake with {Connection} failed: {Reason}; connection closed")]
+    internal static partial void TlsHandshakeFailed(ILogger logger, string connection, string reason);
 }

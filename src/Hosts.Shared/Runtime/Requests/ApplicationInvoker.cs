@@ -69,10 +69,11 @@ public static class ApplicationInvoker
         ArgumentNullException.ThrowIfNull(head);
         var started = runtime.TimesRequests ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         runtime.Activity.RequestStarted();
-        runtime.Metrics.RequestStarted();
-        if (runtime.Activity.IsStopping)
-            return new ApplicationResult(ApplicationOutcome.Reject, default, null, RequestRejection.ServerStopping) { StartTimestamp = started };
+        // Before the stop check, so a refused request is counted with the same tags it is uncounted with (AnswerAsync).
         var seen = ProxyHeaders.Apply(environ, runtime.Options.ForwardedAllowIps);
+        runtime.Metrics.RequestStarted(seen);
+        if (runtime.Activity.IsStopping)
+            return new ApplicationResult(ApplicationOutcome.Reject, default, null, RequestRejection.ServerStopping) { Environ = seen, StartTimestamp = started };
         var logged = started != 0 && environ.WebSocket is not null ? AccessLogRequest.From(seen) : null;
         var activity = RequestTracing.Start(seen);
         var logger = runtime.Logger;

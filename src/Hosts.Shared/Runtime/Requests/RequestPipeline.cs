@@ -37,7 +37,7 @@ public static class RequestPipeline
             if (result.Outcome == ApplicationOutcome.Reject)
                 status = RequestRejections.Status(result.Rejection!.Value);
             runtime.Activity.RequestEnded();
-            runtime.Metrics.RequestEnded(status);
+            runtime.Metrics.RequestEnded(status, result.Environ ?? environ);
             RequestTracing.Stop(result.Activity, status);
             if (result.StartTimestamp != 0)
             {
@@ -68,7 +68,7 @@ public static class RequestPipeline
         finally
         {
             // A websocket stopped counting as a request when it was accepted; it is no response (status 0).
-            runtime.Metrics.RequestEnded(0);
+            runtime.Metrics.RequestEnded(0, result.Environ ?? environ);
             RequestTracing.Stop(result.Activity, 101);
             // Its access log line comes now, when the session is over: status 101, the whole session's duration.
             if (result.WebSocketRequest is { } request)
