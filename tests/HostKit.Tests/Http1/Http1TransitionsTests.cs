@@ -18,6 +18,7 @@ public class Http1TransitionsTests
         (Http1Phase.Running, Http1Event.RequestRefused, Http1Phase.Running),
         (Http1Phase.Running, Http1Event.BodyRead, Http1Phase.Running),
         (Http1Phase.Responding, Http1Event.BodyRead, Http1Phase.Responding),
+        (Http1Phase.Error, Http1Event.BodyRead, Http1Phase.Error),
         (Http1Phase.Running, Http1Event.ResponseStarted, Http1Phase.Responding),
         (Http1Phase.Running, Http1Event.Upgraded, Http1Phase.Upgraded),
         (Http1Phase.Responding, Http1Event.ResponseSent, Http1Phase.Idle),
@@ -59,11 +60,11 @@ public class Http1TransitionsTests
     }
 
     [Fact]
-    public void The_final_phases_accept_no_step_but_a_repeated_refusal()
+    public void The_final_phases_accept_no_step_but_a_repeated_refusal_or_a_body_read_that_is_refused_again()
     {
         foreach (var final in new[] { Http1Phase.MustClose, Http1Phase.Upgraded })
             Assert.All(Enum.GetValues<Http1Event>(), e => Assert.Throws<InvalidOperationException>(() => Http1Transitions.Next(final, e)));
-        Assert.Equal([Http1Event.RequestRefused, Http1Event.RejectionWritten],
+        Assert.Equal([Http1Event.RequestRefused, Http1Event.BodyRead, Http1Event.RejectionWritten],
             Enum.GetValues<Http1Event>().Where(e => Record.Exception(() => Http1Transitions.Next(Http1Phase.Error, e)) is null));
     }
 

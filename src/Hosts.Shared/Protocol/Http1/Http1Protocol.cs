@@ -96,8 +96,7 @@ public sealed class Http1Protocol
     /// </summary>
     public bool TakeContinue()
     {
-        Http1Transitions.Next(Phase, Http1Event.BodyRead);
-        if (_body != RequestBodyState.AwaitingContinue)
+        if (Http1Transitions.Next(Phase, Http1Event.BodyRead) == Http1Phase.Error || _body != RequestBodyState.AwaitingContinue)
             return false;
         _body = RequestBodyState.Reading;
         return true;
@@ -110,7 +109,11 @@ public sealed class Http1Protocol
     /// </summary>
     public BodyStatus ReadBody(in ReadOnlySequence<byte> buffer, Span<byte> destination, bool inputEnded, out int copied, out SequencePosition consumed, out SequencePosition examined)
     {
-        Http1Transitions.Next(Phase, Http1Event.BodyRead);
+        if (Http1Transitions.Next(Phase, Http1Event.BodyRead) == Http1Phase.Error)
+        {
+            (copied, consumed, examined) = (0, buffer.Start, buffer.Start);
+            return BodyStatus.Rejected; // the connection was refused: its body stays refused
+        }
         var status = Decode(buffer, destination, inputEnded, out var taken, out consumed, out examined);
         copied = (int)taken;
         return status;

@@ -19,6 +19,8 @@ internal static class Http1Transitions
         (Http1Phase.Running, Http1Event.RequestRefused) => Http1Phase.Running,
         // The body may be read while the response is sent (a streamed echo), never after.
         (Http1Phase.Running or Http1Phase.Responding, Http1Event.BodyRead) => phase,
+        // After a refusal a body read is answered "refused" again (its end is unknown), so a caller that reads on sees the same refusal.
+        (Http1Phase.Error, Http1Event.BodyRead) => Http1Phase.Error,
         (Http1Phase.Running, Http1Event.ResponseStarted) => Http1Phase.Responding,
         (Http1Phase.Running, Http1Event.Upgraded) => Http1Phase.Upgraded,
         (Http1Phase.Responding, Http1Event.ResponseSent) => Http1Phase.Idle,
