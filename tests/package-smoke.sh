@@ -2,7 +2,9 @@
 # The packages work without the repository (issue 18, item 5). Packs everything packable into a temporary folder,
 # installs HostKit.Templates from it into a throwaway template hive, makes an app with `dotnet new hostkit-app`,
 # builds it and runs its tests with that folder and this machine's registry as the only package sources (HostKit.*
-# from the folder alone), then runs the app on Kestrel and on the raw host and asks each for Hello, World!.
+# from the folder alone), then runs the app on Kestrel and on the raw host and asks each for Hello, World!; then builds
+# samples/MinimalHost outside the tree from the packages and runs the packaged conformance suite on it (issue 28), and
+# benchmarks the template's app with hostkit-bench --quick from the packed tool.
 # Nothing outside the temporary folder is touched: its own NuGet packages folder, its own template hive, servers
 # on 127.0.0.1 port 0, stopped by the PIDs this script started. Any failure exits non-zero saying what failed.
 #   tests/package-smoke.sh            (from .ci/run; KEEP=1 keeps the temporary folder for a look afterwards)
@@ -131,4 +133,60 @@ serve_and_check() {
 serve_and_check kestrel
 serve_and_check raw
 
-say "passed in $((SECONDS - started)) s: ${#expected[@]} packages at $version; the template's app builds, passes its tests, and says Hello, World! on kestrel and raw"
+# 7. A host written outside the repository passes the packaged conformance suite: samples/MinimalHost and its test
+#    project (samples/MinimalHost.Tests: HostKit.Conformance, xunit and one class naming the host) copied out of the
+#    tree, the host's project file rewritten to reference the HostKit.Hosts.Shared package instead of the source.
+minimal="$app_root/minimal"
+mkdir -p "$minimal/MinimalHost" "$minimal/MinimalHost.Tests"
+cp "$repo"/samples/MinimalHost/*.cs "$minimal/MinimalHost/"
+cp "$repo"/samples/MinimalHost.Tests/*.cs "$repo"/samples/MinimalHost.Tests/*.csproj "$minimal/MinimalHost.Tests/"
+cat >"$minimal/MinimalHost/HostKit.Samples.MinimalHost.csproj" <<HOST
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <TargetFramework>net10.0</TargetFramework>
+    <Nullable>enable</Nullable>
+    <ImplicitUsings>enable</ImplicitUsings>
+    <RootNamespace>HostKit.Samples.MinimalHost</RootNamespace>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="HostKit.Hosts.Shared" Version="$version" />
+  </ItemGroup>
+  <ItemGroup>
+    <Using Include="HostKit.Hosts" />
+    <Using Include="HostKit.Hosts.Protocol" />
+    <Using Include="HostKit.Hosts.Runtime" />
+  </ItemGroup>
+</Project>
+HOST
+suite_log="$work/minimal-suite.log"
+(cd "$minimal/MinimalHost.Tests" && dotnet test -c Release -nologo "-p:HostKitVersion=$version") >"$suite_log" 2>&1 \
+  || { tail -n 60 "$suite_log" >&2; fail "the minimal host, built from the packages outside the tree, failed the packaged conformance suite"; }
+[ -d "$NUGET_PACKAGES/hostkit.conformance/$version" ] || fail "HostKit.Conformance $version was not restored from $artifacts"
+suite_summary="$(grep -E '^(Passed|Failed)!' "$suite_log" | tail -n 1)"
+case "$suite_summary" in
+  Passed!*) say "minimal host, packaged conformance suite: ${suite_summary%% - MinimalHost*}" ;;
+  *) tail -n 60 "$suite_log" >&2; fail "no test summary from the packaged conformance suite: $suite_summary" ;;
+esac
+passed="$(sed -E 's/.*Passed: *([0-9]+).*/\1/' <<<"$suite_summary")"
+[ "$passed" -ge 100 ] || fail "the packaged conformance suite ran only $passed cases on the minimal host: $suite_summary"
+
+# 8. The template's app benchmarked with the one command its README gives (the hostkit-bench tool from the packed
+#    folder, nothing installed), bounded: --quick, a few seconds per workload, on kestrel and raw. Not a speed check:
+#    every row must be measured (figures are not read).
+bench_out="$work/bench"
+(cd "$app" && dotnet tool exec "HostKit.Bench@$version" -- --app SmokeApp --hosts kestrel,raw --quick \
+  --http path=/ --ws path=/ws/echo --output "$bench_out") >"$work/bench.log" 2>&1 \
+  || { tail -n 40 "$work/bench.log" >&2; fail "hostkit-bench on the template's app failed"; }
+for written in report.md results.json; do
+  [ -s "$bench_out/$written" ] || { tail -n 40 "$work/bench.log" >&2; fail "hostkit-bench did not write $written"; }
+done
+python3 - "$bench_out/results.json" <<'PY' || fail "hostkit-bench did not measure every row (results above)"
+import json, sys
+runs = json.load(open(sys.argv[1]))["runs"]
+rows = {(r["server"], r["workload"]): r for r in runs if r["server"] in ("kestrel", "raw")}
+bad = [f"{s} {w}: {r['status']} {r.get('note') or ''}" for (s, w), r in rows.items() if r["status"] != "ok"]
+print("package-smoke: hostkit-bench rows: " + ", ".join(f"{s} {w} {r['status']}" for (s, w), r in sorted(rows.items())))
+sys.exit(1 if bad or len(rows) != 4 else 0)
+PY
+
+say "passed in $((SECONDS - started)) s: ${#expected[@]} packages at $version; the template's app builds, passes its tests, says Hello, World! on kestrel and raw and is benchmarked on both; the minimal host passes the packaged conformance suite"

@@ -24,16 +24,34 @@ internal static class BenchCommand
         IReadOnlyList<Workload> workloads;
         try
         {
-            var all = await ServerCatalog.DiscoverAsync(layout);
-            if (options.ListOnly)
+            if (options.App.App is { } app)
             {
-                PrintCatalog(all, WorkloadCatalog.Create(options.Quick));
-                return 0;
+                // Your app: its own hosts and routes; the baselines serve the Demo's routes, so they have nothing to compare.
+                var all = (await ServerCatalog.AppHostsAsync(await AppAssembly.ResolveAsync(app), Path.GetFileNameWithoutExtension(app.TrimEnd('/')))).ToList();
+                var own = options.App.Workloads();
+                if (options.ListOnly)
+                {
+                    PrintCatalog(all, own);
+                    return 0;
+                }
+                servers = Selection.Servers(all, options.Hosts);
+                workloads = Selection.Workloads(own, options.Workloads);
             }
-            servers = Selection.Servers(all, options.Hosts);
-            workloads = Selection.Workloads(WorkloadCatalog.Create(options.Quick), options.Workloads);
+            else
+            {
+                if (options.App.HasWorkloads)
+                    throw new ArgumentException("--http, --ws and --workload-file measure your application: name it with --app (the Demo's workloads are chosen with --workloads).");
+                var all = await ServerCatalog.DiscoverAsync(layout);
+                if (options.ListOnly)
+                {
+                    PrintCatalog(all, WorkloadCatalog.Create(options.Quick));
+                    return 0;
+                }
+                servers = Selection.Servers(all, options.Hosts);
+                workloads = Selection.Workloads(WorkloadCatalog.Create(options.Quick), options.Workloads);
+            }
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or IOException or System.Text.Json.JsonException)
         {
             AnsiConsole.MarkupLine($"[red]{Markup.Escape(e.Message)}[/]");
             return 2;

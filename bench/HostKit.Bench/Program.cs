@@ -13,11 +13,15 @@ var rounds = new Option<int?>("--rounds") { Description = "Fresh server processe
 var warmup = new Option<double?>("--warmup") { Description = "Warm-up on each workload before its window, in seconds. Default: 20, since .NET keeps speeding up for about 20 s (quick: 0.5)." };
 var output = new Option<string?>("--output") { Description = "Report folder. Default: bench/results/<UTC stamp> (quick: bench/results/quick/<UTC stamp>)." };
 var list = new Option<bool>("--list") { Description = "Print the servers (installed or not) and the workloads, and exit." };
+var app = new Option<string?>("--app") { Description = "Measure your application instead of the Demo: its project file (built in Release), its folder, or its built .dll. It runs on every host it references, one process each; the baselines are left out (they serve the Demo's routes). Needs --http, --ws or --workload-file (default: --http path=/)." };
+var http = new Option<string[]>("--http") { Description = "An HTTP workload on the app's route, as key=value pairs: method (GET), path (/), body (bytes, 0), connections (64), pipeline (1), id. Repeat for several: --http path=/plaintext --http method=POST,path=/echo,body=4096", Arity = ArgumentArity.ZeroOrMore };
+var ws = new Option<string[]>("--ws") { Description = "A websocket echo workload: path (/ws/echo), text or binary (text), size (32), connections (32), inflight (1), id. Repeat for several.", Arity = ArgumentArity.ZeroOrMore };
+var workloadFile = new Option<string?>("--workload-file") { Description = "Workloads from a JSON file: an array of objects with \"kind\": \"http\" or \"ws\" and the keys of --http or --ws." };
 var from = new Option<string?>("--from") { Description = "Run nothing: write report.md and the charts again from FOLDER/results.json (after a change to the report)." };
 
 var root = new RootCommand("HostKit's side-by-side benchmark: every host and the stacks its users come from, on the same Demo routes; writes report.md, results.json and charts.")
 {
-    quick, hosts, workloads, duration, rounds, warmup, output, list, from,
+    quick, hosts, workloads, duration, rounds, warmup, output, list, from, app, http, ws, workloadFile,
 };
 root.SetAction((result, cancellationToken) =>
 {
@@ -34,6 +38,7 @@ root.SetAction((result, cancellationToken) =>
         result.GetValue(output),
         result.GetValue(list),
         result.GetValue(from),
+        new AppSelection(result.GetValue(app), result.GetValue(http) ?? [], result.GetValue(ws) ?? [], result.GetValue(workloadFile)),
         "dotnet run -c Release --project bench/HostKit.Bench -- " + string.Join(' ', args));
     return BenchCommand.RunAsync(options, cancellationToken);
 });

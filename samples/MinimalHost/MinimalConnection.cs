@@ -9,6 +9,7 @@ namespace HostKit.Samples.MinimalHost;
 internal sealed class MinimalConnection : IHostConnection
 {
     private readonly NetworkStream _stream;
+    private readonly SocketPipeTransport _transport;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly HostRuntime _runtime;
@@ -24,11 +25,11 @@ internal sealed class MinimalConnection : IHostConnection
     {
         _runtime = runtime;
         _stream = new NetworkStream(socket, ownsSocket: true);
-        // leaveOpen: after a websocket upgrade the pipes are done but the stream lives on.
-        _input = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
-        _output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
+        // The host kit's pipes over the stream; after a websocket upgrade the pipes are done but the stream lives on.
+        _transport = new SocketPipeTransport(socket, _stream);
+        (_input, _output) = (_transport.Input, _transport.Output);
         _protocol = new Http1Protocol(runtime.Options.Limits);
-        _response = new Http1PipeResponse(_protocol, _input, _output, socket, () => !runtime.Activity.IsStopping, _aborted);
+        _response = new Http1PipeResponse(_protocol, _transport, () => !runtime.Activity.IsStopping, _aborted);
         _environ = new Http1Environ(_protocol.Head, runtime.HostName, (IPEndPoint)socket.LocalEndPoint!, (IPEndPoint)socket.RemoteEndPoint!,
             new Http1RequestBody(_input, _output, _protocol));
     }
@@ -74,7 +75,7 @@ internal sealed class MinimalConnection : IHostConnection
             if (WebSocketHandshake.Validate(request.GetHeader("Sec-WebSocket-Version"), key) is { } refused)
                 return await RefuseAsync(refused);
             upgrade = new StreamWebSocketUpgrade(key!, WebSocketHandshake.SubProtocols(request.GetHeader("Sec-WebSocket-Protocol")), _head, _runtime,
-                switchingProtocols => Http1Pipes.SwitchProtocolsAsync(_protocol, _input, _output, _stream, switchingProtocols))
+                switchingProtocols => Http1Pipes.SwitchProtocolsAsync(_protocol, _transport, switchingProtocols))
             {
                 RequestedExtensions = request.GetHeader("Sec-WebSocket-Extensions"),
             };
@@ -93,8 +94,7 @@ internal sealed class MinimalConnection : IHostConnection
 
     private async Task<bool> RefuseAsync(RequestRejection reason)
     {
-        _runtime.Rejected(reason);
-        await _response.RejectAsync(reason);
+        await _runtime.RefuseAsync(reason, _response);
         return false;
     }
 

@@ -1,4 +1,5 @@
 using HostKit.Hosts;
+using HostKit.Testing;
 
 namespace HostKit.Conformance;
 
@@ -27,6 +28,27 @@ public static class ConformanceHosts
         foreach (var host in Registry.Hosts.Where(h => (h.Capabilities & required) == required))
             data.Add(host.Name);
         return data;
+    }
+
+    /// <summary>
+    /// The host a test names. A test written for one engine (<c>"httplistener"</c> behind nginx) is skipped, with the
+    /// reason, when <see cref="OnlyVariable"/> chooses another; the in-memory host is a test tool, not an engine under
+    /// test, and always serves. A name that is no host at all still fails.
+    /// </summary>
+    public static IServerHost Resolve(string hostName)
+    {
+        if (SkipReason(All, Environment.GetEnvironmentVariable(OnlyVariable), hostName) is { } reason)
+            Assert.Skip(reason);
+        return All.Get(hostName);
+    }
+
+    /// <summary>Why a test for <paramref name="hostName"/> does not run when <paramref name="only"/> narrows the suite; null when it runs.</summary>
+    internal static string? SkipReason(HostRegistry all, string? only, string hostName)
+    {
+        var host = all.Get(hostName);
+        if (only is not { Length: > 0 } || host is InMemoryHost || string.Equals(host.Name, all.Get(only).Name, StringComparison.OrdinalIgnoreCase))
+            return null;
+        return $"{OnlyVariable}={only} narrows the suite to that host; this test is for '{host.Name}'.";
     }
 
     private static HostRegistry CreateRegistry()

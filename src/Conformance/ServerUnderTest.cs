@@ -51,7 +51,7 @@ public sealed class ServerUnderTest : IAsyncDisposable
 
     private static async Task<ServerUnderTest> StartAsync(string hostName, Func<ILoggerFactory, Application> create, Func<ServerOptions, ServerOptions>? configure, ConformanceApp? app)
     {
-        var host = ConformanceHosts.Registry.Get(hostName);
+        var host = ConformanceHosts.Resolve(hostName);
         var log = new CapturingLoggerProvider();
         // Debug, to see the host kit's debug lines (a client that went away, a refused request); the engines' own chatter is left out.
         var loggerFactory = LoggerFactory.Create(b => b.AddProvider(log).SetMinimumLevel(LogLevel.Debug).AddFilter("Microsoft", LogLevel.Information));

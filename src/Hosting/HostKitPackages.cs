@@ -8,6 +8,7 @@ internal static class HostKitPackages
         ["kestrel"] = "HostKit.Hosts.Kestrel",
         ["raw"] = "HostKit.Hosts.Raw",
         ["httplistener"] = "HostKit.Hosts.HttpListener",
+        ["kestrel-transport"] = "HostKit.Hosts.KestrelTransport",
         ["uring"] = "HostKit.Hosts.Uring",
     };
 

@@ -16,8 +16,7 @@ internal sealed class HttpListenerRequestHandler(HostRuntime runtime)
         var response = new HttpListenerResponseAdapter(context);
         if (RequestSizeCheck.Check(request, runtime.Options.Limits) is { } refused)
         {
-            runtime.Rejected(refused);
-            await response.RejectAsync(refused);
+            await runtime.RefuseAsync(refused, response);
             return;
         }
         var head = new ResponseHead();
@@ -27,8 +26,7 @@ internal sealed class HttpListenerRequestHandler(HostRuntime runtime)
             // Checked here with the host kit's rules: HttpListener's own check answers a bad handshake with 500.
             if (WebSocketHandshake.Validate(request.Headers["Sec-WebSocket-Version"], request.Headers["Sec-WebSocket-Key"]) is { } badHandshake)
             {
-                runtime.Rejected(badHandshake);
-                await response.RejectAsync(badHandshake);
+                await runtime.RefuseAsync(badHandshake, response);
                 return;
             }
             upgrade = new HttpListenerUpgrade(context, WebSocketHandshake.SubProtocols(request.Headers["Sec-WebSocket-Protocol"]), head, runtime);

@@ -33,8 +33,7 @@ internal sealed class KestrelApplication(HostRuntime runtime) : IHttpApplication
             ClientKeepAlive.Wanted(environ.IsHttp11, environ.GetHeader("Connection"))));
         if (environ.FramingRejection() is { } ambiguous)
         {
-            runtime.Rejected(ambiguous);
-            await response.RejectAsync(ambiguous);
+            await runtime.RefuseAsync(ambiguous, response);
             return;
         }
         if (WebSocketHandshake.IsRequested(environ.RequestMethod, environ.IsHttp11, environ.GetHeader("Upgrade"), environ.GetHeader("Connection")) &&
@@ -43,8 +42,7 @@ internal sealed class KestrelApplication(HostRuntime runtime) : IHttpApplication
             var key = environ.GetHeader("Sec-WebSocket-Key");
             if (WebSocketHandshake.Validate(environ.GetHeader("Sec-WebSocket-Version"), key) is { } refused)
             {
-                runtime.Rejected(refused);
-                await response.RejectAsync(refused);
+                await runtime.RefuseAsync(refused, response);
                 return;
             }
             environ.Offer(new KestrelUpgrade(features, key!, WebSocketHandshake.SubProtocols(environ.GetHeader("Sec-WebSocket-Protocol")), environ.Head, runtime)

@@ -14,13 +14,14 @@ internal sealed class UringConnection : IHostConnection
 {
     private readonly UringStream _stream;
     private readonly Socket _socket;
+    private readonly SocketPipeTransport _transport;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly HostRuntime _runtime;
     private readonly Http1Protocol _protocol;
     private readonly ResponseHead _head = new();
     private readonly Http1Environ _environ;
-    private readonly UringResponse _response;
+    private readonly Http1PipeResponse _response;
     private readonly CancellationTokenSource _aborted = new();
     private volatile bool _idle;
 
@@ -31,11 +32,12 @@ internal sealed class UringConnection : IHostConnection
         // A view of the descriptor for the host kit's lingering close (a shutdown) and the endpoints; it owns
         // nothing: the ring closes the descriptor.
         _socket = new Socket(new SafeSocketHandle(fd, ownsHandle: false));
-        // leaveOpen: after a websocket upgrade the pipes are done but the stream lives on.
-        _input = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
-        _output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
+        // The host kit's pipes over the stream (after a websocket upgrade the pipes are done but the stream lives on); the
+        // socket view shuts the sending side after a refusal, and an abort resets the connection through the ring.
+        _transport = new SocketPipeTransport(_socket, _stream, abort: _stream.Reset);
+        (_input, _output) = (_transport.Input, _transport.Output);
         _protocol = new Http1Protocol(runtime.Options.Limits);
-        _response = new UringResponse(new Http1PipeResponse(_protocol, _input, _output, _socket, () => !runtime.Activity.IsStopping, _aborted), Abort);
+        _response = new Http1PipeResponse(_protocol, _transport, () => !runtime.Activity.IsStopping, _aborted);
         _environ = new Http1Environ(_protocol.Head, runtime.HostName, (IPEndPoint)_socket.LocalEndPoint!, (IPEndPoint)_socket.RemoteEndPoint!,
             new Http1RequestBody(_input, _output, _protocol));
     }
@@ -84,7 +86,7 @@ internal sealed class UringConnection : IHostConnection
             if (WebSocketHandshake.Validate(request.GetHeader("Sec-WebSocket-Version"), key) is { } refused)
                 return await RefuseAsync(refused);
             upgrade = new StreamWebSocketUpgrade(key!, WebSocketHandshake.SubProtocols(request.GetHeader("Sec-WebSocket-Protocol")), _head, _runtime,
-                switchingProtocols => Http1Pipes.SwitchProtocolsAsync(_protocol, _input, _output, _stream, switchingProtocols))
+                switchingProtocols => Http1Pipes.SwitchProtocolsAsync(_protocol, _transport, switchingProtocols))
             {
                 RequestedExtensions = request.GetHeader("Sec-WebSocket-Extensions"),
             };
@@ -112,8 +114,7 @@ internal sealed class UringConnection : IHostConnection
 
     private async Task<bool> RefuseAsync(RequestRejection reason)
     {
-        _runtime.Rejected(reason);
-        await _response.RejectAsync(reason);
+        await _runtime.RefuseAsync(reason, _response);
         return false;
     }
 
@@ -125,9 +126,5 @@ internal sealed class UringConnection : IHostConnection
     }
 
     /// <summary>Drops the connection with a reset and cancels the request's <see cref="Environ.RequestAborted"/>.</summary>
-    public void Abort()
-    {
-        _stream.Reset();
-        _aborted.Cancel();
-    }
+    public void Abort() => _response.Abort();
 }

@@ -9,7 +9,7 @@ namespace HostKit.Bench.Load;
 internal sealed class Wrk(string scriptsFolder, string workFolder, string loadCore)
 {
     /// <summary>Runs wrk for <paramref name="seconds"/> (whole seconds: wrk takes no less) and returns what it measured.</summary>
-    public async Task<LoadResult> RunAsync(int port, string script, string? scriptArgument, int connections, int seconds, CancellationToken cancellationToken)
+    public async Task<LoadResult> RunAsync(int port, string script, IReadOnlyList<string> scriptArguments, int connections, int seconds, CancellationToken cancellationToken)
     {
         var combined = Path.Combine(workFolder, "wrk-" + script);
         if (!File.Exists(combined))
@@ -19,8 +19,8 @@ internal sealed class Wrk(string scriptsFolder, string workFolder, string loadCo
                 + "\n" + await File.ReadAllTextAsync(Path.Combine(scriptsFolder, "report.lua"), cancellationToken), cancellationToken);
         }
         List<string> arguments = ["-t1", $"-c{connections}", $"-d{Math.Max(1, seconds)}s", "--timeout", "5s", "-s", combined, $"http://127.0.0.1:{port}/"];
-        if (scriptArgument is not null)
-            arguments.AddRange(["--", scriptArgument]);
+        if (scriptArguments.Count > 0)
+            arguments.AddRange(["--", .. scriptArguments]);
         var run = new LoadProcess();
         var exit = await run.RunAsync(loadCore, "wrk", arguments, TimeSpan.FromSeconds(seconds + 30), null, cancellationToken);
         if (LoadToolOutput.FindResult(run.Lines) is not { } json)

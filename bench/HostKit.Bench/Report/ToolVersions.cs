@@ -25,7 +25,7 @@ internal static class ToolVersions
         foreach (var package in new[] { "flask", "gevent", "gevent-websocket", "tornado" })
             versions[package] = await CommandProbe.VersionAsync(python, "-c", $"import importlib.metadata as m; print(m.version('{package}'))");
         // `node -p` resolves relative to the working directory: ask again from the baseline's folder.
-        if (await CommandProbe.RunAsync("node", ["-p", "require('./node_modules/ws/package.json').version"], layout.NodeBaseline) is { ExitCode: 0 } ws)
+        if (layout.InRepository && await CommandProbe.RunAsync("node", ["-p", "require('./node_modules/ws/package.json').version"], layout.NodeBaseline) is { ExitCode: 0 } ws)
             versions["ws (npm)"] = ws.Output;
         return versions;
     }

@@ -6,7 +6,11 @@ namespace HostKit.Bench.Servers;
 internal static class CommandProbe
 {
     /// <summary>The exit code and the trimmed stdout+stderr, or null when the program is not there.</summary>
-    public static async Task<(int ExitCode, string Output)?> RunAsync(string program, IEnumerable<string> arguments, string? workingDirectory = null)
+    /// <param name="program">The program, on PATH or by path.</param>
+    /// <param name="arguments">Its arguments.</param>
+    /// <param name="workingDirectory">Where to run it (the current directory when null).</param>
+    /// <param name="timeout">How long it may take (60 s when null: probes are short; a build is given longer).</param>
+    public static async Task<(int ExitCode, string Output)?> RunAsync(string program, IEnumerable<string> arguments, string? workingDirectory = null, TimeSpan? timeout = null)
     {
         var info = new ProcessStartInfo(program)
         {
@@ -24,8 +28,8 @@ internal static class CommandProbe
                 return null;
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(timeout.Token);
+            using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+            await process.WaitForExitAsync(deadline.Token);
             return (process.ExitCode, ((await stdout) + (await stderr)).Trim());
         }
         catch (System.ComponentModel.Win32Exception)

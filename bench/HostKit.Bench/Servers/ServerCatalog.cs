@@ -16,7 +16,9 @@ internal static class ServerCatalog
     /// <summary>All servers, HostKit hosts first, then the baselines, in report order.</summary>
     public static async Task<IReadOnlyList<ServerSpec>> DiscoverAsync(RepositoryLayout layout)
     {
-        List<ServerSpec> servers = [.. await HostKitHostsAsync(layout)];
+        if (!File.Exists(layout.DemoAssembly))
+            throw new InvalidOperationException($"The Demo is not built: {layout.DemoAssembly}. Run the runner with `dotnet run -c Release --project bench/HostKit.Bench`.");
+        List<ServerSpec> servers = [.. await AppHostsAsync(layout.DemoAssembly, "HostKit Demo")];
         servers.Add(new ServerSpec("bare-kestrel", ServerGroup.Bare, "ASP.NET Core: WebApplication.CreateSlimBuilder + app.Run (bench/BareKestrel)",
             ServerFeatures.All, port => ["dotnet", layout.BareKestrelAssembly, "--urls", $"http://127.0.0.1:{port}"],
             File.Exists(layout.BareKestrelAssembly) ? null : $"not built: {layout.BareKestrelAssembly}"));
@@ -29,19 +31,23 @@ internal static class ServerCatalog
     public static ServerSpec Ceiling(string binary) => new("ceiling", ServerGroup.Ceiling, "trivial C epoll server (bench/native/ceiling_server.c)",
         ServerFeatures.All, port => [binary, port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
 
-    private static async Task<IEnumerable<ServerSpec>> HostKitHostsAsync(RepositoryLayout layout)
+    /// <summary>
+    /// An application on each host it references (asked with <c>--host list</c>, which every app on HostKit's runner
+    /// answers), one process per host: the Demo for the report's HostKit rows, or any app named with <c>--app</c>.
+    /// </summary>
+    /// <param name="assembly">The application's built .dll.</param>
+    /// <param name="label">What it is, for the report ("HostKit Demo", "MyApp").</param>
+    public static async Task<IEnumerable<ServerSpec>> AppHostsAsync(string assembly, string label)
     {
-        if (!File.Exists(layout.DemoAssembly))
-            throw new InvalidOperationException($"The Demo is not built: {layout.DemoAssembly}. Run the runner with `dotnet run -c Release --project bench/HostKit.Bench`.");
-        var listing = await CommandProbe.RunAsync("dotnet", [layout.DemoAssembly, "--host", "list"]);
+        var listing = await CommandProbe.RunAsync("dotnet", [assembly, "--host", "list"]);
         if (listing is not { ExitCode: 0 } result)
-            throw new InvalidOperationException($"`HostKit.Demo --host list` failed: {listing?.Output}");
+            throw new InvalidOperationException($"`dotnet {assembly} --host list` failed: is it an application on HostKit's runner (HostRunner.RunAsync)? {listing?.Output}");
         return HostListParser.Parse(result.Output)
             .Where(host => host.Has("sockets")) // the in-memory test host has no sockets to load
-            .Select(host => new ServerSpec(host.Name, ServerGroup.HostKit, $"HostKit Demo on `{host.Name}` ({host.Engine})",
+            .Select(host => new ServerSpec(host.Name, ServerGroup.HostKit, $"{label} on `{host.Name}` ({host.Engine})",
                 (host.Has("HTTP") ? ServerFeatures.Http : 0) | (host.Has("websocket") ? ServerFeatures.WebSockets : 0) | (host.Has("pipelining") ? ServerFeatures.HttpPipelining : 0)
                     | (host.Has("websocket") ? ServerFeatures.Chat : 0),
-                port => ["dotnet", layout.DemoAssembly, "--host", host.Name, "--urls", $"http://127.0.0.1:{port}", "--log-level", "Warning"]));
+                port => ["dotnet", assembly, "--host", host.Name, "--urls", $"http://127.0.0.1:{port}", "--log-level", "Warning"]));
     }
 
     private static async Task<IEnumerable<ServerSpec>> PythonStacksAsync(RepositoryLayout layout)

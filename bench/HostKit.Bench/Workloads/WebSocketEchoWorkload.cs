@@ -4,8 +4,12 @@ using HostKit.Bench.Servers;
 
 namespace HostKit.Bench.Workloads;
 
-/// <summary>WS /ws/echo, closed loop: N connections each keeping K messages of S bytes in flight (wsload echo).</summary>
-internal sealed class WebSocketEchoWorkload(string id, string title, int connections, int inFlight, int size, bool text) : Workload
+/// <summary>
+/// A websocket echo route (WS /ws/echo unless <paramref name="path"/> says another), closed loop: N connections each keeping
+/// K messages of S bytes in flight (wsload echo). An application's own route is probed first (<paramref name="probe"/>):
+/// one that is not upgraded gets a row saying what it answered.
+/// </summary>
+internal sealed class WebSocketEchoWorkload(string id, string title, int connections, int inFlight, int size, bool text, string path = "/ws/echo", bool probe = false) : Workload
 {
     public override string Id => id;
 
@@ -15,6 +19,14 @@ internal sealed class WebSocketEchoWorkload(string id, string title, int connect
 
     public override ServerFeatures Needs => ServerFeatures.WebSockets;
 
+    public override async Task<string?> UnavailableReasonAsync(WorkloadContext context, CancellationToken cancellationToken)
+    {
+        if (!probe)
+            return null;
+        var refusal = await context.WsLoad.ProbeAsync(context.Port, path, cancellationToken);
+        return refusal is null ? null : $"WS {path} was not upgraded: {refusal}";
+    }
+
     public override async Task<Measurement> RunAsync(WorkloadContext context, CancellationToken cancellationToken)
     {
         var settings = context.Settings;
@@ -22,7 +34,7 @@ internal sealed class WebSocketEchoWorkload(string id, string title, int connect
         context.Status($"connecting {connections}, warm-up {RunSettings.Seconds(settings.Warmup)} s");
         List<string> options =
         [
-            "--connections", I(connections), "--inflight", I(inFlight), "--size", I(size),
+            "--path", path, "--connections", I(connections), "--inflight", I(inFlight), "--size", I(size),
             "--warmup", RunSettings.Seconds(settings.Warmup), "--duration", RunSettings.Seconds(settings.Duration),
         ];
         if (text)

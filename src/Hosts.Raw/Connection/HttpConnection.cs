@@ -29,11 +29,10 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
     private const int Waiting = 1;
     private const int TimedOut = 2;
 
-    private static readonly StreamPipeReaderOptions InputOptions = new(bufferSize: 16 * 1024, leaveOpen: true, useZeroByteReads: true);
-    private static readonly StreamPipeWriterOptions OutputOptions = new(leaveOpen: true);
+    private static readonly StreamPipeReaderOptions InputOptions = new(bufferSize: 16 * 1024, useZeroByteReads: true);
 
     private readonly Socket _socket;
-    private readonly SocketStream _stream;
+    private readonly SocketPipeTransport _transport;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly Http1Protocol _protocol;
@@ -52,13 +51,13 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
     {
         _socket = socket;
         Server = server;
-        _stream = new SocketStream(socket);
-        _input = PipeReader.Create(_stream, InputOptions);
-        _output = PipeWriter.Create(_stream, OutputOptions);
+        _transport = new SocketPipeTransport(socket, new SocketStream(socket), InputOptions);
+        _input = _transport.Input;
+        _output = _transport.Output;
         _protocol = new Http1Protocol(server.Options.Limits);
         RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
         var body = new Http1RequestBody(_input, _output, _protocol);
-        _answer = new Http1PipeResponse(_protocol, _input, _output, socket, () => !_stopRequested, _aborted);
+        _answer = new Http1PipeResponse(_protocol, _transport, () => !_stopRequested, _aborted);
         _environ = new Http1Environ(_protocol.Head, RawHost.HostName, (IPEndPoint)socket.LocalEndPoint!, RemoteEndPoint, body);
     }
 
@@ -159,7 +158,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
             if (WebSocketHandshake.Validate(head.GetHeader("Sec-WebSocket-Version"), key) is { } refused)
                 return await RejectAsync(refused);
             upgrade = new StreamWebSocketUpgrade(key!, WebSocketHandshake.SubProtocols(head.GetHeader("Sec-WebSocket-Protocol")),
-                _response, Server.Runtime, switchingProtocols => Http1Pipes.SwitchProtocolsAsync(_protocol, _input, _output, _stream, switchingProtocols))
+                _response, Server.Runtime, switchingProtocols => Http1Pipes.SwitchProtocolsAsync(_protocol, _transport, switchingProtocols))
             {
                 RequestedExtensions = head.GetHeader("Sec-WebSocket-Extensions"),
             };
@@ -325,8 +324,8 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
     /// <summary>Refuses a request before the application saw it: counted, logged, answered, closed gently.</summary>
     private async ValueTask<bool> RejectAsync(RequestRejection reason)
     {
-        Server.Runtime.Rejected(reason);
-        await _answer.RejectAsync(reason);
+        _unflushed = false; // the refusal's lingering close sends what waits, and ends the output
+        await Server.Runtime.RefuseAsync(reason, _answer);
         return false;
     }
 

@@ -68,6 +68,19 @@ public sealed class HostRuntime
     }
 
     /// <summary>
+    /// Count, then refuse: the one way a host turns away a request before (or instead of) its application. The refusal is
+    /// reported (<see cref="Rejected"/>) and <paramref name="response"/> answers it with <see cref="RequestRejections"/>'
+    /// status, text and headers, and closes the connection.
+    /// </summary>
+    public ValueTask RefuseAsync<TResponse>(RequestRejection reason, TResponse response)
+        where TResponse : IHostResponse
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        Rejected(reason);
+        return response.RejectAsync(reason);
+    }
+
+    /// <summary>
     /// Reports that accepting a connection failed for want of file descriptors (EMFILE, ENFILE): logged once every ten
     /// seconds, without a stack, since the next attempt fails the same way until connections close.
     /// </summary>

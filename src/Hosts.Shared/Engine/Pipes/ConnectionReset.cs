@@ -14,6 +14,13 @@ public static class ConnectionReset
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(aborted);
         aborted.Cancel();
+        Reset(socket);
+    }
+
+    /// <summary>Closes <paramref name="socket"/> with a TCP reset.</summary>
+    public static void Reset(Socket socket)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
         try
         {
             socket.LingerState = new LingerOption(true, 0);

@@ -1,25 +1,23 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Net.Sockets;
 using HostKit.Hosts.Protocol;
 using HostKit.Hosts.Runtime;
 
 namespace HostKit.Hosts;
 
 /// <summary>
-/// <see cref="IHostResponse"/> for a host that runs <see cref="Http1Protocol"/> over a socket and pipes: it writes
-/// the head the plan says, chunk framing, the last chunk, a refusal with a lingering close, and an abort as a reset.
-/// One per connection.
+/// <see cref="IHostResponse"/> for a host that runs <see cref="Http1Protocol"/> over pipes (<see cref="IPipeTransport"/>): it
+/// writes the head the plan says, chunk framing, the last chunk, a refusal with a lingering close, and an abort as the
+/// transport's abort. One per connection. It flushes only a streamed body's pieces; the host flushes the rest.
 /// </summary>
 /// <param name="protocol">The connection's protocol state.</param>
-/// <param name="input">The connection's input, drained after a refusal.</param>
-/// <param name="output">The connection's output.</param>
-/// <param name="socket">The connection's socket, shut down gently after a refusal, reset on an abort.</param>
+/// <param name="transport">The connection: written through its output, closed gently after a refusal (<see cref="LingeringClose"/>), aborted on <see cref="Abort"/>.</param>
 /// <param name="keepsConnection">False while the host stops: the response then says <c>Connection: close</c>.</param>
 /// <param name="aborted">The connection's abort signal (the requests' <see cref="Environ.RequestAborted"/>), cancelled by <see cref="Abort"/>.</param>
-public sealed class Http1PipeResponse(Http1Protocol protocol, PipeReader input, PipeWriter output, Socket socket, Func<bool> keepsConnection,
-    CancellationTokenSource aborted) : IHostResponse
+public sealed class Http1PipeResponse(Http1Protocol protocol, IPipeTransport transport, Func<bool> keepsConnection, CancellationTokenSource aborted)
+    : IHostResponse
 {
+    private readonly PipeWriter _output = (transport ?? throw new ArgumentNullException(nameof(transport))).Output;
     private bool _chunked;
 
     /// <inheritdoc />
@@ -28,8 +26,8 @@ public sealed class Http1PipeResponse(Http1Protocol protocol, PipeReader input, 
     /// <inheritdoc />
     public ValueTask StartAsync(ResponseHead head, ResponsePlan plan, ReadOnlyMemory<byte> body)
     {
-        protocol.StartResponse(output, head, plan);
-        output.Write(body.Span);
+        protocol.StartResponse(_output, head, plan);
+        _output.Write(body.Span);
         _chunked = plan.Framing == BodyFraming.Chunked;
         return ValueTask.CompletedTask;
     }
@@ -38,30 +36,35 @@ public sealed class Http1PipeResponse(Http1Protocol protocol, PipeReader input, 
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
         if (_chunked)
-            ResponseHeadWriter.WriteChunkHeader(output, bytes.Length);
-        output.Write(bytes.Span);
+            ResponseHeadWriter.WriteChunkHeader(_output, bytes.Length);
+        _output.Write(bytes.Span);
         if (_chunked)
-            ResponseHeadWriter.WriteChunkEnd(output);
-        // A streamed body goes out as it is produced.
-        await output.FlushAsync(cancellationToken);
+            ResponseHeadWriter.WriteChunkEnd(_output);
+        // A streamed body goes out as it is produced. A transport with its own send loop reports a client that went away
+        // by completing the pipe, not by failing the flush.
+        if ((await _output.FlushAsync(cancellationToken)).IsCompleted)
+            throw new IOException("The connection's transport reads no more: the client went away.");
     }
 
     /// <inheritdoc />
     public ValueTask CompleteAsync(ResponsePlan plan)
     {
         if (_chunked)
-            ResponseHeadWriter.WriteLastChunk(output);
+            ResponseHeadWriter.WriteLastChunk(_output);
         return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
     public async ValueTask RejectAsync(RequestRejection reason)
     {
-        protocol.WriteRejection(output, reason);
-        await output.FlushAsync();
-        await LingeringClose.RunAsync(socket, input);
+        protocol.WriteRejection(_output, reason);
+        await LingeringClose.RunAsync(transport);
     }
 
     /// <inheritdoc />
-    public void Abort() => ConnectionReset.Reset(socket, aborted);
+    public void Abort()
+    {
+        aborted.Cancel();
+        transport.Abort();
+    }
 }

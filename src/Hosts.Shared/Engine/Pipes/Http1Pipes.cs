@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using HostKit.Hosts.Protocol;
 
@@ -13,7 +12,10 @@ public static class Http1Pipes
 {
     /// <summary>
     /// Reads until <paramref name="protocol"/> has a whole head (<see cref="HeadStatus.Complete"/>) or refused one
-    /// (<see cref="HeadStatus.Rejected"/>); <see cref="HeadStatus.NeedMore"/> means the input ended or the read was canceled first.
+    /// (<see cref="HeadStatus.Rejected"/>, input that ended inside a head included); <see cref="HeadStatus.NeedMore"/> means
+    /// the input ended between requests, or the read was woken by <see cref="PipeReader.CancelPendingRead"/> (how a host
+    /// stops an idle connection). It returns in those cases and throws only for <paramref name="cancellationToken"/>
+    /// (<see cref="OperationCanceledException"/>) or the transport's own failure. No timeouts: <see cref="HeadReadTimeouts"/> adds them.
     /// </summary>
     public static async ValueTask<HeadStatus> ReadHeadAsync(PipeReader input, Http1Protocol protocol, CancellationToken cancellationToken = default)
     {
@@ -50,25 +52,17 @@ public static class Http1Pipes
     }
 
     /// <summary>
-    /// Writes the 101 <paramref name="switchingProtocols"/>, ends the pipes, and returns the connection as a plain
-    /// stream for the websocket: the bytes already read past the handshake first, then <paramref name="connection"/>.
+    /// Switches the connection to the websocket: moves <paramref name="protocol"/> to <see cref="Http1Phase.Upgraded"/>
+    /// (<see cref="Http1Protocol.Upgrade"/>: no more HTTP on it), writes and flushes the 101 <paramref name="switchingProtocols"/>,
+    /// and returns the connection as a stream (<see cref="IPipeTransport.SwitchToStreamAsync"/>), the bytes already read
+    /// past the handshake first. The pipes are not ended here: a transport the host does not own stays open.
     /// </summary>
-    public static async ValueTask<Stream> SwitchProtocolsAsync(Http1Protocol protocol, PipeReader input, PipeWriter output, Stream connection, byte[] switchingProtocols)
+    public static async ValueTask<Stream> SwitchProtocolsAsync(Http1Protocol protocol, IPipeTransport transport, byte[] switchingProtocols)
     {
         ArgumentNullException.ThrowIfNull(protocol);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(transport);
         protocol.Upgrade();
-        await output.WriteAsync(switchingProtocols);
-        var buffered = Array.Empty<byte>();
-        if (input.TryRead(out var read))
-        {
-            buffered = read.Buffer.ToArray();
-            input.AdvanceTo(read.Buffer.End);
-        }
-        // The websocket reads the stream itself: no pipe buffer is held for an idle socket.
-        await input.CompleteAsync();
-        await output.CompleteAsync();
-        return new UpgradedStream(buffered, connection);
+        await transport.Output.WriteAsync(switchingProtocols);
+        return await transport.SwitchToStreamAsync();
     }
 }

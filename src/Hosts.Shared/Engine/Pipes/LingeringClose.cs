@@ -4,9 +4,9 @@ using System.Net.Sockets;
 namespace HostKit.Hosts;
 
 /// <summary>
-/// How a host that owns its socket closes after answering a refused request. Closing with unread input
-/// makes the kernel send a reset, which can destroy the answer before the client reads it; so stop
-/// sending, then read and drop what the client still sends, briefly (RFC 9112 section 9.6).
+/// How a host closes after answering a refused request. Closing with unread input makes the kernel send a reset,
+/// which can destroy the answer before the client reads it; so end the sending side once the answer has gone out,
+/// then read and drop what the client still sends, briefly (RFC 9112 section 9.6).
 /// </summary>
 public static class LingeringClose
 {
@@ -16,28 +16,36 @@ public static class LingeringClose
     /// <summary>The most bytes it drops before it closes anyway.</summary>
     public const long MaxDiscardBytes = 1024 * 1024;
 
-    /// <summary>Shuts the sending side of <paramref name="socket"/> and drops what <paramref name="input"/> still brings, up to <see cref="Linger"/> or <see cref="MaxDiscardBytes"/>.</summary>
-    public static async Task RunAsync(Socket socket, PipeReader input)
+    /// <summary>
+    /// Ends <paramref name="transport"/>'s output (<see cref="IPipeTransport.CloseOutputAsync"/>: what was written goes
+    /// out first, whether or not a flush returned) and drops what its input still brings, up to <see cref="Linger"/> or
+    /// <see cref="MaxDiscardBytes"/>. The host then ends the connection.
+    /// </summary>
+    public static async Task RunAsync(IPipeTransport transport)
     {
-        ArgumentNullException.ThrowIfNull(socket);
-        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(transport);
         try
         {
-            socket.Shutdown(SocketShutdown.Send);
-            using var linger = new CancellationTokenSource(Linger);
-            long discarded = 0;
-            while (discarded < MaxDiscardBytes)
-            {
-                var result = await input.ReadAsync(linger.Token);
-                discarded += result.Buffer.Length;
-                input.AdvanceTo(result.Buffer.End);
-                if (result.IsCompleted || result.IsCanceled)
-                    break;
-            }
+            await transport.CloseOutputAsync();
+            await DiscardAsync(transport.Input);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException or InvalidOperationException)
         {
-            // The client closed or went quiet: the answer had its chance.
+            // The client closed or went quiet, or the transport ended the input with the output: the answer had its chance.
+        }
+    }
+
+    private static async Task DiscardAsync(PipeReader input)
+    {
+        using var linger = new CancellationTokenSource(Linger);
+        long discarded = 0;
+        while (discarded < MaxDiscardBytes)
+        {
+            var result = await input.ReadAsync(linger.Token);
+            discarded += result.Buffer.Length;
+            input.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted || result.IsCanceled)
+                break;
         }
     }
 }

@@ -4,19 +4,9 @@ namespace HostKit.Hosts.Protocol;
 public static class ClientKeepAlive
 {
     /// <summary>HTTP/1.1: unless <c>Connection</c> holds <c>close</c>. HTTP/1.0: only when it holds <c>keep-alive</c> (and not <c>close</c>).</summary>
-    public static bool Wanted(bool isHttp11, string? connection)
-    {
-        var close = false;
-        var keepAlive = false;
-        if (connection is not null)
-        {
-            foreach (var range in connection.AsSpan().Split(','))
-            {
-                var token = connection.AsSpan()[range].Trim(" \t");
-                close |= token.Equals("close", StringComparison.OrdinalIgnoreCase);
-                keepAlive |= token.Equals("keep-alive", StringComparison.OrdinalIgnoreCase);
-            }
-        }
-        return !close && (isHttp11 || keepAlive);
-    }
+    public static bool Wanted(bool isHttp11, string? connection) =>
+        Wanted(isHttp11, HeaderTokens.Contains(connection, "close"), HeaderTokens.Contains(connection, "keep-alive"));
+
+    /// <summary>The rule itself, for a parser that has already read the tokens <c>close</c> and <c>keep-alive</c> from the <c>Connection</c> header(s).</summary>
+    public static bool Wanted(bool isHttp11, bool close, bool keepAlive) => !close && (isHttp11 || keepAlive);
 }

@@ -90,7 +90,7 @@ public sealed class ResponseHead
             if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
                 contentLength = ParseContentLength(value, contentLength);
             else if (name.Equals("Connection", StringComparison.OrdinalIgnoreCase))
-                close |= HasToken(value, "close");
+                close |= HeaderTokens.Contains(value, "close");
         }
         _headers.Clear();
         foreach (var header in headers)
@@ -110,16 +110,6 @@ public sealed class ResponseHead
         if (previous is { } other && other != length)
             throw new ArgumentException($"Two different Content-Length values: {other} and {length}.", "headers");
         return length;
-    }
-
-    private static bool HasToken(string value, string token)
-    {
-        foreach (var range in value.AsSpan().Split(','))
-        {
-            if (value.AsSpan()[range].Trim(" \t").Equals(token, StringComparison.OrdinalIgnoreCase))
-                return true;
-        }
-        return false;
     }
 
     private static void Validate(string name, string value)

@@ -288,18 +288,13 @@ internal sealed class HeadParser(HttpLimits limits)
             }
             else if (Ascii.EqualsIgnoreCase(name, "Connection"u8))
             {
-                foreach (var range in value.Split((byte)','))
-                {
-                    var token = value[range].Trim(" \t"u8);
-                    _close |= Ascii.EqualsIgnoreCase(token, "close"u8);
-                    _keepAlive |= Ascii.EqualsIgnoreCase(token, "keep-alive"u8);
-                    _connectionUpgrade |= Ascii.EqualsIgnoreCase(token, "upgrade"u8);
-                }
+                _close |= HeaderTokens.Contains(value, "close"u8);
+                _keepAlive |= HeaderTokens.Contains(value, "keep-alive"u8);
+                _connectionUpgrade |= HeaderTokens.Contains(value, "upgrade"u8);
             }
             else if (Ascii.EqualsIgnoreCase(name, "Upgrade"u8))
             {
-                foreach (var range in value.Split((byte)','))
-                    _upgradeWebSocket |= Ascii.EqualsIgnoreCase(value[range].Trim(" \t"u8), "websocket"u8);
+                _upgradeWebSocket |= HeaderTokens.Contains(value, "websocket"u8);
             }
             else if (Ascii.EqualsIgnoreCase(name, "Expect"u8))
             {
@@ -325,7 +320,7 @@ internal sealed class HeadParser(HttpLimits limits)
 
             head.ContentLength = _contentLength;
             head.IsChunked = _chunked;
-            head.KeepAlive = head.Version == HttpVersion.Http11 ? !_close : _keepAlive && !_close;
+            head.KeepAlive = ClientKeepAlive.Wanted(head.Version == HttpVersion.Http11, _close, _keepAlive);
             head.ExpectContinue = _expectContinue && head.Version == HttpVersion.Http11;
             // Anything else that mentions websocket is an ordinary request, for the application to answer (426).
             head.WantsWebSocket = _upgradeWebSocket && _connectionUpgrade && head.Method == "GET" && head.Version == HttpVersion.Http11;

@@ -26,7 +26,7 @@ public static class WebSocketHandshake
     /// <param name="upgrade">The <c>Upgrade</c> header, or null.</param>
     /// <param name="connection">The <c>Connection</c> header, or null.</param>
     public static bool IsRequested(string method, bool isHttp11, string? upgrade, string? connection) =>
-        method == "GET" && isHttp11 && HasToken(upgrade, "websocket") && HasToken(connection, "upgrade");
+        method == "GET" && isHttp11 && HeaderTokens.Contains(upgrade, "websocket") && HeaderTokens.Contains(connection, "upgrade");
 
     /// <summary>Checks a request that asks to upgrade; null when it may be accepted, else why it is refused.</summary>
     /// <param name="version">The <c>Sec-WebSocket-Version</c> header, or null.</param>
@@ -123,17 +123,5 @@ public static class WebSocketHandshake
             if (rented is not null)
                 ArrayPool<byte>.Shared.Return(rented);
         }
-    }
-
-    private static bool HasToken(string? value, string token)
-    {
-        if (value is null)
-            return false;
-        foreach (var range in value.AsSpan().Split(','))
-        {
-            if (value.AsSpan()[range].Trim(" \t").Equals(token, StringComparison.OrdinalIgnoreCase))
-                return true;
-        }
-        return false;
     }
 }

@@ -93,8 +93,7 @@ public static class RequestPipeline
         switch (result.Outcome)
         {
             case ApplicationOutcome.Reject:
-                runtime.Rejected(result.Rejection!.Value);
-                await response.RejectAsync(result.Rejection!.Value);
+                await runtime.RefuseAsync(result.Rejection!.Value, response);
                 return null;
             case ApplicationOutcome.Fail:
                 head.Set(500, HostResponses.ContentType);

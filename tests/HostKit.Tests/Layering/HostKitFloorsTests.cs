@@ -5,7 +5,7 @@ using ArchUnitNET.xUnitV3;
 using static ArchUnitNET.Fluent.ArchRuleDefinition;
 using static ArchUnitNET.Fluent.Slices.SliceRuleDefinition;
 
-namespace HostKit.Tests.Architecture;
+namespace HostKit.Tests.Layering;
 
 /// <summary>
 /// The host kit's floors point one way: the sans-I/O protocol (<c>HostKit.Hosts.Protocol</c>) knows nothing above it,

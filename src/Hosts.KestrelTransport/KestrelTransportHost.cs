@@ -1,0 +1,50 @@
+using HostKit.Hosts;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+[assembly: ServerHost(typeof(HostKit.Hosts.KestrelTransport.KestrelTransportHost), Order = 40)]
+
+namespace HostKit.Hosts.KestrelTransport;
+
+/// <summary>
+/// The <c>kestrel-transport</c> host: Kestrel's sockets and connection management, HostKit's HTTP/1.1. Kestrel accepts
+/// and hands each connection, as a pair of pipes, to a <see cref="ConnectionHandler"/>; the host kit's protocol does the rest.
+/// </summary>
+public sealed class KestrelTransportHost : IServerHost
+{
+    /// <inheritdoc />
+    public string Name => "kestrel-transport";
+
+    /// <inheritdoc />
+    public string Engine => "Kestrel's socket transport and the host kit's HTTP/1.1";
+
+    /// <inheritdoc />
+    public HostCapabilities Capabilities =>
+        HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols | HostCapabilities.WebSocketKeepAliveTimeout |
+        HostCapabilities.Network | HostCapabilities.RequestLimits | HostCapabilities.StrictRequestParsing | HostCapabilities.HttpPipelining |
+        HostCapabilities.WebSocketFrameHeaderLimits | HostCapabilities.WebSocketCompression | HostCapabilities.RequestTimeouts |
+        HostCapabilities.AbortsFailedResponses | HostCapabilities.SharedPort;
+
+    /// <inheritdoc />
+    public async Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var runtime = new HostRuntime(Name, application, options);
+        var handler = new HttpConnectionHandler(runtime);
+        // UseConnectionHandler<T> takes its handler from the server's services: the one made here.
+        var kestrelOptions = new KestrelServerOptions { AddServerHeader = false, ApplicationServices = new ServiceCollection().AddSingleton(handler).BuildServiceProvider() };
+        foreach (var url in options.Urls)
+            kestrelOptions.Listen(ListenAddress.Parse(url, Name), listen => listen.UseConnectionHandler<HttpConnectionHandler>());
+        // Kestrel's sockets, bound by the host kit: the same rules and errors as every host, and SO_REUSEPORT when asked.
+        var transport = new SocketTransportOptions { CreateBoundListenSocket = endpoint => ListenAddress.Listen(new Uri($"http://{endpoint}"), Name, options.ReusePort) };
+        var server = new KestrelServer(Options.Create(kestrelOptions), new SocketTransportFactory(Options.Create(transport), options.LoggerFactory), options.LoggerFactory);
+        await server.StartAsync(new NoHttpApplication(), cancellationToken);
+        var bound = server.Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a.Replace("[::]", "[::1]", StringComparison.Ordinal))).ToList();
+        bound.ForEach(address => HostLog.Listening(runtime.Logger, Name, address.ToString(), runtime.ConnectionLimit.Description));
+        return new KestrelTransportServer(server, runtime, handler.Connections, bound);
+    }
+}
