@@ -26,6 +26,8 @@ internal sealed class ChatRelay(IWebSocket socket, ChatRequest request, ChatServ
     private readonly Channel<ClientMessage> _waiting = Channel.CreateBounded<ClientMessage>(new BoundedChannelOptions(MaxWaiting) { SingleReader = true, SingleWriter = true });
     // Cids whose last append ended with no answer: until one is acknowledged, a refusal of its resend is no proof it was not stored.
     private readonly HashSet<string> _uncertain = new(StringComparer.Ordinal);
+    // Cids queued or being appended, with how many copies: a refusal of another copy meanwhile is no proof it was not stored.
+    private readonly Dictionary<string, int> _pending = new(StringComparer.Ordinal);
     private int _notStored;
 
     /// <summary>Relays until the member closes, is closed, or breaks a rule; then stores what is still waiting.</summary>
@@ -72,7 +74,7 @@ internal sealed class ChatRelay(IWebSocket socket, ChatRequest request, ChatServ
             }
             if (verdict == RateVerdict.Refuse)
                 await RefuseAsync(message.Cid, $"{NotStoredReason}: over {_options.MaxMessagesPerSecond} messages per second");
-            else if (!_waiting.Writer.TryWrite(message))
+            else if (!TryQueue(message))
                 await RefuseAsync(message.Cid, $"{NotStoredReason}: {MaxWaiting} of this member's messages are already waiting for the chat backplane");
         }
     }
@@ -88,6 +90,32 @@ internal sealed class ChatRelay(IWebSocket socket, ChatRequest request, ChatServ
         await storing;
         ChatLog.MemberOverRate(_logger, request.Room, request.Name, _options.MaxMessagesPerSecond, _notStored);
         await socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, $"rate limit: over {_options.MaxMessagesPerSecond} messages per second; {_notStored} messages not stored");
+    }
+
+    private bool TryQueue(ClientMessage message)
+    {
+        if (message.Cid is { } cid)
+        {
+            lock (_uncertain)
+                _pending[cid] = _pending.GetValueOrDefault(cid) + 1;
+        }
+        if (_waiting.Writer.TryWrite(message))
+            return true;
+        Settled(message.Cid);
+        return false;
+    }
+
+    private void Settled(string? cid)
+    {
+        if (cid is null)
+            return;
+        lock (_uncertain)
+        {
+            if (_pending.TryGetValue(cid, out var copies) && copies > 1)
+                _pending[cid] = copies - 1;
+            else
+                _pending.Remove(cid);
+        }
     }
 
     private async Task StoreWaitingAsync()
@@ -119,17 +147,26 @@ internal sealed class ChatRelay(IWebSocket socket, ChatRequest request, ChatServ
             var reason = ex.OutcomeUnknown
                 ? "the chat backplane did not answer in time: the message may or may not be stored; send it again with the same cid to find out"
                 : $"{NotStoredReason}: the chat backplane is unavailable";
-            await RefuseAsync(cid, reason, ex.OutcomeUnknown);
+            await RefuseAsync(cid, reason, ex.OutcomeUnknown, ownCopyPending: true);
+        }
+        finally
+        {
+            // Only once answered: a copy refused before this copy's ack is on the wire must not be told "not stored".
+            Settled(cid);
         }
     }
 
-    /// <summary>Tells the sender; the outcome is unknown rather than "not stored" while an earlier try of the same cid is unsettled.</summary>
-    private async Task RefuseAsync(string? cid, string reason, bool outcomeUnknown = false)
+    /// <summary>
+    /// Tells the sender; the outcome is unknown rather than "not stored" while an earlier try of the same cid is unsettled:
+    /// its append ended with no answer, or another copy is still waiting for the backplane or its answer (a resend that
+    /// overtook the answer). <paramref name="ownCopyPending"/>: the refused copy is itself counted as pending.
+    /// </summary>
+    private async Task RefuseAsync(string? cid, string reason, bool outcomeUnknown = false, bool ownCopyPending = false)
     {
         if (cid is not null && !outcomeUnknown)
         {
             lock (_uncertain)
-                outcomeUnknown = _uncertain.Contains(cid);
+                outcomeUnknown = _uncertain.Contains(cid) || _pending.GetValueOrDefault(cid) > (ownCopyPending ? 1 : 0);
         }
         if (!outcomeUnknown)
             Interlocked.Increment(ref _notStored);

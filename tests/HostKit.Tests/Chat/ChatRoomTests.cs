@@ -293,6 +293,31 @@ public class ChatRoomTests
     }
 
     [Fact]
+    public async Task A_resend_refused_while_its_first_copy_is_still_being_stored_is_unknown_never_a_false_not_stored()
+    {
+        // A client that resends before the first copy's answer came (the Redis-restart fault test did) must never be told
+        // "not stored" about a message that is then acknowledged: the refusal of the copy proves nothing about the first.
+        var backplane = new ScriptedBackplane();
+        var stall = new TaskCompletionSource();
+        await using var client = new TestClient(ChatApps.Create(new ChatServer(ChatOptions.Default with { MaxMessagesPerSecond = 1 }, backplane, timeProvider: new FakeTimeProvider())));
+        using var ann = await client.ConnectWebSocketAsync(ChatApps.Path("lobby", "ann"));
+        await ann.ReceiveEventAsync();                                    // 1 join
+        backplane.HoldAppendsUntil = stall.Task;
+        await ann.SendMessageAsync("once", "r1");                         // takes the one token, then waits for the backplane
+        await ann.SendMessageAsync("once", "r1");                         // over the rate while the first copy is being stored
+        Assert.Equal(("error", "r1", "unknown"), Outcome(await ann.ReceiveEventAsync()));
+        await ann.SendMessageAsync("other", "r2");                        // over the rate with no copy pending: not stored
+        Assert.Equal(("error", "r2", "not-stored"), Outcome(await ann.ReceiveEventAsync()));
+
+        stall.SetResult();
+        var stored = await ann.ReceiveEventsAsync(2);
+        Assert.Equal(("ack", "r1", 2L), (stored.Single(e => e.Type == "ack").Type, stored.Single(e => e.Type == "ack").Cid, stored.Single(e => e.Type == "ack").Id!.Value));
+        Assert.Equal(("once", 2L), (stored.Single(e => e.Type == "message").Text, stored.Single(e => e.Type == "message").Id!.Value));
+
+        static (string, string?, string?) Outcome(ReceivedEvent e) => (e.Type, e.Cid, e.Outcome);
+    }
+
+    [Fact]
     public async Task A_lost_answer_says_the_outcome_is_unknown_and_a_resend_settles_it_without_a_duplicate()
     {
         var backplane = new ScriptedBackplane();
