@@ -36,20 +36,18 @@ internal sealed class KestrelApplication(HostRuntime runtime) : IHttpApplication
             await runtime.RefuseAsync(ambiguous, response);
             return;
         }
-        if (WebSocketHandshake.IsRequested(environ.RequestMethod, environ.IsHttp11, environ.GetHeader("Upgrade"), environ.GetHeader("Connection")) &&
-            features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true })
-        {
-            var key = environ.GetHeader("Sec-WebSocket-Key");
-            if (WebSocketHandshake.Validate(environ.GetHeader("Sec-WebSocket-Version"), key) is { } refused)
+        var offer = WebSocketOffer.For(environ, WebSocketOffer.IsRequested(environ) && features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true },
+            (environ, runtime), static (handshake, request) => new KestrelUpgrade(request.environ.Features, handshake, request.environ.Head, request.runtime)
             {
-                await runtime.RefuseAsync(refused, response);
-                return;
-            }
-            environ.Offer(new KestrelUpgrade(features, key!, WebSocketHandshake.SubProtocols(environ.GetHeader("Sec-WebSocket-Protocol")), environ.Head, runtime)
-            {
-                RequestedExtensions = environ.GetHeader("Sec-WebSocket-Extensions"),
+                RequestedExtensions = handshake.Extensions,
             });
+        if (offer.Refusal is { } refused)
+        {
+            await runtime.RefuseAsync(refused, response);
+            return;
         }
+        if (offer.Upgrade is { } upgrade)
+            environ.Offer(upgrade);
         var result = await ApplicationInvoker.InvokeAsync(runtime, environ, environ.Head, Classify);
         await RequestPipeline.AnswerAsync(runtime, result, environ, environ.Head, response);
     }

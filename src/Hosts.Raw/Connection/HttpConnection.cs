@@ -158,18 +158,10 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
             return false;
 
         var head = _protocol.Head;
-        StreamWebSocketUpgrade? upgrade = null;
-        if (head.WantsWebSocket)
-        {
-            var key = head.GetHeader("Sec-WebSocket-Key");
-            if (WebSocketHandshake.Validate(head.GetHeader("Sec-WebSocket-Version"), key) is { } refused)
-                return await RejectAsync(refused);
-            upgrade = new StreamWebSocketUpgrade(key!, WebSocketHandshake.SubProtocols(head.GetHeader("Sec-WebSocket-Protocol")),
-                _response, Server.Runtime, switchingProtocols => Http1Pipes.SwitchProtocolsAsync(_protocol, _transport, switchingProtocols))
-            {
-                RequestedExtensions = head.GetHeader("Sec-WebSocket-Extensions"),
-            };
-        }
+        var offer = Http1Pipes.OfferWebSocket(_protocol, _transport, _environ, _response, Server.Runtime);
+        if (offer.Refusal is { } refused)
+            return await RejectAsync(refused);
+        var upgrade = offer.Upgrade;
         _response.Reset();
         _environ.Begin(upgrade, _aborted.Token);
 
