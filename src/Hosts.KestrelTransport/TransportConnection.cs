@@ -77,8 +77,7 @@ internal sealed class TransportConnection : IHostConnection
 
     private async Task<bool> RefuseAsync(RequestRejection reason)
     {
-        _runtime.Rejected(reason);
-        await _response.RejectAsync(reason);
+        await _runtime.RefuseAsync(reason, _response);
         return false;
     }
 
