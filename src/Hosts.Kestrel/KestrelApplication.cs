@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Abstractions;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace HostKit.Hosts.Kestrel;
@@ -48,18 +47,7 @@ internal sealed class KestrelApplication(HostRuntime runtime) : IHttpApplication
         }
         if (offer.Upgrade is { } upgrade)
             environ.Offer(upgrade);
-        var result = await ApplicationInvoker.InvokeAsync(runtime, environ, environ.Head, Classify);
+        var result = await ApplicationInvoker.InvokeAsync(runtime, environ, environ.Head, environ.ClassifyBodyError);
         await RequestPipeline.AnswerAsync(runtime, result, environ, environ.Head, response);
     }
-
-    /// <summary>Kestrel reports a request body the client got wrong with its own exception: map it to the host kit's rejection.</summary>
-    private static RequestRejection? Classify(Exception exception) => exception switch
-    {
-        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => RequestRejection.BodyTooLarge,
-        BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout } => RequestRejection.BodyTimeout,
-        BadHttpRequestException bad when bad.Message.Contains("end of request content", StringComparison.OrdinalIgnoreCase) ||
-                                         bad.Message.Contains("incomplete", StringComparison.OrdinalIgnoreCase) => RequestRejection.IncompleteBody,
-        BadHttpRequestException => RequestRejection.InvalidChunkedBody,
-        _ => null,
-    };
 }

@@ -15,7 +15,7 @@ internal sealed class RawServer : IRunningServer
     public RawServer(Application application, ServerOptions options, List<(Socket Socket, TlsOptions? Tls)> listeners, IReadOnlyList<Uri> addresses)
     {
         Runtime = new HostRuntime(RawHost.HostName, application, options);
-        Connections = new ConnectionSet<IHostConnection>(Runtime);
+        Connections = new ConnectionSet<IRawConnection>(Runtime);
         _listeners = [.. listeners.Select(l => l.Socket)];
         Addresses = addresses;
         var beat = HeartbeatPeriod(options.Limits);
@@ -32,7 +32,7 @@ internal sealed class RawServer : IRunningServer
     public ILogger Logger => Runtime.Logger;
 
     /// <summary>The open connections: HTTP ones (<see cref="HttpConnection"/>), and websockets that took their place (<see cref="WebSocketConnection"/>).</summary>
-    public ConnectionSet<IHostConnection> Connections { get; }
+    public ConnectionSet<IRawConnection> Connections { get; }
 
     public IReadOnlyList<Uri> Addresses { get; }
 
@@ -74,7 +74,7 @@ internal sealed class RawServer : IRunningServer
     private void Beat()
     {
         var now = Environment.TickCount64;
-        Connections.ForEach(connection => (connection as HttpConnection)?.OnHeartbeat(now));
+        Connections.ForEach(connection => connection.OnHeartbeat(now));
     }
 
     private void Serve(Socket socket, TlsOptions? tls)

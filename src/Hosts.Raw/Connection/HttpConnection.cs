@@ -22,7 +22,7 @@ namespace HostKit.Hosts.Raw.Connection;
 /// that does not answer at once), so pipelined responses go out in one write, and a slow request never
 /// holds back the answers before it.</para>
 /// </remarks>
-internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
+internal sealed class HttpConnection : IThreadPoolWorkItem, IRawConnection
 {
     // _headWait: whether the connection waits for a head, and whether the heartbeat has timed that wait out.
     private const int NotWaiting = 0;

@@ -60,6 +60,26 @@ public class WebSocketOfferTests
         Assert.False(WebSocketOffer.IsRequested(new FakeEnviron("", ("Connection", "upgrade"))));
     }
 
+    [Fact]
+    public async Task An_upgrade_the_kit_did_not_make_is_refused_before_the_application_runs_with_the_reason()
+    {
+        var called = false;
+        var runtime = new HostRuntime("test", (_, start) =>
+        {
+            called = true;
+            start(200, []);
+            return ValueTask.FromResult(Body.Empty);
+        }, new ServerOptions());
+        var environ = new FakeEnviron("") { Offered = new ThirdPartyUpgrade() };
+
+        var refused = await Assert.ThrowsAsync<ArgumentException>(async () => await ApplicationInvoker.InvokeAsync(runtime, environ, new ResponseHead()));
+
+        Assert.Contains(nameof(ThirdPartyUpgrade), refused.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(HostWebSocketUpgrade), refused.Message, StringComparison.Ordinal);
+        Assert.False(called);
+        Assert.Equal(0, runtime.Activity.RequestsInFlight);
+    }
+
     private static FakeEnviron Handshake(string? version, string? key, params (string Name, string Value)[] more)
     {
         var headers = new List<(string, string)> { ("Upgrade", "websocket"), ("Connection", "Upgrade") };
@@ -73,5 +93,15 @@ public class WebSocketOfferTests
     private sealed class NoEngineUpgrade(IReadOnlyList<string> subProtocols, HostRuntime runtime) : HostWebSocketUpgrade(subProtocols, new ResponseHead(), runtime)
     {
         protected override ValueTask<WebSocket> HandshakeAsync(string? subProtocol) => throw new NotSupportedException("offered, never accepted here");
+    }
+
+    /// <summary>An upgrade from outside the host kit: the application could accept it, but nothing would ever finish it.</summary>
+    private sealed class ThirdPartyUpgrade : WebSocketUpgrade
+    {
+        public override IReadOnlyList<string> RequestedSubProtocols => [];
+
+        protected override bool IsResponseStarted => false;
+
+        protected override ValueTask<IWebSocket> AcceptCoreAsync(string? subProtocol, int? maxMessageBytes) => throw new NotSupportedException();
     }
 }

@@ -59,11 +59,11 @@ public static class RequestPipeline
     {
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(environ);
-        if (result.Outcome != ApplicationOutcome.WebSocket)
+        if (result is not { Outcome: ApplicationOutcome.WebSocket, WebSocket: { } upgrade })
             throw new ArgumentException($"Only a websocket's result is finished here, not {result.Outcome}.", nameof(result));
         try
         {
-            await ((HostWebSocketUpgrade)environ.WebSocket!).FinishAsync(result);
+            await upgrade.FinishAsync(result);
         }
         finally
         {
