@@ -14,13 +14,14 @@ internal sealed class HttpListenerRequestHandler(HostRuntime runtime)
             return;
         }
         var response = new HttpListenerResponseAdapter(context);
-        if (RequestSizeCheck.Check(request, runtime.Options.Limits) is { } refused)
+        var environ = new HttpListenerEnviron(context, stopping, runtime.Options.Limits.MaxRequestBodyBytes);
+        // HttpListener enforces none of the size limits, nor the target's bytes: the kit's rules, as on every host.
+        if (EngineHeadLimits.Check(request.HttpMethod, request.RawUrl, environ.Headers, environ.ContentLength, runtime.Options.Limits) is { } refused)
         {
             await runtime.RefuseAsync(refused, response);
             return;
         }
         var head = new ResponseHead();
-        var environ = new HttpListenerEnviron(context, stopping, runtime.Options.Limits.MaxRequestBodyBytes);
         // Checked with the host kit's rules: HttpListener's own check answers a bad handshake with 500.
         var offer = WebSocketOffer.For(environ, WebSocketOffer.IsRequested(environ), (context, head, runtime),
             static (handshake, request) => new HttpListenerUpgrade(request.context, handshake.SubProtocols, request.head, request.runtime));

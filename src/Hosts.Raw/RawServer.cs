@@ -18,7 +18,7 @@ internal sealed class RawServer : IRunningServer
         Connections = new ConnectionSet<IRawConnection>(Runtime);
         _listeners = [.. listeners.Select(l => l.Socket)];
         Addresses = addresses;
-        var beat = HeartbeatPeriod(options.Limits);
+        var beat = HeadDeadline.HeartbeatPeriod(options.Limits);
         _heartbeat = new Timer(static server => ((RawServer)server!).Beat(), this, beat, beat);
         foreach (var (listener, tls) in listeners)
             _ = AcceptLoop.RunAsync(() => listener.AcceptAsync(CancellationToken.None), socket => Serve(socket, tls), Runtime); // the ValueTask overload: no Task per connection
@@ -54,21 +54,6 @@ internal sealed class RawServer : IRunningServer
         {
             await _heartbeat.DisposeAsync();
         }
-    }
-
-    /// <summary>
-    /// How often the heartbeat looks for connections past their head deadline: each second, as Kestrel's does, or a
-    /// quarter of the shortest timeout when that is under four seconds, so a timeout fires at most a quarter late.
-    /// </summary>
-    private static TimeSpan HeartbeatPeriod(HttpLimits limits)
-    {
-        var period = TimeSpan.FromSeconds(1);
-        foreach (var timeout in (ReadOnlySpan<TimeSpan>)[limits.KeepAliveTimeout, limits.RequestHeadersTimeout])
-        {
-            if (timeout != Timeout.InfiniteTimeSpan && timeout / 4 < period)
-                period = timeout / 4;
-        }
-        return period < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10) : period;
     }
 
     private void Beat()

@@ -53,6 +53,30 @@ public static class Http1Pipes
     }
 
     /// <summary>
+    /// Reads <paramref name="input"/> while the application runs and its request body is all read, so that a client that
+    /// leaves fires <see cref="Environ.RequestAborted"/> (<paramref name="aborted"/> is cancelled): the end of input with
+    /// nothing more sent means it went away. Bytes (a pipelined request) are left in the pipe, unexamined, for the next
+    /// read; the host ends the watch with <see cref="PipeReader.CancelPendingRead"/> when the application is done first.
+    /// </summary>
+    public static async Task WatchForDisconnectAsync(PipeReader input, CancellationTokenSource aborted)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(aborted);
+        try
+        {
+            var result = await input.ReadAsync();
+            var gone = result.IsCompleted && result.Buffer.IsEmpty;
+            input.AdvanceTo(result.Buffer.Start, result.Buffer.Start);
+            if (gone)
+                await aborted.CancelAsync();
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            await aborted.CancelAsync();
+        }
+    }
+
+    /// <summary>
     /// The websocket offer step for the request <paramref name="protocol"/> just read (<see cref="WebSocketOffer.For"/>): nothing
     /// unless it asks to upgrade (<see cref="RequestHead.WantsWebSocket"/>), else the refusal of a bad handshake, or a
     /// <see cref="StreamWebSocketUpgrade"/> that answers with a 101 on <paramref name="transport"/> (<see cref="SwitchProtocolsAsync"/>).
