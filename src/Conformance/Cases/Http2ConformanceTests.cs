@@ -125,7 +125,7 @@ public abstract class Http2ConformanceTests
     }
 
     [HostTheory, MemberData(nameof(Http2Hosts))]
-    public async Task A_refused_request_ends_its_stream_and_the_connection_serves_on(string host)
+    public async Task A_refused_request_or_a_Connection_close_ends_only_its_stream(string host)
     {
         await using var server = await StartHttp2Async(host, o => o with { Limits = o.Limits with { MaxRequestBodyBytes = 1000 } });
         using var client = Http2Clients.Http(server.Address);
@@ -133,6 +133,11 @@ public abstract class Http2ConformanceTests
         using var refused = await client.PostAsync("/echo", new ByteArrayContent(new byte[5000]));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
         Assert.StartsWith("413", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("Hello, World!", await client.GetStringAsync("/plaintext"));
+        // An application's Connection: close cannot close a connection other streams share: it is dropped, not sent.
+        using var asksToClose = await client.GetAsync("/connection-close");
+        Assert.False(asksToClose.Headers.Contains("Connection"));
+        Assert.Equal("five!", await asksToClose.Content.ReadAsStringAsync());
         Assert.Equal("Hello, World!", await client.GetStringAsync("/plaintext"));
         Assert.DoesNotContain(server.Log.Entries, e => e.Message.Contains("have been removed", StringComparison.Ordinal));
     }
