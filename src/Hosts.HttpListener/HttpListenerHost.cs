@@ -35,6 +35,8 @@ public sealed class HttpListenerHost : IServerHost
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(options);
         ListenAddress.RequireHttp(options.Urls, HostName, "HttpListener on Linux takes no certificate");
+        // HttpListener accepts every connection itself, so the request path's first loads race the connections for descriptors.
+        AssemblyPreload.References(typeof(HttpListenerHost).Assembly, typeof(System.Net.HttpListener).Assembly, typeof(HostRuntime).Assembly);
         var runtime = new HostRuntime(HostName, application, options);
         var (listener, addresses) = Listen(options.Urls);
         var guard = DescriptorGuard.Start(addresses.Select(a => a.Port).ToHashSet(), runtime.Logger);

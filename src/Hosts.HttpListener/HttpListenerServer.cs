@@ -53,14 +53,36 @@ internal sealed class HttpListenerServer : IRunningServer
             {
                 context = await _listener.GetContextAsync();
             }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception) when (_stopping.IsCancellationRequested)
             {
-                if (_stopping.IsCancellationRequested)
-                    return;
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Whatever the engine throws, the loop goes on: a server that stops accepting without a word is the worst outcome.
                 HostLog.ConnectionFailed(_runtime.Logger, ex, "accept");
+                if (ex is not (HttpListenerException or ObjectDisposedException or InvalidOperationException))
+                    await Task.Delay(AcceptLoop.OutOfDescriptorsBackoff);
                 continue;
             }
-            _ = Task.Run(() => _handler.HandleAsync(context, _stopping.Token));
+            _ = Task.Run(() => ServeAsync(context));
+        }
+    }
+
+    /// <summary>
+    /// Runs one request. The host kit answers the application's own exceptions; what escapes it (an assembly the engine
+    /// could not load, an engine fault) is logged and the connection reset, so that the client is never left waiting.
+    /// </summary>
+    private async Task ServeAsync(HttpListenerContext context)
+    {
+        try
+        {
+            await _handler.HandleAsync(context, _stopping.Token);
+        }
+        catch (Exception ex)
+        {
+            HostLog.ConnectionFailed(_runtime.Logger, ex, "request");
+            context.Response.Abort();
         }
     }
 

@@ -1,5 +1,7 @@
 using System.Diagnostics.Tracing;
 using System.Net.Sockets;
+using System.Reflection;
+using System.Runtime.CompilerServices;
 
 namespace HostKit.Hosts.HttpListener;
 
@@ -23,6 +25,10 @@ internal sealed class AcceptFailureListener : EventListener
         _outOfDescriptors = null;
         base.Dispose();
     }
+
+    /// <summary>Compiles the handler ahead of the first failure, when compiling might need a descriptor there is none of.</summary>
+    public static void CompileHandler() =>
+        RuntimeHelpers.PrepareMethod(typeof(AcceptFailureListener).GetMethod(nameof(OnEventWritten), BindingFlags.Instance | BindingFlags.NonPublic)!.MethodHandle);
 
     protected override void OnEventSourceCreated(EventSource eventSource)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 
@@ -42,7 +43,19 @@ internal sealed partial class DescriptorGuard : IDisposable
         _gate.LimitBacklog(_reserveSize / 2);
         TakeReserve();
         _timer = new Timer(_ => ReopenIfFree(), null, Timeout.Infinite, Timeout.Infinite);
+        CompileFailurePath();
         _failures = new AcceptFailureListener(OnOutOfDescriptors);
+    }
+
+    /// <summary>
+    /// Compiles, now, the code that runs when no descriptor is free: compiling it then could load an assembly, which
+    /// fails without a descriptor (and stays failed), and the reserve would never be given back.
+    /// </summary>
+    private void CompileFailurePath()
+    {
+        foreach (var method in new Delegate[] { OnOutOfDescriptors, ReleaseReserve, _gate.Close })
+            RuntimeHelpers.PrepareMethod(method.Method.MethodHandle);
+        AcceptFailureListener.CompileHandler();
     }
 
     /// <summary>Guards the sockets this process listens on at <paramref name="ports"/>; null where it cannot (not Linux, no limit, no socket found).</summary>

@@ -15,8 +15,9 @@ internal sealed partial class ListeningSocketGate
     private const int SoAttachFilter = 26;
     private const int SoDetachFilter = 27;
 
-    // One classic BPF program, "ret #0": accept no byte of any packet. Native memory, for the life of the process.
-    private static readonly Lazy<nint> DropAll = new(CreateDropAllProgram);
+    // One classic BPF program, "ret #0": accept no byte of any packet. Native memory, for the life of the process, made
+    // when the first gate is found rather than when it first closes (out of descriptors, nothing new should run).
+    private static readonly nint DropAll = CreateDropAllProgram();
 
     private readonly int[] _descriptors;
 
@@ -59,7 +60,7 @@ internal sealed partial class ListeningSocketGate
     public void Close()
     {
         foreach (var descriptor in _descriptors)
-            _ = SetSocketOption(descriptor, SolSocket, SoAttachFilter, DropAll.Value, (uint)(2 * IntPtr.Size));
+            _ = SetSocketOption(descriptor, SolSocket, SoAttachFilter, DropAll, (uint)(2 * IntPtr.Size));
     }
 
     /// <summary>New clients are let in again.</summary>

@@ -42,6 +42,41 @@ public class HttpListenerDescriptorLimitTests
         Assert.Equal(0, await demo.StopAsync());
     }
 
+    [Fact]
+    public async Task The_first_request_made_with_every_descriptor_taken_is_served_and_so_is_every_request_after()
+    {
+        await using var demo = await DemoProcess.StartWithDescriptorLimitAsync("httplistener", Descriptors);
+        var idle = new List<TcpClient>();
+        try
+        {
+            // Idle connections, no request yet, until the server holds all but two descriptors: what the first request
+            // loads on first use (it used to load System.Net.WebSockets) then finds none, and a failed load stays failed.
+            while (OpenDescriptors(demo.Pid) < Descriptors - 2 && idle.Count < Descriptors)
+            {
+                var before = OpenDescriptors(demo.Pid);
+                var client = new TcpClient();
+                idle.Add(client);
+                await client.ConnectAsync(demo.Address.Host, demo.Address.Port);
+                await Eventually.TrueAsync(() => OpenDescriptors(demo.Pid) != before, "the server accepts the idle connection");
+            }
+
+            using var first = new TcpClient();
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            Assert.Equal(200, await RequestAsync(first, demo.Address, patience.Token));
+        }
+        finally
+        {
+            foreach (var client in idle)
+                client.Dispose();
+        }
+
+        Assert.Equal(200, await DescriptorLimitTests.FirstServedAsync(demo.Address));
+        Assert.DoesNotContain("Could not load file or assembly", demo.Output.Text, StringComparison.Ordinal);
+        Assert.Equal(0, await demo.StopAsync());
+    }
+
+    private static int OpenDescriptors(int pid) => Directory.GetFileSystemEntries($"/proc/{pid}/fd").Length;
+
     /// <summary>Connects and asks for <c>/plaintext</c>: the status, or null when the client was kept waiting (or dropped) until <paramref name="giveUp"/>.</summary>
     private static async Task<int?> RequestAsync(TcpClient client, Uri address, CancellationToken giveUp)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using HostKit.Conformance;
 using HostKit.Hosts;
+using HostKit.Tests.Support;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -42,14 +43,14 @@ public sealed class OpenTelemetrySdkTests
             await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).WaitAsync(Timeout);
 
         // A span is exported when it stops, just after its response is out: wait for it, bounded.
-        await Eventually(() => spans.Snapshot().Any(s => s.TraceId == caller) && spans.Snapshot().Any(s => s.GetTagItem("http.response.status_code") is 101));
+        await Eventually.TrueAsync(() => spans.Snapshot().Any(s => s.TraceId == caller) && spans.Snapshot().Any(s => s.GetTagItem("http.response.status_code") is 101), "what the host reports reaching the SDK", Timeout);
         var span = spans.Snapshot().Single(s => s.TraceId == caller);
         Assert.Equal((ActivityKind.Server, callerSpan, "GET"), (span.Kind, span.ParentSpanId, span.DisplayName));
         Assert.Equal(200, span.GetTagItem("http.response.status_code"));
         Assert.Equal("/plaintext", span.GetTagItem("url.path"));
 
         // After both requests: the duration histogram has the GET with its 200, and no request is active any more.
-        await Eventually(() => ActiveRequests(meters, metrics, host) == 0 && Durations(meters, metrics, host, 200) == 1);
+        await Eventually.TrueAsync(() => ActiveRequests(meters, metrics, host) == 0 && Durations(meters, metrics, host, 200) == 1, "what the host reports reaching the SDK", Timeout);
         Assert.Contains(metrics.Snapshot(), m => m.Name == "http.server.active_requests" && m.Unit == "{request}" && m.MetricType == MetricType.LongSumNonMonotonic);
         Assert.Contains(metrics.Snapshot(), m => m.Name == "http.server.request.duration" && m.Unit == "s" && m.MetricType == MetricType.Histogram);
     }
@@ -78,17 +79,6 @@ public sealed class OpenTelemetrySdkTests
                 return tag.Value;
         }
         return null;
-    }
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new Xunit.Sdk.XunitException("What the host reports never reached the SDK.");
-            await Task.Delay(20);
-        }
     }
 
     /// <summary>What an exporter adds to from its own thread (a span as it stops, metrics on the reader's timer), read here under the same lock.</summary>
