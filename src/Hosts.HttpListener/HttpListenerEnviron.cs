@@ -37,7 +37,7 @@ internal sealed class HttpListenerEnviron(HttpListenerContext context, Cancellat
 
     public override string UrlScheme => _request.IsSecureConnection ? "https" : "http";
 
-    public override Stream Body => _body ??= new HttpListenerRequestBody(_request.InputStream, IsChunked, maxBodyBytes ?? long.MaxValue);
+    public override Stream Body => _body ??= new EngineRequestBody(_request.InputStream, maxBodyBytes ?? long.MaxValue, IsChunked ? BadChunkedBody : BodyEndedEarly);
 
     // HttpListener tells nothing when a client goes away mid-request: this is the server's stop only.
     public override CancellationToken RequestAborted => aborted;
@@ -51,6 +51,12 @@ internal sealed class HttpListenerEnviron(HttpListenerContext context, Cancellat
         _request.Headers.AllKeys.OfType<string>().Select(k => KeyValuePair.Create(k, _request.Headers[k]!));
 
     public override string? GetHeader(string name) => _request.Headers[name];
+
+    // HttpListener fails a body the client got wrong with one of these, whatever went wrong: the framing tells which rule it broke.
+    private static readonly Func<Exception, RequestRejection?> BadChunkedBody = ex => IsEngineFailure(ex) ? RequestRejection.InvalidChunkedBody : null;
+    private static readonly Func<Exception, RequestRejection?> BodyEndedEarly = ex => IsEngineFailure(ex) ? RequestRejection.IncompleteBody : null;
+
+    private static bool IsEngineFailure(Exception ex) => ex is HttpListenerException or IOException or ProtocolViolationException;
 
     private bool IsChunked => _request.Headers["Transfer-Encoding"]?.Contains("chunked", StringComparison.OrdinalIgnoreCase) == true;
 

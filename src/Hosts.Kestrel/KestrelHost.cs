@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using HostKit.Hosts;
 using HostKit.Hosts.Kestrel.Http2;
 using Microsoft.AspNetCore.Connections;
@@ -64,7 +63,7 @@ public sealed class KestrelHost : IServerHost
         h2c?.Serve(kestrelOptions);
         var transportOptions = new SocketTransportOptions();
         if (options.ReusePort)
-            transportOptions.CreateBoundListenSocket = BindSharedPort;
+            transportOptions.CreateBoundListenSocket = static endpoint => ListenAddress.Bind((IPEndPoint)endpoint, reusePort: true); // Kestrel has no setting for it
         IConnectionListenerFactory transport = new LimitedTransportFactory(new SocketTransportFactory(Options.Create(transportOptions), options.LoggerFactory), connections, runtime);
         transport = h2c?.Transport(transport) ?? transport;
         var server = new KestrelServer(Options.Create(kestrelOptions), transport, options.LoggerFactory);
@@ -83,29 +82,6 @@ public sealed class KestrelHost : IServerHost
         foreach (var address in bound)
             HostLog.Listening(logger, HostName, address.ToString(), runtime.ConnectionLimit.Description);
         return new RunningKestrel(server, runtime, bound);
-    }
-
-    /// <summary>
-    /// Kestrel's own listen socket, marked with SO_REUSEPORT before it is bound (Kestrel has no setting for it).
-    /// HostKit listens on IP endpoints only (<see cref="ListenAddress"/>), so the other kinds Kestrel's default handles do not arise.
-    /// </summary>
-    private static Socket BindSharedPort(EndPoint endpoint)
-    {
-        var ip = (IPEndPoint)endpoint;
-        var socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            if (ip.Address.Equals(IPAddress.IPv6Any))
-                socket.DualMode = true;
-            SharedPort.Allow(socket);
-            socket.Bind(ip);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
     }
 
     private static void ApplyLimits(KestrelServerLimits kestrel, HttpLimits limits)

@@ -170,7 +170,7 @@ internal abstract class EnvironSource : IDisposable
             _context = context.Result;
         }
 
-        public override Environ Next() => new HttpListenerEnviron(_context, upgrade: null, CancellationToken.None, maxBodyBytes: null);
+        public override Environ Next() => new HttpListenerEnviron(_context, CancellationToken.None, maxBodyBytes: null);
 
         public override void Dispose()
         {

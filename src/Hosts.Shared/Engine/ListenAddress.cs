@@ -68,6 +68,29 @@ public static class ListenAddress
     public static Socket Listen(Uri url, string hostName, bool reusePort = false, int backlog = 1024)
     {
         var endpoint = Parse(url, hostName);
+        Socket? socket = null;
+        try
+        {
+            socket = Bind(endpoint, reusePort);
+            socket.Listen(backlog);
+            return socket;
+        }
+        catch (SocketException ex)
+        {
+            socket?.Dispose();
+            throw new HostStartException($"The {hostName} host could not listen on {url}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// A TCP socket bound to <paramref name="endpoint"/>, not yet listening: dual mode on <c>[::]</c>, and with
+    /// <paramref name="reusePort"/> SO_REUSEPORT set before the bind (<see cref="SharedPort"/>), for an engine that listens on a
+    /// socket it is given (Kestrel's <c>CreateBoundListenSocket</c>) as well as for <see cref="Listen"/>.
+    /// </summary>
+    /// <exception cref="SocketException">The address cannot be bound; the socket is disposed.</exception>
+    public static Socket Bind(IPEndPoint endpoint, bool reusePort)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -77,13 +100,12 @@ public static class ListenAddress
             if (reusePort)
                 SharedPort.Allow(socket);
             socket.Bind(endpoint);
-            socket.Listen(backlog);
             return socket;
         }
-        catch (SocketException ex)
+        catch
         {
             socket.Dispose();
-            throw new HostStartException($"The {hostName} host could not listen on {url}: {ex.Message}", ex);
+            throw;
         }
     }
 }
