@@ -76,6 +76,11 @@ public static class HostKitCommandLine
         HelpName = "PASSWORD",
     };
 
+    private static readonly Option<bool> Http2Option = new("--http2")
+    {
+        Description = "Serve HTTP/2 next to HTTP/1.1: h2c by prior knowledge on http:// addresses, h2 by ALPN on https:// ones (hosts with HTTP/2 in --host list).",
+    };
+
     private static readonly Option<string[]> SetOption = CreateSetOption();
 
     private static readonly Option<bool> ListHostsOption = new("--list-hosts")
@@ -87,7 +92,7 @@ public static class HostKitCommandLine
     /// <exception cref="ArgumentException">An application option reuses a name the runner (or another option) has.</exception>
     public static ParseResult Parse(string[] args, string description, IReadOnlyList<ConfigurationOption>? applicationOptions = null)
     {
-        var root = new RootCommand(description) { HostOption, UrlsOption, PortOption, WorkersOption, ConfigOption, LogLevelOption, ForwardedAllowIpsOption, AccessLogOption, NoAccessLogOption, AccessLogFormatOption, CertFileOption, KeyFileOption, KeyFilePasswordOption, SetOption, ListHostsOption };
+        var root = new RootCommand(description) { HostOption, UrlsOption, PortOption, WorkersOption, ConfigOption, LogLevelOption, ForwardedAllowIpsOption, AccessLogOption, NoAccessLogOption, AccessLogFormatOption, CertFileOption, KeyFileOption, KeyFilePasswordOption, Http2Option, SetOption, ListHostsOption };
         foreach (var option in applicationOptions ?? [])
         {
             if (root.Options.Any(o => o.Name == option.Name))
@@ -121,6 +126,8 @@ public static class HostKitCommandLine
         Add(values, "HostKit:CertFile", result.GetValue(CertFileOption));
         Add(values, "HostKit:KeyFile", result.GetValue(KeyFileOption));
         Add(values, "HostKit:KeyFilePassword", result.GetValue(KeyFilePasswordOption));
+        if (result.GetValue(Http2Option))
+            values["HostKit:Http2"] = "true";
         if (result.GetValue(AccessLogFormatOption) is { } format)
         {
             values["HostKit:AccessLog"] = "true";

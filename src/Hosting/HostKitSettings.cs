@@ -74,6 +74,12 @@ public sealed record HostKitSettings
     /// </summary>
     public TlsOptions? Tls { get; init; }
 
+    /// <summary>
+    /// True: serve HTTP/2 next to HTTP/1.1 (<c>--http2</c>, <c>HostKit:Http2</c>; <see cref="ServerOptions.Http2"/>), on hosts with
+    /// <see cref="HostCapabilities.Http2"/>. Default false.
+    /// </summary>
+    public bool Http2 { get; init; }
+
     /// <summary>True when the host list was asked for (<c>--host list</c>).</summary>
     public bool ListHosts => string.Equals(Host, "list", StringComparison.OrdinalIgnoreCase);
 
@@ -103,6 +109,7 @@ public sealed record HostKitSettings
                 ? Read<AccessLogFormat>(section, "AccessLogFormat", ReadAccessLogFormat, "'combined' or 'json'", "--access-log-format") ?? AccessLogFormat.Combined
                 : null,
             Tls = TlsCertificateFiles.Load(section["CertFile"], section["KeyFile"], section["KeyFilePassword"]),
+            Http2 = Read<bool>(section, "Http2", ReadBool, SettingsCheck.Expected(typeof(bool)), "--http2") ?? false,
             ShutdownTimeout = Read<TimeSpan>(section, "ShutdownTimeout", s => TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out var timeout) ? timeout : null,
                 SettingsCheck.Expected(typeof(TimeSpan))) ?? new ServerOptions().ShutdownTimeout,
         };
@@ -116,7 +123,7 @@ public sealed record HostKitSettings
     {
         var shape = SettingsShape.Section();
         // The runner's own values are read (and their format checked) by From above; here only their names.
-        foreach (var key in new[] { "Host", "Urls", "Port", "Workers", "Config", "LogLevel", "UnsafeInlineIo", "ShutdownTimeout", "ForwardedAllowIps", "AccessLog", "AccessLogFormat", "CertFile", "KeyFile", "KeyFilePassword", "Worker:Id", "Worker:Urls" })
+        foreach (var key in new[] { "Host", "Urls", "Port", "Workers", "Config", "LogLevel", "UnsafeInlineIo", "ShutdownTimeout", "ForwardedAllowIps", "AccessLog", "AccessLogFormat", "CertFile", "KeyFile", "KeyFilePassword", "Http2", "Worker:Id", "Worker:Urls" })
             shape.Add(key, SettingsShape.Value(typeof(string)));
         shape.Add("Limits", SettingsShape.Of(typeof(HttpLimits)));
         shape.Add("WebSockets", SettingsShape.Of(typeof(WebSocketOptions)));

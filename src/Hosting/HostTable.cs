@@ -23,6 +23,7 @@ public static class HostTable
         (HostCapabilities.AbortsFailedResponses, "aborts failed responses"),
         (HostCapabilities.SignalsClientDisconnect, "abort on disconnect"),
         (HostCapabilities.Tls, "TLS"),
+        (HostCapabilities.Http2, "HTTP/2"),
         (HostCapabilities.Network, "sockets"),
         (HostCapabilities.SharedPort, "shared port"),
     ];

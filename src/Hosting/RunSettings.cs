@@ -54,6 +54,7 @@ internal sealed class RunSettings
             if (missing != HostCapabilities.None)
                 throw new HostStartException($"The host '{host.Name}' cannot run this application: it lacks {missing}. Choose another with --host (see --host list).");
             CheckTls(hosts, host, settings);
+            CheckHttp2(hosts, host, settings);
             if (settings.Workers > 1)
                 CheckWorkersCan(host, settings.Workers);
             return (new RunSettings(configuration, settings, host), 0);
@@ -133,6 +134,17 @@ internal sealed class RunSettings
         }
         if (settings.Tls is null)
             throw new HostStartException($"{https.GetLeftPart(UriPartial.Authority)} asks for TLS, and no certificate is given: add --certfile FILE --keyfile FILE (PEM) or --certfile FILE.pfx (PKCS#12), or \"CertFile\" and \"KeyFile\" under \"HostKit\" in hostkit.json.");
+    }
+
+    /// <summary>Refuses <c>--http2</c> on a host that cannot serve HTTP/2, saying which installed host can.</summary>
+    private static void CheckHttp2(HostRegistry hosts, IServerHost host, HostKitSettings settings)
+    {
+        if (!settings.Http2 || host.Capabilities.HasFlag(HostCapabilities.Http2))
+            return;
+        var others = hosts.Hosts.Where(h => h.Capabilities.HasFlag(HostCapabilities.Http2)).Select(h => h.Name).ToList();
+        var instead = others.Count > 0 ? $"choose a host that does ({string.Join(", ", others)})" : "no installed host does (the HTTP/2 column of --host list)";
+        throw new HostStartException(
+            $"--http2 (HostKit:Http2) asks for HTTP/2, which the host '{host.Name}' does not serve: {instead}, or leave --http2 out and serve HTTP/1.1, or put a proxy that speaks HTTP/2 to clients in front, such as nginx.");
     }
 
     /// <summary>Refuses <c>--workers</c> where processes cannot share a port, before anything starts.</summary>

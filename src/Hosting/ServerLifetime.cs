@@ -80,6 +80,7 @@ internal static class ServerLifetime
         ForwardedAllowIps = settings.ForwardedAllowIps,
         AccessLog = settings.AccessLog,
         Tls = settings.Tls,
+        Http2 = settings.Http2,
         // A worker shares its port with its siblings; a single server keeps it to itself.
         ReusePort = settings.WorkerId is not null,
     };

@@ -1,3 +1,4 @@
+using HostKit.Hosts.Kestrel.Http2;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Abstractions;
 using Microsoft.AspNetCore.Http.Features;
@@ -28,8 +29,9 @@ internal sealed class KestrelApplication(HostRuntime runtime) : IHttpApplication
     public async Task ProcessRequestAsync(KestrelEnviron environ)
     {
         var features = environ.Features;
-        var response = new KestrelResponse(features, new RequestSummary(environ.RequestMethod == "HEAD", environ.IsHttp11,
-            ClientKeepAlive.Wanted(environ.IsHttp11, environ.GetHeader("Connection"))));
+        // An HTTP/2 stream streams a body of unknown length as HTTP/1.1 does, and never closes the connection it shares.
+        var response = new KestrelResponse(features, new RequestSummary(environ.RequestMethod == "HEAD", environ.IsHttp11 || environ.IsHttp2,
+            environ.IsHttp2 || ClientKeepAlive.Wanted(environ.IsHttp11, environ.GetHeader("Connection"))), environ.IsHttp2);
         if (environ.FramingRejection() is { } ambiguous)
         {
             await runtime.RefuseAsync(ambiguous, response);
@@ -47,6 +49,11 @@ internal sealed class KestrelApplication(HostRuntime runtime) : IHttpApplication
         }
         if (offer.Upgrade is { } upgrade)
             environ.Offer(upgrade);
+        else if (environ.IsHttp2 && KestrelExtendedConnect.Offer(environ, runtime) is { } refusedOverHttp2)
+        {
+            await runtime.RefuseAsync(refusedOverHttp2, response);
+            return;
+        }
         var result = await ApplicationInvoker.InvokeAsync(runtime, environ, environ.Head, environ.ClassifyBodyError);
         await RequestPipeline.AnswerAsync(runtime, result, environ, environ.Head, response);
     }

@@ -53,6 +53,9 @@ internal sealed class KestrelEnviron : Environ
 
     public bool IsHttp11 => ReferenceEquals(_request.Protocol, "HTTP/1.1") || _request.Protocol == "HTTP/1.1";
 
+    /// <summary>The request came over HTTP/2 (h2c or h2; <see cref="HostCapabilities.Http2"/>).</summary>
+    public bool IsHttp2 => ReferenceEquals(_request.Protocol, "HTTP/2") || _request.Protocol == "HTTP/2";
+
     public override string RequestMethod => _request.Method;
 
     // The raw target, as sent, so that every host shows the same PATH_INFO (no percent-decoding).

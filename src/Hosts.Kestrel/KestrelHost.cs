@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using HostKit.Hosts;
+using HostKit.Hosts.Kestrel.Http2;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
@@ -31,7 +33,7 @@ public sealed class KestrelHost : IServerHost
         HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols |
         HostCapabilities.WebSocketKeepAliveTimeout | HostCapabilities.RequestLimits | HostCapabilities.Network | HostCapabilities.AbortsFailedResponses | HostCapabilities.HttpPipelining |
         HostCapabilities.SignalsClientDisconnect | HostCapabilities.StrictRequestParsing | HostCapabilities.RequestTimeouts | HostCapabilities.ConnectionLimit |
-        HostCapabilities.SharedPort | HostCapabilities.WebSocketFrameHeaderLimits | HostCapabilities.WebSocketCompression | HostCapabilities.Tls;
+        HostCapabilities.SharedPort | HostCapabilities.WebSocketFrameHeaderLimits | HostCapabilities.WebSocketCompression | HostCapabilities.Tls | HostCapabilities.Http2;
 
     /// <inheritdoc />
     public async Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)
@@ -47,19 +49,24 @@ public sealed class KestrelHost : IServerHost
         var connections = new ConnectionCounter(runtime);
         using var tlsServices = endpoints.Any(e => e.Tls is not null) ? KestrelTls.Services(options.LoggerFactory) : null;
         kestrelOptions.ApplicationServices = tlsServices?.Services!;
+        var h2c = options.Http2 ? new H2cPriorKnowledge(options.Limits.RequestHeadersTimeout) : null;
         foreach (var (endpoint, tls) in endpoints)
         {
             kestrelOptions.Listen(endpoint, listen =>
             {
                 listen.Use(connections.Count);
                 if (tls is not null)
-                    KestrelTls.Use(listen, tls, options.Limits);
+                    KestrelTls.Use(listen, tls, options.Limits, options.Http2);
+                else
+                    h2c?.Use(listen);
             });
         }
+        h2c?.Serve(kestrelOptions);
         var transportOptions = new SocketTransportOptions();
         if (options.ReusePort)
             transportOptions.CreateBoundListenSocket = BindSharedPort;
-        var transport = new LimitedTransportFactory(new SocketTransportFactory(Options.Create(transportOptions), options.LoggerFactory), connections, runtime);
+        IConnectionListenerFactory transport = new LimitedTransportFactory(new SocketTransportFactory(Options.Create(transportOptions), options.LoggerFactory), connections, runtime);
+        transport = h2c?.Transport(transport) ?? transport;
         var server = new KestrelServer(Options.Create(kestrelOptions), transport, options.LoggerFactory);
         try
         {
@@ -72,7 +79,7 @@ public sealed class KestrelHost : IServerHost
         }
 
         var bound = server.Features.Get<IServerAddressesFeature>()?.Addresses
-            .Select(a => new Uri(a.Replace("[::]", "[::1]", StringComparison.Ordinal))).ToList() ?? [];
+            .Where(a => !H2cPriorKnowledge.IsHandOff(a)).Select(a => new Uri(a.Replace("[::]", "[::1]", StringComparison.Ordinal))).ToList() ?? [];
         foreach (var address in bound)
             HostLog.Listening(logger, HostName, address.ToString(), runtime.ConnectionLimit.Description);
         return new RunningKestrel(server, runtime, bound);

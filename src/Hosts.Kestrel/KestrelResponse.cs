@@ -5,7 +5,11 @@ using Microsoft.AspNetCore.Http.Features;
 namespace HostKit.Hosts.Kestrel;
 
 /// <summary>Kestrel's response features as the host kit drives them: a struct over the request's features, so answering allocates nothing.</summary>
-internal readonly struct KestrelResponse(IFeatureCollection features, RequestSummary request) : IHostResponse
+/// <remarks>
+/// On HTTP/2 (<paramref name="isHttp2"/>) no <c>Connection</c> header is sent: it is connection-specific, which HTTP/2 forbids
+/// (RFC 9113 section 8.2.2), and Kestrel would drop it with a warning; a refused stream ends alone, the connection serves on.
+/// </remarks>
+internal readonly struct KestrelResponse(IFeatureCollection features, RequestSummary request, bool isHttp2 = false) : IHostResponse
 {
     public RequestSummary Request => request;
 
@@ -20,7 +24,7 @@ internal readonly struct KestrelResponse(IFeatureCollection features, RequestSum
                 headers.Append(name, value);
         }
         headers.ContentLength = plan.ContentLength;
-        if (plan.Connection == ConnectionHeader.Close)
+        if (plan.Connection == ConnectionHeader.Close && !isHttp2)
             headers.Connection = "close"; // Kestrel closes after a response that says so
         if (body.IsEmpty)
             return; // a streamed body starts the response with its first write

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -14,15 +15,24 @@ namespace HostKit.Hosts.Kestrel;
 /// </summary>
 internal static class KestrelTls
 {
-    /// <summary>Serves <paramref name="listen"/> over TLS: HTTP/1.1 only, so ALPN offers <c>http/1.1</c> alone.</summary>
-    public static void Use(ListenOptions listen, TlsOptions tls, HttpLimits limits)
+    /// <summary>
+    /// Serves <paramref name="listen"/> over TLS: HTTP/1.1 only, so ALPN offers <c>http/1.1</c> alone, or with <paramref name="http2"/>
+    /// HTTP/2 too, ALPN offering <c>h2</c> first (RFC 9113 section 3.2; the policy's TLS 1.2+ and AEAD suites are what it requires).
+    /// </summary>
+    public static void Use(ListenOptions listen, TlsOptions tls, HttpLimits limits, bool http2)
     {
-        listen.Protocols = HttpProtocols.Http1;
+        listen.Protocols = http2 ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1;
         listen.UseHttps(new TlsHandshakeCallbackOptions
         {
-            OnConnection = _ => ValueTask.FromResult(tls.CreateAuthenticationOptions()),
+            OnConnection = _ => ValueTask.FromResult(http2 ? WithHttp2(tls.CreateAuthenticationOptions()) : tls.CreateAuthenticationOptions()),
             HandshakeTimeout = limits.RequestHeadersTimeout,
         });
+    }
+
+    private static SslServerAuthenticationOptions WithHttp2(SslServerAuthenticationOptions options)
+    {
+        options.ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11];
+        return options;
     }
 
     /// <summary>

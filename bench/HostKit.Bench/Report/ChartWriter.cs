@@ -148,7 +148,7 @@ internal static class ChartWriter
         plot.Title(Quick(summary) + "server CPU per request or message (lower is better)");
         plot.YLabel("CPU µs per operation, log scale (median of rounds)");
         plot.Axes.Left.TickGenerator = LogTicks(floor, ceiling);
-        var gaps = servers.Select(s => (s.Name, Workloads: workloads.Where(w => summary.Row(s.Name, w.Id)?.ServerCpuMicrosecondsPerOperation is not > 0).Select(w => w.Id).ToList()))
+        var gaps = servers.Select(s => (s.Name, Workloads: workloads.Where(w => !w.Hides(summary.Row(s.Name, w.Id)) && summary.Row(s.Name, w.Id)?.ServerCpuMicrosecondsPerOperation is not > 0).Select(w => w.Id).ToList()))
             .Where(g => g.Workloads.Count > 0).Select(g => $"{g.Name}: {string.Join(", ", g.Workloads)}").ToList();
         if (gaps.Count > 0)
         {
@@ -199,7 +199,8 @@ internal static class ChartWriter
     private static void NoteMissing(Plot plot, ResultsSummary summary, string workload, IEnumerable<string> shown, string? whyNotShown = null, IEnumerable<string>? gaps = null)
     {
         var drawn = shown.ToHashSet(StringComparer.Ordinal);
-        var missing = summary.Servers.Where(s => s.MissingReason is null && !drawn.Contains(s.Name)).Select(s => $"{s.Name} ({Why(summary.Row(s.Name, workload))})").ToList();
+        var view = summary.Results.Workloads.FirstOrDefault(w => w.Id == workload);
+        var missing = summary.Servers.Where(s => s.MissingReason is null && !drawn.Contains(s.Name) && view?.Hides(summary.Row(s.Name, workload)) != true).Select(s => $"{s.Name} ({Why(summary.Row(s.Name, workload))})").ToList();
         var notes = new[] { missing.Count > 0 ? "not shown: " + string.Join(", ", missing) : null }.Concat(gaps ?? []).OfType<string>().ToList();
         if (notes.Count > 0)
             plot.XLabel(string.Join("; ", notes), size: 13);

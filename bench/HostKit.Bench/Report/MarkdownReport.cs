@@ -44,7 +44,7 @@ internal static class MarkdownReport
         md.AppendLine(CultureInfo.InvariantCulture, $"- Load average at start / end: {m.LoadAverageAtStart} / {results.LoadAverageAtEnd} (above ~2 on 2 cores means something else shared the machine)");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Server pinned to core {s.ServerCore}, load generator to core {s.LoadCore} (`taskset`). Each server ran in {s.Rounds} fresh process(es), one per round, in an order rotated each round.");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Each workload: {s.WarmupSeconds:0.#} s warm-up on that workload, then a {s.DurationSeconds:0.#} s window. Figures are the median over rounds, with the range (min-max).");
-        md.AppendLine("- HTTP load: wrk, one thread. Websocket load: bench/native/wsload.c (C, epoll, closed loop, pre-built masked frames). Idle memory: server RSS growth over the idle sockets, on a fresh process before any load.");
+        md.AppendLine("- HTTP load: wrk, one thread. HTTP/2 load: h2load, one thread, h2c by prior knowledge; it has rows only for the servers that speak HTTP/2 (HostKit hosts that declare it run with `--http2`, which leaves HTTP/1.1 on the same address), and no C ceiling. Websocket load: bench/native/wsload.c (C, epoll, closed loop, pre-built masked frames). Idle memory: server RSS growth over the idle sockets, on a fresh process before any load.");
         md.AppendLine(CultureInfo.InvariantCulture, $"- **client-bound**: a row at {RowSummary.ClientBoundFraction:P0} or more of what the same generator drives through a trivial C server (bench/native/ceiling_server.c) measures the generator, not the server.");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Differences under {TargetCheck.Noise:P0} are noise here: two processes of one binary differ by up to ~15% on this machine.");
         md.AppendLine(CultureInfo.InvariantCulture, $"- **Busy machine**: in every window the machine's busy CPU (/proc/stat) less the server's and the load generator's is what other processes used. A round in which that exceeded {Running.RunRecord.BusyMachineCores:0.00} of a core is listed in the row's note and kept out of its median; a row busy in every round gets no verdict.");
@@ -94,6 +94,8 @@ internal static class MarkdownReport
                 foreach (var server in summary.Servers)
                 {
                     var row = summary.Row(server.Name, workload.Id);
+                    if (workload.Hides(row))
+                        continue;
                     if (row?.Throughput is { } t)
                     {
                         var note = string.Join("; ", new[] { row.ClientBound ? "**client-bound**" : null, row.Note }.Where(n => n is not null));
@@ -110,7 +112,8 @@ internal static class MarkdownReport
 
     private static void Ratios(StringBuilder md, ResultsSummary summary)
     {
-        var workloads = summary.Results.Workloads.Where(w => w.Kind == WorkloadKind.Throughput).Select(w => w.Id).ToList();
+        // A workload only some servers serve (HTTP/2) has no baseline to hold a host to.
+        var workloads = summary.Results.Workloads.Where(w => w.Kind == WorkloadKind.Throughput && !w.OnlyWhereServed).Select(w => w.Id).ToList();
         var hosts = summary.Servers.Where(s => s.Group == ServerGroup.HostKit).ToList();
         md.AppendLine("## Ratios (median / median)").AppendLine();
         md.AppendLine("Each HostKit host against the bare ASP.NET Core app, the best Python stack on that workload, and Node + ws. Above 1 is faster; within ±0.10 of 1 is noise.").AppendLine();

@@ -15,6 +15,8 @@ internal static class ToolVersions
             ["cc"] = tools.Compiler,
             // wrk -v prints its version and exits 1.
             ["wrk"] = wrk is null ? "not installed" : (await CommandProbe.RunAsync(wrk, ["-v"]))?.Output.Split('\n')[0].Trim() ?? "?",
+            // h2load --version prints "h2load nghttp2/1.52.0".
+            ["h2load"] = await CommandProbe.VersionAsync("h2load", "--version"),
             ["python3 (Debian)"] = await CommandProbe.VersionAsync(python, "--version"),
             ["gunicorn"] = await CommandProbe.VersionAsync("/usr/bin/gunicorn", "--version"),
             ["uwsgi"] = await CommandProbe.VersionAsync("/usr/bin/uwsgi", "--version"),

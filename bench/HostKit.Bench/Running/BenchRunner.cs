@@ -19,6 +19,7 @@ internal sealed class BenchRunner(RunSettings settings, NativeTools tools, strin
     private readonly WsLoad _wsLoad = new(tools.WsLoad, settings.LoadCore);
     private static readonly TimeSpan CeilingWarmup = TimeSpan.FromSeconds(2);
     private readonly Wrk _wrk = new(wrkScripts, Path.Combine(outputFolder, "obj"), settings.LoadCore);
+    private readonly H2load? _h2load = ToolLocator.Find("h2load") is { } h2load ? new H2load(h2load, Path.Combine(outputFolder, "obj"), settings.LoadCore) : null;
 
     /// <summary>A rough duration, printed before the run starts.</summary>
     public static TimeSpan Estimate(RunSettings settings, int servers, int workloads) =>
@@ -70,6 +71,8 @@ internal sealed class BenchRunner(RunSettings settings, NativeTools tools, strin
                     result = Record(spec, workload, round, RunStatus.Unsupported, (workload.Needs & ~spec.Features) == ServerFeatures.Chat
                         ? "not applicable: the chat is the HostKit Demo's, baselines serve the echo routes only"
                         : $"not supported by this server: it lacks {workload.Needs & ~spec.Features}");
+                else if (workload.Needs.HasFlag(ServerFeatures.Http2) && _h2load is null)
+                    result = Record(spec, workload, round, RunStatus.NotInstalled, "not installed: h2load (apt-get install nghttp2-client)");
                 else if (workload.Needs.HasFlag(ServerFeatures.Http) && wrkPath is null)
                     result = Record(spec, workload, round, RunStatus.NotInstalled, "not installed: wrk (run bench/install-baselines.sh)");
                 else
@@ -112,7 +115,7 @@ internal sealed class BenchRunner(RunSettings settings, NativeTools tools, strin
     {
         // C has no JIT to warm: the ceiling server only needs its connections open.
         var timings = spec.Group == ServerGroup.Ceiling && settings.Warmup > CeilingWarmup ? settings with { Warmup = CeilingWarmup } : settings;
-        var context = new WorkloadContext(server, _wrk, _wsLoad, timings) { Status = status };
+        var context = new WorkloadContext(server, _wrk, _wsLoad, timings) { Status = status, H2load = _h2load };
         try
         {
             if (await workload.UnavailableReasonAsync(context, cancellationToken) is { } reason)

@@ -46,8 +46,10 @@ internal static class ServerCatalog
             .Where(host => host.Has("sockets")) // the in-memory test host has no sockets to load
             .Select(host => new ServerSpec(host.Name, ServerGroup.HostKit, $"{label} on `{host.Name}` ({host.Engine})",
                 (host.Has("HTTP") ? ServerFeatures.Http : 0) | (host.Has("websocket") ? ServerFeatures.WebSockets : 0) | (host.Has("pipelining") ? ServerFeatures.HttpPipelining : 0)
-                    | (host.Has("websocket") ? ServerFeatures.Chat : 0),
-                port => ["dotnet", assembly, "--host", host.Name, "--urls", $"http://127.0.0.1:{port}", "--log-level", "Warning"]));
+                    | (host.Has("websocket") ? ServerFeatures.Chat : 0) | (host.Has("HTTP/2") ? ServerFeatures.Http2 : 0),
+                // --http2 where the host speaks it, for the HTTP/2 workload: HTTP/1.1 is served on the same address (a look at a
+                // connection's first bytes decides, once per connection).
+                port => ["dotnet", assembly, "--host", host.Name, "--urls", $"http://127.0.0.1:{port}", "--log-level", "Warning", .. host.Has("HTTP/2") ? (string[])["--http2"] : []]));
     }
 
     private static async Task<IEnumerable<ServerSpec>> PythonStacksAsync(RepositoryLayout layout)

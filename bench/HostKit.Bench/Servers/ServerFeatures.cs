@@ -14,6 +14,9 @@ internal enum ServerFeatures
     /// <summary>Serves the Demo's chat (WS /ws/chat): HostKit hosts only, and only once the chat is built (probed).</summary>
     Chat = 8,
 
+    /// <summary>Speaks HTTP/2 by prior knowledge (h2c) when started with <c>--http2</c>: the hosts whose <c>--host list</c> says HTTP/2.</summary>
+    Http2 = 16,
+
     /// <summary>What every baseline serves: the Demo's HTTP and echo routes.</summary>
     All = Http | WebSockets | HttpPipelining,
 }

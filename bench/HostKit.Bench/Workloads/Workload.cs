@@ -25,6 +25,12 @@ internal abstract class Workload
     /// <summary>True when the ceiling server can run it, so rows near the generator's ceiling can be marked client-bound.</summary>
     public virtual bool HasCeiling => true;
 
+    /// <summary>
+    /// True when the report shows only the servers that serve what it needs (HTTP/2, which few servers speak): the others'
+    /// "not supported" rows stay in results.json and are left out of its table, ratios and charts.
+    /// </summary>
+    public virtual bool OnlyWhereServed => false;
+
     /// <summary>Null when <paramref name="context"/>'s server can be measured; otherwise why not (probed on the live server).</summary>
     public virtual Task<string?> UnavailableReasonAsync(WorkloadContext context, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 

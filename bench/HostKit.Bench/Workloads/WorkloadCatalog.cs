@@ -24,6 +24,7 @@ internal static class WorkloadCatalog
             new HttpWorkload("plaintext", "GET /plaintext, 64 connections", "plaintext.lua", [], 64, ServerFeatures.Http),
             new HttpWorkload("pipelined", "GET /plaintext pipelined x16, 64 connections", "pipeline.lua", ["16"], 64, ServerFeatures.Http | ServerFeatures.HttpPipelining),
             new HttpWorkload("post-echo-4k", "POST /echo 4 KiB, 64 connections", "post-echo.lua", ["4096"], 64, ServerFeatures.Http),
+            new Http2Workload("h2c-plaintext", "GET /plaintext over HTTP/2 (h2c, h2load), 16 connections x 16 streams", "/plaintext", 16, 16),
             .. Echo("32x32B", "32 connections x 32 B", 32, 32),
             .. Echo($"{wide}x32B", $"{wide} connections x 32 B", wide, 32),
             .. Echo("32x4KiB", "32 connections x 4 KiB", 32, 4096),

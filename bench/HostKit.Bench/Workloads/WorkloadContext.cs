@@ -18,6 +18,9 @@ internal sealed class WorkloadContext(ServerProcess server, Wrk wrk, WsLoad wsLo
 
     public WsLoad WsLoad => wsLoad;
 
+    /// <summary>h2load, for the HTTP/2 workload; null when it is not installed.</summary>
+    public H2load? H2load { get; init; }
+
     public RunSettings Settings => settings;
 
     /// <summary>Reports what the workload is doing now (for the live progress).</summary>

@@ -75,4 +75,10 @@ public enum HostCapabilities
 
     /// <summary>Negotiates <c>permessage-deflate</c> (<see cref="WebSocketOptions.Compression"/>) through the host kit's handshake.</summary>
     WebSocketCompression = 32768,
+
+    /// <summary>
+    /// Serves HTTP/2 when <see cref="ServerOptions.Http2"/> asks: h2c by prior knowledge on <c>http://</c> addresses, <c>h2</c> by ALPN on
+    /// <c>https://</c> ones, with <see cref="Environ.ServerProtocol"/> <c>HTTP/2</c>, and websockets over HTTP/2 (RFC 8441 extended CONNECT).
+    /// </summary>
+    Http2 = 65536,
 }

@@ -49,4 +49,11 @@ public sealed record ServerOptions
     /// <see cref="HostCapabilities.Tls"/> can), or null when none is given: an <c>https://</c> address is then refused at start.
     /// </summary>
     public TlsOptions? Tls { get; init; }
+
+    /// <summary>
+    /// True: serve HTTP/2 next to HTTP/1.1 (only hosts with <see cref="HostCapabilities.Http2"/> can): by prior knowledge
+    /// (h2c) on <c>http://</c> addresses, where a connection that opens with the HTTP/2 preface speaks HTTP/2 and any other
+    /// speaks HTTP/1.1, and by ALPN (<c>h2</c> before <c>http/1.1</c>) on <c>https://</c> ones. Default false: HTTP/1.1 only.
+    /// </summary>
+    public bool Http2 { get; init; }
 }

@@ -24,6 +24,7 @@ public sealed class ConfigurationErrorTests : IDisposable
     [InlineData(new[] { "--urls", ";" }, "--urls (HostKit:Urls) = ';' names no address: write it as http://IP:PORT")]
     [InlineData(new[] { "--urls", "https://127.0.0.1:0" }, "https://127.0.0.1:0 asks for TLS, and no certificate is given: add --certfile FILE --keyfile FILE (PEM)")]
     [InlineData(new[] { "--certfile", "/nonexistent/server.crt", "--urls", "https://127.0.0.1:0" }, "--certfile (HostKit:CertFile) = '/nonexistent/server.crt': no such file (/nonexistent/server.crt); write the path of the server's certificate")]
+    [InlineData(new[] { "--set", "HostKit:Http2=yes" }, "--http2 (HostKit:Http2) = 'yes' is not valid: write true or false.")]
     [InlineData(new[] { "--set", "HostKit:Hots=raw" }, "HostKit:Hots on the command line is not a setting HostKit or this application reads. Did you mean HostKit:Host?")]
     [InlineData(new[] { "--set", "HostKit:Chat:Tokne=secret" }, "HostKit:Chat:Tokne on the command line is not a setting HostKit or this application reads. Did you mean HostKit:Chat:Token?")]
     [InlineData(new[] { "--set", "HostKit:Limits:MaxRequestBodyBytes=lots" }, "HostKit:Limits:MaxRequestBodyBytes = 'lots' on the command line is not valid: write a whole number.")]
@@ -40,6 +41,13 @@ public sealed class ConfigurationErrorTests : IDisposable
     {
         var (code, output) = await DemoProcess.RunToEndInAsync(_directory, "--host", "httplistener", "--urls", "https://127.0.0.1:0");
         AssertOneError(code, output, "https://127.0.0.1:0 asks for TLS, which the host 'httplistener' does not serve: choose a host that does (kestrel, raw");
+    }
+
+    [Fact]
+    public async Task Http2_on_raw_is_refused_naming_the_hosts_that_serve_it()
+    {
+        var (code, output) = await DemoProcess.RunToEndInAsync(_directory, "--host", "raw", "--http2", "--urls", "http://127.0.0.1:0");
+        AssertOneError(code, output, "--http2 (HostKit:Http2) asks for HTTP/2, which the host 'raw' does not serve: choose a host that does (kestrel), or leave --http2 out");
     }
 
     [Fact]

@@ -33,13 +33,21 @@ public static class WebSocketHandshake
     /// <param name="key">The <c>Sec-WebSocket-Key</c> header, or null.</param>
     public static RequestRejection? Validate(string? version, string? key)
     {
-        if (version?.Trim() != "13")
-            return RequestRejection.UnsupportedWebSocketVersion;
+        if (ValidateVersion(version) is { } unsupported)
+            return unsupported;
         Span<byte> decoded = stackalloc byte[24];
         if (key is null || !Convert.TryFromBase64String(key.Trim(), decoded, out var length) || length != 16)
             return RequestRejection.InvalidWebSocketKey;
         return null;
     }
+
+    /// <summary>
+    /// Checks the version of a websocket request that has no key: one over HTTP/2 (RFC 8441 extended CONNECT, which drops
+    /// <c>Sec-WebSocket-Key</c> and <c>-Accept</c>). Null when it is 13, else the same refusal as an HTTP/1.1 handshake gets.
+    /// </summary>
+    /// <param name="version">The <c>Sec-WebSocket-Version</c> header, or null.</param>
+    public static RequestRejection? ValidateVersion(string? version) =>
+        version?.Trim() == "13" ? null : RequestRejection.UnsupportedWebSocketVersion;
 
     /// <summary>The <c>Sec-WebSocket-Accept</c> value for <paramref name="key"/>: base64(SHA-1(key + GUID)).</summary>
     public static string AcceptKey(string key)
