@@ -68,6 +68,7 @@ internal static class BenchCommand
         {
             Quick = options.Quick,
             CommandLine = options.CommandLine,
+            App = options.App.App,
             StartedUtc = started,
             Machine = MachineInfo.Read(),
             Settings = new ResultsFile.RunSettingsView(settings.Warmup.TotalSeconds, settings.Duration.TotalSeconds, settings.Rounds, settings.ServerCore, settings.LoadCore, RowSummary.ClientBoundFraction),

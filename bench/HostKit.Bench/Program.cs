@@ -39,7 +39,8 @@ root.SetAction((result, cancellationToken) =>
         result.GetValue(list),
         result.GetValue(from),
         new AppSelection(result.GetValue(app), result.GetValue(http) ?? [], result.GetValue(ws) ?? [], result.GetValue(workloadFile)),
-        "dotnet run -c Release --project bench/HostKit.Bench -- " + string.Join(' ', args));
+        // As the user would type it again: the tool, as docs/benchmarks.md runs it, outside a clone, the repository's command inside one.
+        (RepositoryLayout.Locate().InRepository ? "dotnet run -c Release --project bench/HostKit.Bench -- " : "dotnet tool exec HostKit.Bench -- ") + string.Join(' ', args));
     return BenchCommand.RunAsync(options, cancellationToken);
 });
 // On Ctrl+C or SIGTERM the action's token is cancelled; give it time to stop every server it

@@ -4,6 +4,7 @@ using HostKit.Conformance.Support;
 using HostKit.Hosts;
 using HostKit.Testing;
 using Microsoft.Extensions.Logging;
+using Xunit;
 
 namespace HostKit.Conformance;
 
@@ -113,5 +114,19 @@ public sealed class ServerUnderTest : IAsyncDisposable
         _http.Dispose();
         await Server.DisposeAsync();
         _loggerFactory.Dispose();
+        WriteLogToTestOutput();
+    }
+
+    /// <summary>
+    /// The server's log into the test's output, which test runners show for a failed test: a case that fails once in a
+    /// thousand runs on a loaded machine then says what the server saw (a send that failed, a limit, an abort).
+    /// </summary>
+    private void WriteLogToTestOutput()
+    {
+        if (TestContext.Current.TestOutputHelper is not { } output || Log.Entries.Count == 0)
+            return;
+        output.WriteLine($"The {Host.Name} server's log:");
+        foreach (var entry in Log.Entries)
+            output.WriteLine($"  {entry.Level} {entry.Category}[{entry.EventId.Id}] {entry.Message}{(entry.Exception is null ? "" : Environment.NewLine + entry.Exception)}");
     }
 }

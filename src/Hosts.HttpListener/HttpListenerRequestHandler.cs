@@ -14,24 +14,23 @@ internal sealed class HttpListenerRequestHandler(HostRuntime runtime)
             return;
         }
         var response = new HttpListenerResponseAdapter(context);
-        if (RequestSizeCheck.Check(request, runtime.Options.Limits) is { } refused)
+        var environ = new HttpListenerEnviron(context, stopping, runtime.Options.Limits.MaxRequestBodyBytes);
+        // HttpListener enforces none of the size limits, nor the target's bytes: the kit's rules, as on every host.
+        if (EngineHeadLimits.Check(request.HttpMethod, request.RawUrl, environ.Headers, environ.ContentLength, runtime.Options.Limits) is { } refused)
         {
             await runtime.RefuseAsync(refused, response);
             return;
         }
         var head = new ResponseHead();
-        HttpListenerUpgrade? upgrade = null;
-        if (WebSocketHandshake.IsRequested(request.HttpMethod, request.ProtocolVersion >= System.Net.HttpVersion.Version11, request.Headers["Upgrade"], request.Headers["Connection"]))
+        // Checked with the host kit's rules: HttpListener's own check answers a bad handshake with 500.
+        var offer = WebSocketOffer.For(environ, WebSocketOffer.IsRequested(environ), (context, head, runtime),
+            static (handshake, request) => new HttpListenerUpgrade(request.context, handshake.SubProtocols, request.head, request.runtime));
+        if (offer.Refusal is { } badHandshake)
         {
-            // Checked here with the host kit's rules: HttpListener's own check answers a bad handshake with 500.
-            if (WebSocketHandshake.Validate(request.Headers["Sec-WebSocket-Version"], request.Headers["Sec-WebSocket-Key"]) is { } badHandshake)
-            {
-                await runtime.RefuseAsync(badHandshake, response);
-                return;
-            }
-            upgrade = new HttpListenerUpgrade(context, WebSocketHandshake.SubProtocols(request.Headers["Sec-WebSocket-Protocol"]), head, runtime);
+            await runtime.RefuseAsync(badHandshake, response);
+            return;
         }
-        var environ = new HttpListenerEnviron(context, upgrade, stopping, runtime.Options.Limits.MaxRequestBodyBytes);
+        environ.Offer(offer.Upgrade);
         var result = await ApplicationInvoker.InvokeAsync(runtime, environ, head);
         await RequestPipeline.AnswerAsync(runtime, result, environ, head, response);
     }

@@ -55,23 +55,16 @@ internal readonly struct HttpListenerResponseAdapter(HttpListenerContext context
         }
     }
 
-    public ValueTask RejectAsync(RequestRejection reason)
+    public async ValueTask RejectAsync(RequestRejection reason)
     {
-        var response = context.Response;
         try
         {
-            response.StatusCode = RequestRejections.Status(reason);
-            response.ContentType = RequestRejections.ContentType;
-            foreach (var (name, value) in RequestRejections.ExtraHeaders(reason))
-                response.AppendHeader(name, value);
-            response.KeepAlive = false;
-            response.Close(RequestRejections.Body(reason).ToArray(), willBlock: false);
+            await RequestPipeline.WriteRefusalAsync(this, reason);
         }
-        catch (Exception ex) when (ex is HttpListenerException or InvalidOperationException or ObjectDisposedException)
+        catch (Exception ex) when (ex is ClientDisconnectedException or HttpListenerException or InvalidOperationException or ObjectDisposedException)
         {
-            response.Abort();
+            Abort();
         }
-        return ValueTask.CompletedTask;
     }
 
     public void Abort() => context.Response.Abort();

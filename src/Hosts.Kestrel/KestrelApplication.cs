@@ -1,7 +1,6 @@
 using HostKit.Hosts.Kestrel.Http2;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Abstractions;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace HostKit.Hosts.Kestrel;
@@ -38,37 +37,24 @@ internal sealed class KestrelApplication(HostRuntime runtime) : IHttpApplication
             await runtime.RefuseAsync(ambiguous, response);
             return;
         }
-        if (WebSocketHandshake.IsRequested(environ.RequestMethod, environ.IsHttp11, environ.GetHeader("Upgrade"), environ.GetHeader("Connection")) &&
-            features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true })
-        {
-            var key = environ.GetHeader("Sec-WebSocket-Key");
-            if (WebSocketHandshake.Validate(environ.GetHeader("Sec-WebSocket-Version"), key) is { } refused)
+        var offer = WebSocketOffer.For(environ, WebSocketOffer.IsRequested(environ) && features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true },
+            (environ, runtime), static (handshake, request) => new KestrelUpgrade(request.environ.Features, handshake, request.environ.Head, request.runtime)
             {
-                await runtime.RefuseAsync(refused, response);
-                return;
-            }
-            environ.Offer(new KestrelUpgrade(features, key!, WebSocketHandshake.SubProtocols(environ.GetHeader("Sec-WebSocket-Protocol")), environ.Head, runtime)
-            {
-                RequestedExtensions = environ.GetHeader("Sec-WebSocket-Extensions"),
+                RequestedExtensions = handshake.Extensions,
             });
+        if (offer.Refusal is { } refused)
+        {
+            await runtime.RefuseAsync(refused, response);
+            return;
         }
+        if (offer.Upgrade is { } upgrade)
+            environ.Offer(upgrade);
         else if (environ.IsHttp2 && KestrelExtendedConnect.Offer(environ, runtime) is { } refusedOverHttp2)
         {
             await runtime.RefuseAsync(refusedOverHttp2, response);
             return;
         }
-        var result = await ApplicationInvoker.InvokeAsync(runtime, environ, environ.Head, Classify);
+        var result = await ApplicationInvoker.InvokeAsync(runtime, environ, environ.Head, environ.ClassifyBodyError);
         await RequestPipeline.AnswerAsync(runtime, result, environ, environ.Head, response);
     }
-
-    /// <summary>Kestrel reports a request body the client got wrong with its own exception: map it to the host kit's rejection.</summary>
-    private static RequestRejection? Classify(Exception exception) => exception switch
-    {
-        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => RequestRejection.BodyTooLarge,
-        BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout } => RequestRejection.BodyTimeout,
-        BadHttpRequestException bad when bad.Message.Contains("end of request content", StringComparison.OrdinalIgnoreCase) ||
-                                         bad.Message.Contains("incomplete", StringComparison.OrdinalIgnoreCase) => RequestRejection.IncompleteBody,
-        BadHttpRequestException => RequestRejection.InvalidChunkedBody,
-        _ => null,
-    };
 }

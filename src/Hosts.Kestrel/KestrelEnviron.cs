@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 
@@ -18,6 +19,14 @@ internal sealed class KestrelEnviron : Environ
     private string? _pathInfo;
     private string? _queryString;
     private WebSocketUpgrade? _upgrade;
+
+    public KestrelEnviron() => ClassifyBodyError = Classify;
+
+    /// <summary>
+    /// Maps the exception Kestrel throws for a request body the client got wrong to the host kit's rejection, for
+    /// <see cref="ApplicationInvoker.InvokeAsync"/>; made once per connection, like the environ.
+    /// </summary>
+    public Func<Exception, RequestRejection?> ClassifyBodyError { get; }
 
     /// <summary>The response head the application fills; one per connection.</summary>
     public ResponseHead Head { get; } = new();
@@ -82,6 +91,21 @@ internal sealed class KestrelEnviron : Environ
 
     public override IEnumerable<KeyValuePair<string, string>> Headers =>
         _request.Headers.Select(h => KeyValuePair.Create(h.Key, Join(h.Value)));
+
+    /// <summary>
+    /// Kestrel reports every body error with one type, <see cref="BadHttpRequestException"/>, whose status tells a body too
+    /// large (413) and too slow (408). A 400 is told apart by the request and its connection, not by the message: a body
+    /// of declared length can only have ended early, and so has a chunked one once Kestrel closed the connection on the
+    /// end of its input (<see cref="RequestAborted"/>); any other 400 is a malformed chunked body.
+    /// </summary>
+    private RequestRejection? Classify(Exception exception) => exception switch
+    {
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => RequestRejection.BodyTooLarge,
+        BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout } => RequestRejection.BodyTimeout,
+        BadHttpRequestException when ContentLength is not null || RequestAborted.IsCancellationRequested => RequestRejection.IncompleteBody,
+        BadHttpRequestException => RequestRejection.InvalidChunkedBody,
+        _ => null,
+    };
 
     /// <summary>
     /// The framing rule this request breaks, or null. Kestrel is more lenient than RFC 9112 (it takes

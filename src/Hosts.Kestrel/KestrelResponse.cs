@@ -48,16 +48,8 @@ internal readonly struct KestrelResponse(IFeatureCollection features, RequestSum
             Abort();
             return;
         }
-        var body = RequestRejections.Body(reason);
-        response.StatusCode = RequestRejections.Status(reason);
-        response.Headers.Clear();
-        response.Headers.ContentType = RequestRejections.ContentType;
-        response.Headers.ContentLength = body.Length;
-        if (!isHttp2)
-            response.Headers.Connection = "close";
-        foreach (var (name, value) in RequestRejections.ExtraHeaders(reason))
-            response.Headers.Append(name, value);
-        await features.GetRequiredFeature<IHttpResponseBodyFeature>().Writer.WriteAsync(body);
+        response.Headers.Clear(); // what the application set before its body was refused is not the refusal's
+        await RequestPipeline.WriteRefusalAsync(this, reason);
     }
 
     public void Abort() => features.GetRequiredFeature<IHttpRequestLifetimeFeature>().Abort();

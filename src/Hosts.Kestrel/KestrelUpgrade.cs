@@ -9,15 +9,16 @@ namespace HostKit.Hosts.Kestrel;
 /// stream, and <see cref="WebSocket.CreateFromStream(Stream, WebSocketCreationOptions)"/> for the framing
 /// (what ASP.NET Core's websocket middleware does, without the middleware).
 /// </summary>
-internal sealed class KestrelUpgrade(IFeatureCollection features, string key, IReadOnlyList<string> subProtocols, ResponseHead head, HostRuntime runtime)
-    : HostWebSocketUpgrade(subProtocols, head, runtime)
+internal sealed class KestrelUpgrade(IFeatureCollection features, WebSocketHandshakeRequest handshake, ResponseHead head, HostRuntime runtime)
+    : HostWebSocketUpgrade(handshake.SubProtocols, head, runtime)
 {
+
     protected override async ValueTask<WebSocket> HandshakeAsync(string? subProtocol)
     {
         var headers = features.GetRequiredFeature<IHttpResponseFeature>().Headers;
         headers.Connection = "Upgrade";
         headers.Upgrade = "websocket";
-        headers.SecWebSocketAccept = WebSocketHandshake.AcceptKey(key);
+        headers.SecWebSocketAccept = WebSocketHandshake.AcceptKey(handshake.Key);
         if (subProtocol is not null)
             headers.SecWebSocketProtocol = subProtocol;
         if (Compression is not null)

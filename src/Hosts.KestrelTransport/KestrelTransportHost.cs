@@ -2,7 +2,6 @@ using HostKit.Hosts;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -11,8 +10,9 @@ using Microsoft.Extensions.Options;
 namespace HostKit.Hosts.KestrelTransport;
 
 /// <summary>
-/// The <c>kestrel-transport</c> host: Kestrel's sockets and connection management, HostKit's HTTP/1.1. Kestrel accepts
-/// and hands each connection, as a pair of pipes, to a <see cref="ConnectionHandler"/>; the host kit's protocol does the rest.
+/// The <c>kestrel-transport</c> host: Kestrel's sockets and connection management, HostKit's HTTP/1.1. The host kit
+/// accepts (<see cref="LimitedSocketTransport"/>, held to the connection limit), Kestrel hands each connection, as a pair
+/// of pipes, to a <see cref="ConnectionHandler"/>; the host kit's protocol does the rest.
 /// </summary>
 public sealed class KestrelTransportHost : IServerHost
 {
@@ -27,7 +27,7 @@ public sealed class KestrelTransportHost : IServerHost
         HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols | HostCapabilities.WebSocketKeepAliveTimeout |
         HostCapabilities.Network | HostCapabilities.RequestLimits | HostCapabilities.StrictRequestParsing | HostCapabilities.HttpPipelining |
         HostCapabilities.WebSocketFrameHeaderLimits | HostCapabilities.WebSocketCompression | HostCapabilities.RequestTimeouts |
-        HostCapabilities.AbortsFailedResponses | HostCapabilities.SharedPort;
+        HostCapabilities.AbortsFailedResponses | HostCapabilities.SharedPort | HostCapabilities.ConnectionLimit;
 
     /// <inheritdoc />
     public async Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)
@@ -40,9 +40,8 @@ public sealed class KestrelTransportHost : IServerHost
         var kestrelOptions = new KestrelServerOptions { AddServerHeader = false, ApplicationServices = new ServiceCollection().AddSingleton(handler).BuildServiceProvider() };
         foreach (var url in options.Urls)
             kestrelOptions.Listen(ListenAddress.Parse(url, Name), listen => listen.UseConnectionHandler<HttpConnectionHandler>());
-        // Kestrel's sockets, bound by the host kit: the same rules and errors as every host, and SO_REUSEPORT when asked.
-        var transport = new SocketTransportOptions { CreateBoundListenSocket = endpoint => ListenAddress.Listen(new Uri($"http://{endpoint}"), Name, options.ReusePort) };
-        var server = new KestrelServer(Options.Create(kestrelOptions), new SocketTransportFactory(Options.Create(transport), options.LoggerFactory), options.LoggerFactory);
+        // Kestrel's socket connections, accepted by the host kit: bound as on every host, held to the connection limit.
+        var server = new KestrelServer(Options.Create(kestrelOptions), new LimitedSocketTransport(handler, runtime, Name), options.LoggerFactory);
         await server.StartAsync(new NoHttpApplication(), cancellationToken);
         var bound = server.Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a.Replace("[::]", "[::1]", StringComparison.Ordinal))).ToList();
         bound.ForEach(address => HostLog.Listening(runtime.Logger, Name, address.ToString(), runtime.ConnectionLimit.Description));

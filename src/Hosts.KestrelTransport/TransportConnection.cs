@@ -61,22 +61,11 @@ internal sealed class TransportConnection : IHostConnection
             return await RefuseAsync(_protocol.Rejection!.Value);
         if (status != HeadStatus.Complete)
             return false; // the client closed or idled out, or the server is stopping
-        var request = _protocol.Head;
-        StreamWebSocketUpgrade? upgrade = null;
-        if (request.WantsWebSocket)
-        {
-            var key = request.GetHeader("Sec-WebSocket-Key");
-            if (WebSocketHandshake.Validate(request.GetHeader("Sec-WebSocket-Version"), key) is { } refused)
-                return await RefuseAsync(refused);
-            upgrade = new StreamWebSocketUpgrade(key!, WebSocketHandshake.SubProtocols(request.GetHeader("Sec-WebSocket-Protocol")), _head, _runtime,
-                switchingProtocols => Http1Pipes.SwitchProtocolsAsync(_protocol, _transport, switchingProtocols))
-            {
-                RequestedExtensions = request.GetHeader("Sec-WebSocket-Extensions"),
-            };
-        }
-
+        var offer = Http1Pipes.OfferWebSocket(_protocol, _transport, _environ, _head, _runtime);
+        if (offer.Refusal is { } refused)
+            return await RefuseAsync(refused);
         _head.Reset();
-        _environ.Begin(upgrade, _aborted.Token);
+        _environ.Begin(offer.Upgrade, _aborted.Token);
         var result = await ApplicationInvoker.InvokeAsync(_runtime, _environ, _head);
         if (await RequestPipeline.AnswerAsync(_runtime, result, _environ, _head, _response) is null)
             return false; // a websocket, a refusal, or an aborted answer: the connection is done
@@ -88,8 +77,7 @@ internal sealed class TransportConnection : IHostConnection
 
     private async Task<bool> RefuseAsync(RequestRejection reason)
     {
-        _runtime.Rejected(reason);
-        await _response.RejectAsync(reason);
+        await _runtime.RefuseAsync(reason, _response);
         return false;
     }
 

@@ -15,10 +15,10 @@ internal sealed class RawServer : IRunningServer
     public RawServer(Application application, ServerOptions options, List<(Socket Socket, TlsOptions? Tls)> listeners, IReadOnlyList<Uri> addresses)
     {
         Runtime = new HostRuntime(RawHost.HostName, application, options);
-        Connections = new ConnectionSet<IHostConnection>(Runtime);
+        Connections = new ConnectionSet<IRawConnection>(Runtime);
         _listeners = [.. listeners.Select(l => l.Socket)];
         Addresses = addresses;
-        var beat = HeartbeatPeriod(options.Limits);
+        var beat = HeadDeadline.HeartbeatPeriod(options.Limits);
         _heartbeat = new Timer(static server => ((RawServer)server!).Beat(), this, beat, beat);
         foreach (var (listener, tls) in listeners)
             _ = AcceptLoop.RunAsync(() => listener.AcceptAsync(CancellationToken.None), socket => Serve(socket, tls), Runtime); // the ValueTask overload: no Task per connection
@@ -32,7 +32,7 @@ internal sealed class RawServer : IRunningServer
     public ILogger Logger => Runtime.Logger;
 
     /// <summary>The open connections: HTTP ones (<see cref="HttpConnection"/>), and websockets that took their place (<see cref="WebSocketConnection"/>).</summary>
-    public ConnectionSet<IHostConnection> Connections { get; }
+    public ConnectionSet<IRawConnection> Connections { get; }
 
     public IReadOnlyList<Uri> Addresses { get; }
 
@@ -56,25 +56,10 @@ internal sealed class RawServer : IRunningServer
         }
     }
 
-    /// <summary>
-    /// How often the heartbeat looks for connections past their head deadline: each second, as Kestrel's does, or a
-    /// quarter of the shortest timeout when that is under four seconds, so a timeout fires at most a quarter late.
-    /// </summary>
-    private static TimeSpan HeartbeatPeriod(HttpLimits limits)
-    {
-        var period = TimeSpan.FromSeconds(1);
-        foreach (var timeout in (ReadOnlySpan<TimeSpan>)[limits.KeepAliveTimeout, limits.RequestHeadersTimeout])
-        {
-            if (timeout != Timeout.InfiniteTimeSpan && timeout / 4 < period)
-                period = timeout / 4;
-        }
-        return period < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10) : period;
-    }
-
     private void Beat()
     {
         var now = Environment.TickCount64;
-        Connections.ForEach(connection => (connection as HttpConnection)?.OnHeartbeat(now));
+        Connections.ForEach(connection => connection.OnHeartbeat(now));
     }
 
     private void Serve(Socket socket, TlsOptions? tls)

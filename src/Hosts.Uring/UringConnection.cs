@@ -78,22 +78,11 @@ internal sealed class UringConnection : IHostConnection
             return await RefuseAsync(_protocol.Rejection!.Value);
         if (status != HeadStatus.Complete)
             return false; // the client closed, or the server is stopping
-        var request = _protocol.Head;
-        StreamWebSocketUpgrade? upgrade = null;
-        if (request.WantsWebSocket)
-        {
-            var key = request.GetHeader("Sec-WebSocket-Key");
-            if (WebSocketHandshake.Validate(request.GetHeader("Sec-WebSocket-Version"), key) is { } refused)
-                return await RefuseAsync(refused);
-            upgrade = new StreamWebSocketUpgrade(key!, WebSocketHandshake.SubProtocols(request.GetHeader("Sec-WebSocket-Protocol")), _head, _runtime,
-                switchingProtocols => Http1Pipes.SwitchProtocolsAsync(_protocol, _transport, switchingProtocols))
-            {
-                RequestedExtensions = request.GetHeader("Sec-WebSocket-Extensions"),
-            };
-        }
-
+        var offer = Http1Pipes.OfferWebSocket(_protocol, _transport, _environ, _head, _runtime);
+        if (offer.Refusal is { } refused)
+            return await RefuseAsync(refused);
         _head.Reset();
-        _environ.Begin(upgrade, _aborted.Token);
+        _environ.Begin(offer.Upgrade, _aborted.Token);
         // The rule: the application runs where the thread pool runs it, so that one that blocks cannot stall the
         // ring; under HostKit:UnsafeInlineIo it runs on the loop's thread, as socket completions do on the other hosts.
         if (!InlineSocketIo.IsEnabled)

@@ -9,7 +9,7 @@ namespace HostKit.Hosts.Uring;
 
 /// <summary>
 /// The <c>uring</c> host (Linux): the host kit's HTTP/1.1 and websocket code, with bytes moved by io_uring
-/// through its system calls: one ring and its loop thread, a multishot accept per address, a receive and a
+/// through its system calls: one ring and its loop thread, one accept at a time per address, a receive and a
 /// send per connection, submitted together at each turn of the loop. Where the kernel refuses io_uring it
 /// does not start, and says why.
 /// </summary>
@@ -27,7 +27,8 @@ public sealed class UringHost : IServerHost
     public HostCapabilities Capabilities =>
         HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols | HostCapabilities.WebSocketKeepAliveTimeout |
         HostCapabilities.Network | HostCapabilities.RequestLimits | HostCapabilities.StrictRequestParsing | HostCapabilities.HttpPipelining |
-        HostCapabilities.WebSocketFrameHeaderLimits | HostCapabilities.WebSocketCompression | HostCapabilities.AbortsFailedResponses;
+        HostCapabilities.WebSocketFrameHeaderLimits | HostCapabilities.WebSocketCompression | HostCapabilities.AbortsFailedResponses |
+        HostCapabilities.ConnectionLimit;
 
     /// <inheritdoc />
     public Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)
@@ -49,6 +50,7 @@ public sealed class UringHost : IServerHost
         }
         var addresses = options.Urls.Zip(listeners, (url, l) => new UriBuilder("http", url.Host, ((IPEndPoint)l.LocalEndPoint!).Port).Uri).ToList();
         var runtime = new HostRuntime(HostName, application, options);
+        addresses.ForEach(address => HostLog.Listening(runtime.Logger, HostName, address.ToString(), runtime.ConnectionLimit.Description));
         return Task.FromResult<IRunningServer>(new UringServer(runtime, loop, listeners, addresses));
     }
 

@@ -4,12 +4,12 @@ using Microsoft.Extensions.Logging;
 
 namespace HostKit.Hosts.Uring;
 
-/// <summary>A running uring host: the loop, one multishot accept per listener, the open connections, and the host kit's stop order.</summary>
+/// <summary>A running uring host: the loop, one accept at a time per listener, the open connections, and the host kit's stop order.</summary>
 internal sealed class UringServer : IRunningServer
 {
     private readonly HostRuntime _runtime;
     private readonly UringLoop _loop;
-    private readonly List<MultishotAccept> _accepts;
+    private readonly List<RingAccept> _accepts;
     private readonly ConnectionSet<UringConnection> _connections;
     private Task? _stopping;
 
@@ -17,15 +17,21 @@ internal sealed class UringServer : IRunningServer
     {
         (_runtime, _loop, Addresses) = (runtime, loop, addresses);
         _connections = new ConnectionSet<UringConnection>(runtime);
-        _accepts = [.. listeners.Select(l => new MultishotAccept(loop, l, Accepted, AcceptFailed))];
+        _accepts = [.. listeners.Select(l => new RingAccept(loop, l, Accepted, AcceptFailed, runtime))];
         _accepts.ForEach(a => a.Start());
     }
 
     public IReadOnlyList<Uri> Addresses { get; }
 
-    // On the loop's thread: the connection runs there until its first wait (its first receive).
+    // On the loop's thread: the connection runs there until its first wait (its first receive). Over the connection
+    // limit, refused (503) and closed at once, before the next completion: refusals hold no descriptor.
     private void Accepted(int fd)
     {
+        if (_connections.IsFull)
+        {
+            ConnectionRefusal.Refuse(new Socket(new SafeSocketHandle(fd, ownsHandle: true)), RequestRejection.TooManyConnections, _runtime);
+            return;
+        }
         var connection = new UringConnection(_loop, fd, _runtime);
         connection.Start();
         _connections.Add(connection); // after Start: the set follows the connection's run to its end

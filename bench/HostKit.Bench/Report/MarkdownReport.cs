@@ -18,7 +18,9 @@ internal static class MarkdownReport
         if (results.Quick)
             md.AppendLine("> **QUICK RUN: a smoke check, not a measurement.** Short warm-up and window, one round, fewer connections. Do not quote these figures.").AppendLine();
         Method(md, results);
-        Targets(md, summary);
+        // The targets name the Demo's routes and the baselines; another application's report has neither.
+        if (results.App is null)
+            Targets(md, summary);
         Workloads(md, summary);
         Ratios(md, summary);
         Ceilings(md, summary);

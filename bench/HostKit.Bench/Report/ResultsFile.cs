@@ -21,6 +21,9 @@ internal sealed class ResultsFile
 
     public required string CommandLine { get; init; }
 
+    /// <summary>The application measured with <c>--app</c>, or null for the Demo (whose rows the targets of issue 24 judge).</summary>
+    public string? App { get; init; }
+
     public DateTimeOffset StartedUtc { get; init; }
 
     public DateTimeOffset? FinishedUtc { get; set; }

@@ -22,13 +22,8 @@ namespace HostKit.Hosts.Raw.Connection;
 /// that does not answer at once), so pipelined responses go out in one write, and a slow request never
 /// holds back the answers before it.</para>
 /// </remarks>
-internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
+internal sealed class HttpConnection : IThreadPoolWorkItem, IRawConnection
 {
-    // _headWait: whether the connection waits for a head, and whether the heartbeat has timed that wait out.
-    private const int NotWaiting = 0;
-    private const int Waiting = 1;
-    private const int TimedOut = 2;
-
     private static readonly StreamPipeReaderOptions InputOptions = new(bufferSize: 16 * 1024, useZeroByteReads: true);
 
     private readonly Socket _socket;
@@ -43,8 +38,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
     private readonly CancellationTokenSource _aborted = new();
     private readonly Http1PipeResponse _answer;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private long _headDeadline = long.MaxValue;
-    private int _headWait;
+    private readonly HeadDeadline _headDeadline;
     private volatile bool _stopRequested;
     private bool _unflushed;
     private bool _handedOff;
@@ -59,6 +53,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
         _input = _transport.Input;
         _output = _transport.Output;
         _protocol = new Http1Protocol(server.Options.Limits);
+        _headDeadline = new HeadDeadline(_input, server.Options.Limits);
         RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
         var body = new Http1RequestBody(_input, _output, _protocol);
         _answer = new Http1PipeResponse(_protocol, _transport, () => !_stopRequested, _aborted);
@@ -95,7 +90,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
     public void RequestStop()
     {
         _stopRequested = true;
-        if (Volatile.Read(ref _headWait) == Waiting)
+        if (_headDeadline.Status == HeadWaitStatus.Waiting)
             _input.CancelPendingRead();
     }
 
@@ -158,18 +153,10 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
             return false;
 
         var head = _protocol.Head;
-        StreamWebSocketUpgrade? upgrade = null;
-        if (head.WantsWebSocket)
-        {
-            var key = head.GetHeader("Sec-WebSocket-Key");
-            if (WebSocketHandshake.Validate(head.GetHeader("Sec-WebSocket-Version"), key) is { } refused)
-                return await RejectAsync(refused);
-            upgrade = new StreamWebSocketUpgrade(key!, WebSocketHandshake.SubProtocols(head.GetHeader("Sec-WebSocket-Protocol")),
-                _response, Server.Runtime, switchingProtocols => Http1Pipes.SwitchProtocolsAsync(_protocol, _transport, switchingProtocols))
-            {
-                RequestedExtensions = head.GetHeader("Sec-WebSocket-Extensions"),
-            };
-        }
+        var offer = Http1Pipes.OfferWebSocket(_protocol, _transport, _environ, _response, Server.Runtime);
+        if (offer.Refusal is { } refused)
+            return await RejectAsync(refused);
+        var upgrade = offer.Upgrade;
         _response.Reset();
         _environ.Begin(upgrade, _aborted.Token);
 
@@ -186,7 +173,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
                 await FlushAsync(); // a slow application must not hold back the answers pipelined before it
             // While it waits, nobody reads the socket: watch it, so a client that leaves fires RequestAborted.
             if (_protocol.IsBodyComplete && !head.WantsWebSocket)
-                watch = WatchForDisconnectAsync();
+                watch = Http1Pipes.WatchForDisconnectAsync(_input, _aborted);
         }
         var result = await invocation;
         if (watch is not null)
@@ -201,7 +188,11 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
         _unflushed = true;
         _protocol.FinishResponse();
         if (_protocol.Phase == Http1Phase.Draining)
-            await DrainAsync();
+        {
+            if (_unflushed)
+                await FlushAsync(); // the answer goes out before the wait for the body it did not read
+            await Http1Pipes.DrainAsync(_input, _protocol, _aborted.Token);
+        }
         return _protocol.Phase == Http1Phase.Idle;
     }
 
@@ -221,53 +212,14 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
         return false;
     }
 
-    /// <summary>
-    /// Reads the socket while the application runs and its request body is all read: the end of input
-    /// with nothing more sent means the client went away (RequestAborted fires); bytes (a pipelined
-    /// request) are left in the pipe for the next read, unexamined.
-    /// </summary>
-    private async Task WatchForDisconnectAsync()
-    {
-        try
-        {
-            var result = await _input.ReadAsync();
-            var gone = result.IsCompleted && result.Buffer.IsEmpty;
-            _input.AdvanceTo(result.Buffer.Start, result.Buffer.Start);
-            if (gone)
-                await _aborted.CancelAsync();
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
-        {
-            await _aborted.CancelAsync();
-        }
-    }
-
-    /// <summary>
-    /// Called by the server's heartbeat (<see cref="RawServer"/>): a connection that has waited for a head past its
-    /// deadline is woken, and its read ends as a timeout. One timer for the server instead of one per connection:
-    /// no timer to reset on every request, and none held by an idle connection.
-    /// </summary>
-    public void OnHeartbeat(long now)
-    {
-        if (now < Volatile.Read(ref _headDeadline) || Interlocked.CompareExchange(ref _headWait, TimedOut, Waiting) != Waiting)
-            return;
-        try
-        {
-            _input.CancelPendingRead();
-        }
-        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException)
-        {
-            // The connection closed meanwhile: nothing left to wake.
-        }
-    }
+    /// <summary>Called by the server's heartbeat (<see cref="RawServer"/>): a wait for a head past its deadline is woken, and ends as a timeout.</summary>
+    public void OnHeartbeat(long now) => _headDeadline.OnHeartbeat(now);
 
     /// <summary>Waits for a whole request head; false when the connection closed, idled out, was stopped, or the head was refused (and answered).</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ReadHeadAsync()
     {
-        var limits = Server.Options.Limits;
-        Volatile.Write(ref _headDeadline, DeadlineAfter(limits.KeepAliveTimeout));
-        Volatile.Write(ref _headWait, Waiting);
+        _headDeadline.StartWaiting();
         var complete = false;
         try
         {
@@ -276,7 +228,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
                 if (_stopRequested)
                     return false;
                 var result = await ReadInputAsync(CancellationToken.None);
-                if (result.IsCanceled && (_stopRequested || Volatile.Read(ref _headWait) == TimedOut))
+                if (result.IsCanceled && (_stopRequested || _headDeadline.Status == HeadWaitStatus.TimedOut))
                 {
                     _input.AdvanceTo(result.Buffer.Start);
                     // Idle too long between requests: close quietly. Too slow sending a head: say so.
@@ -288,7 +240,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
                 var status = _protocol.ReadHead(result.Buffer, out var consumed, out var examined);
                 _input.AdvanceTo(consumed, examined);
                 if (wasIdle && _protocol.Phase != Http1Phase.Idle)
-                    Volatile.Write(ref _headDeadline, DeadlineAfter(limits.RequestHeadersTimeout)); // the clock for a slow client starts with its first byte
+                    _headDeadline.HeadStarted();
                 switch (status)
                 {
                     case HeadStatus.Complete:
@@ -305,27 +257,11 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IHostConnection
         }
         finally
         {
-            // Once this says "not waiting", the heartbeat leaves the connection alone. If it timed the wait out first,
-            // its wake-up may still be on its way and would cut short a later read: such a head (complete just as its
-            // time ran out) is not served, and the connection closes.
-            if (Interlocked.Exchange(ref _headWait, NotWaiting) == TimedOut)
+            // A head completed just as the heartbeat timed its wait out is not served (HeadDeadline.StopWaiting).
+            if (_headDeadline.StopWaiting())
                 complete = false;
         }
         return complete;
-    }
-
-    private static long DeadlineAfter(TimeSpan timeout) =>
-        timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-
-    /// <summary>Reads and drops the request body the application left unread, so the next request can be parsed.</summary>
-    private async Task DrainAsync()
-    {
-        while (_protocol.Phase == Http1Phase.Draining)
-        {
-            var result = await ReadInputAsync(_aborted.Token);
-            _protocol.Drain(result.Buffer, result.IsCompleted, out var consumed, out var examined);
-            _input.AdvanceTo(consumed, examined);
-        }
     }
 
     /// <summary>Refuses a request before the application saw it: counted, logged, answered, closed gently.</summary>

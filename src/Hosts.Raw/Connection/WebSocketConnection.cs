@@ -9,7 +9,7 @@ namespace HostKit.Hosts.Raw.Connection;
 /// holds none of the HTTP machinery (pipes, parser, response writer, the request loop's suspended frames) it
 /// was upgraded with: what it keeps is the socket, the engine's websocket and the application's own state.
 /// </summary>
-internal sealed class WebSocketConnection(Socket socket, CancellationTokenSource aborted, RawServer server, IPEndPoint remoteEndPoint) : IHostConnection
+internal sealed class WebSocketConnection(Socket socket, CancellationTokenSource aborted, RawServer server, IPEndPoint remoteEndPoint) : IRawConnection
 {
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ValueTask<ApplicationResult> _invocation;
@@ -23,6 +23,11 @@ internal sealed class WebSocketConnection(Socket socket, CancellationTokenSource
     }
 
     public void Abort() => ConnectionReset.Reset(socket, aborted);
+
+    /// <summary>A websocket has no head deadline: its silent peer is the session's keep-alive to find.</summary>
+    public void OnHeartbeat(long now)
+    {
+    }
 
     /// <summary>Closes the websocket and the connection once the application returns.</summary>
     /// <param name="invocation">The application's run, from <see cref="ApplicationInvoker.InvokeAsync"/>; consumed here only.</param>

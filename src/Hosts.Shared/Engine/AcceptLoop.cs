@@ -19,35 +19,63 @@ public static class AcceptLoop
     public static Task RunAsync(Func<ValueTask<Socket>> accept, Action<Socket> serve, HostRuntime runtime) =>
         RunAsync(accept, serve, runtime, OutOfDescriptorsBackoff);
 
+    /// <summary>
+    /// The next connection <paramref name="accept"/> gives, past failed accepts (waiting out a want of descriptors);
+    /// null once the server stops: for an engine that asks for connections one at a time (Kestrel's listeners).
+    /// </summary>
+    public static ValueTask<Socket?> AcceptAsync(Func<ValueTask<Socket>> accept, HostRuntime runtime) =>
+        AcceptAsync(accept, runtime, OutOfDescriptorsBackoff);
+
     internal static async Task RunAsync(Func<ValueTask<Socket>> accept, Action<Socket> serve, HostRuntime runtime, TimeSpan outOfDescriptorsBackoff)
     {
-        ArgumentNullException.ThrowIfNull(accept);
         ArgumentNullException.ThrowIfNull(serve);
+        while (await AcceptAsync(accept, runtime, outOfDescriptorsBackoff) is { } socket)
+            serve(socket);
+    }
+
+    internal static async ValueTask<Socket?> AcceptAsync(Func<ValueTask<Socket>> accept, HostRuntime runtime, TimeSpan outOfDescriptorsBackoff)
+    {
+        ArgumentNullException.ThrowIfNull(accept);
         ArgumentNullException.ThrowIfNull(runtime);
         while (true)
         {
-            Socket socket;
             try
             {
-                socket = await accept();
+                return await accept();
             }
             catch (Exception ex) when (ex is ObjectDisposedException or SocketException && runtime.Activity.IsStopping)
             {
-                return;
+                return null;
             }
             catch (SocketException ex) when (ex.SocketErrorCode == SocketError.TooManyOpenSockets)
             {
-                runtime.OutOfDescriptors();
-                await Task.Delay(outOfDescriptorsBackoff);
-                continue;
+                await BackOffAsync(runtime, outOfDescriptorsBackoff);
             }
             catch (SocketException ex)
             {
                 // A connection that failed between SYN and accept (reset): keep accepting.
                 HostLog.ConnectionFailed(runtime.Logger, ex, "accept");
-                continue;
             }
-            serve(socket);
         }
+    }
+
+    /// <summary>
+    /// What an accept that failed for want of descriptors (EMFILE, ENFILE) is followed by, on every host: the line
+    /// (once per interval, <see cref="HostRuntime.OutOfDescriptors"/>), then <see cref="OutOfDescriptorsBackoff"/>
+    /// before the next attempt. For an engine whose accept completes elsewhere (io_uring's), after its own failure.
+    /// </summary>
+    public static Task BackOffAsync(HostRuntime runtime) => BackOffAsync(runtime, OutOfDescriptorsBackoff);
+
+    /// <summary>True for the errno values (EMFILE, ENFILE) of an accept that failed for want of descriptors.</summary>
+    public static bool IsOutOfDescriptors(int errno) => errno is EMFILE or ENFILE;
+
+    private const int ENFILE = 23;
+    private const int EMFILE = 24;
+
+    private static Task BackOffAsync(HostRuntime runtime, TimeSpan backoff)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        runtime.OutOfDescriptors();
+        return Task.Delay(backoff);
     }
 }

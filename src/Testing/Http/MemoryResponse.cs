@@ -34,13 +34,7 @@ internal sealed class MemoryResponse(bool isHead) : IHostResponse
 
     public ValueTask CompleteAsync(ResponsePlan plan) => ValueTask.CompletedTask;
 
-    public ValueTask RejectAsync(RequestRejection reason)
-    {
-        _status = RequestRejections.Status(reason);
-        _headers = [("Content-Type", RequestRejections.ContentType), .. RequestRejections.ExtraHeaders(reason), ("Connection", "close")];
-        _body.Write(RequestRejections.Body(reason).Span);
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask RejectAsync(RequestRejection reason) => RequestPipeline.WriteRefusalAsync(this, reason);
 
     public void Abort() => Aborted = true;
 

@@ -31,6 +31,11 @@ public sealed class FakeEnviron(string queryString, params (string Name, string 
 
     public override CancellationToken RequestAborted => CancellationToken.None;
 
+    /// <summary>The websocket upgrade offered, or null.</summary>
+    public WebSocketUpgrade? Offered { get; init; }
+
+    public override WebSocketUpgrade? WebSocket => Offered;
+
     public override string? GetHeader(string name)
     {
         var values = headers.Where(h => h.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value).ToArray();

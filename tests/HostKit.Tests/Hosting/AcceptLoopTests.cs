@@ -45,4 +45,24 @@ public class AcceptLoopTests
         Assert.Contains("Out of file descriptors", log.Entries.First(e => e.EventId.Id == 10).Message, StringComparison.Ordinal);
         Assert.DoesNotContain(log.Entries, e => e.Exception is not null);
     }
+
+    [Fact]
+    public async Task A_pull_accept_waits_out_a_want_of_descriptors_and_gives_null_once_the_server_stops()
+    {
+        var runtime = new HostRuntime("test", (_, _) => ValueTask.FromResult(Body.Empty), new ServerOptions());
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var attempts = 0;
+
+        // As Kestrel's listener asks for connections: one at a time, failures kept inside.
+        var accepted = await AcceptLoop.AcceptAsync(
+            () => ++attempts <= 3 ? ValueTask.FromException<Socket>(new SocketException((int)SocketError.TooManyOpenSockets)) : ValueTask.FromResult(socket),
+            runtime,
+            TimeSpan.FromMilliseconds(1)).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Same(socket, accepted);
+        Assert.Equal(4, attempts);
+
+        // The listener closed by a stop: the end of the connections, not an error.
+        runtime.Activity.BeginStopping();
+        Assert.Null(await AcceptLoop.AcceptAsync(() => ValueTask.FromException<Socket>(new ObjectDisposedException("listener")), runtime));
+    }
 }

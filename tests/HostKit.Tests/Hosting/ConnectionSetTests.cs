@@ -56,6 +56,31 @@ public class ConnectionSetTests
         Assert.Equal([open], seen);
     }
 
+    [Fact]
+    public async Task Connections_admitted_at_accept_count_against_the_limit_until_they_close()
+    {
+        var set = new ConnectionSet<IHostConnection>(new HostRuntime("test", (_, start) => ValueTask.FromResult(Body.Empty),
+            new ServerOptions { Limits = HttpLimits.Default with { MaxConcurrentConnections = 2 } }));
+
+        // Two accepted on one thread before either is added (served on another): the third is refused all the same.
+        Assert.True(set.TryAdmit());
+        Assert.True(set.TryAdmit());
+        Assert.False(set.TryAdmit());
+        Assert.True(set.IsFull);
+
+        var connection = new FakeConnection();
+        set.Add(connection);
+        set.EndAdmission();
+        Assert.False(set.TryAdmit()); // one added, one still admitted
+        set.EndAdmission(); // the other never got as far as the set (its handler failed)
+        Assert.True(set.TryAdmit());
+        set.EndAdmission();
+
+        connection.Close();
+        await set.WhenAllClosedAsync(CancellationToken.None).WaitAsync(Timeout);
+        Assert.False(set.IsFull);
+    }
+
     private sealed class FakeConnection : IHostConnection
     {
         private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -56,6 +56,19 @@ public class TestClientTests
     }
 
     [Fact]
+    public async Task A_refused_request_is_answered_in_memory_as_the_socket_hosts_answer_it()
+    {
+        await using var client = new TestClient((_, _) => throw new RequestRejectedException(RequestRejection.BodyTooLarge));
+        var response = await client.PostAsync("/upload", "too much");
+        var expected = RequestRejections.Body(RequestRejection.BodyTooLarge).ToArray();
+        Assert.Equal(413, response.Status);
+        Assert.Equal(RequestRejections.ContentType, response.Header("Content-Type"));
+        Assert.Equal(expected.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), response.Header("Content-Length"));
+        Assert.Equal("close", response.Header("Connection"));
+        Assert.Equal(expected, response.Body);
+    }
+
+    [Fact]
     public async Task A_refused_upgrade_throws_with_the_status_and_a_failing_handler_closes_with_1011()
     {
         var routes = new WebSocketRoutes()

@@ -1,11 +1,12 @@
 using System.IO.Pipelines;
 using HostKit.Hosts.Protocol;
+using HostKit.Hosts.Runtime;
 
 namespace HostKit.Hosts;
 
 /// <summary>
 /// The I/O around <see cref="Http1Protocol"/> for a host that reads and writes its connection through
-/// pipes: reading a head, draining an unread body, switching to a websocket. The Raw host adds
+/// pipes: reading a head, draining an unread body, offering and switching to a websocket. The Raw host adds
 /// timeouts and write batching around the same calls; a simple host uses these as they are.
 /// </summary>
 public static class Http1Pipes
@@ -49,6 +50,51 @@ public static class Http1Pipes
             protocol.Drain(read.Buffer, read.IsCompleted, out var consumed, out var examined);
             input.AdvanceTo(consumed, examined);
         }
+    }
+
+    /// <summary>
+    /// Reads <paramref name="input"/> while the application runs and its request body is all read, so that a client that
+    /// leaves fires <see cref="Environ.RequestAborted"/> (<paramref name="aborted"/> is cancelled): the end of input with
+    /// nothing more sent means it went away. Bytes (a pipelined request) are left in the pipe, unexamined, for the next
+    /// read; the host ends the watch with <see cref="PipeReader.CancelPendingRead"/> when the application is done first.
+    /// </summary>
+    public static async Task WatchForDisconnectAsync(PipeReader input, CancellationTokenSource aborted)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(aborted);
+        try
+        {
+            var result = await input.ReadAsync();
+            var gone = result.IsCompleted && result.Buffer.IsEmpty;
+            input.AdvanceTo(result.Buffer.Start, result.Buffer.Start);
+            if (gone)
+                await aborted.CancelAsync();
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            await aborted.CancelAsync();
+        }
+    }
+
+    /// <summary>
+    /// The websocket offer step for the request <paramref name="protocol"/> just read (<see cref="WebSocketOffer.For"/>): nothing
+    /// unless it asks to upgrade (<see cref="RequestHead.WantsWebSocket"/>), else the refusal of a bad handshake, or a
+    /// <see cref="StreamWebSocketUpgrade"/> that answers with a 101 on <paramref name="transport"/> (<see cref="SwitchProtocolsAsync"/>).
+    /// </summary>
+    /// <param name="protocol">The connection's protocol state, holding the request's head.</param>
+    /// <param name="transport">The connection.</param>
+    /// <param name="environ">The request as the application sees it (its handshake headers are read).</param>
+    /// <param name="head">The request's response head.</param>
+    /// <param name="runtime">The server.</param>
+    public static WebSocketOffer OfferWebSocket(Http1Protocol protocol, IPipeTransport transport, Environ environ, ResponseHead head, HostRuntime runtime)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        return WebSocketOffer.For(environ, protocol.Head.WantsWebSocket, (protocol, transport, head, runtime), static (handshake, connection) =>
+            new StreamWebSocketUpgrade(handshake.Key, handshake.SubProtocols, connection.head, connection.runtime,
+                switchingProtocols => SwitchProtocolsAsync(connection.protocol, connection.transport, switchingProtocols))
+            {
+                RequestedExtensions = handshake.Extensions,
+            });
     }
 
     /// <summary>

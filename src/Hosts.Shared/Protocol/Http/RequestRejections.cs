@@ -74,6 +74,27 @@ public static class RequestRejections
     /// <summary>The content type of <see cref="Body"/>.</summary>
     public const string ContentType = "text/plain; charset=utf-8";
 
+    /// <summary>
+    /// The head of the answer to <paramref name="reason"/>: its <see cref="Status"/>, <c>Content-Type</c> and <see cref="ExtraHeaders"/>.
+    /// With <see cref="Plan"/> and <see cref="Body"/> it is the whole answer, written as any response is (<see cref="ResponseHeadWriter.Write"/>,
+    /// or an engine's own response object), so a refusal is framed like every other response on every host.
+    /// </summary>
+    public static ResponseHead Head(RequestRejection reason)
+    {
+        var head = new ResponseHead();
+        head.Start(Status(reason), [("Content-Type", ContentType), .. ExtraHeaders(reason)]);
+        return head;
+    }
+
+    /// <summary>The plan of the answer to <paramref name="reason"/>: <see cref="Body"/> sent whole with its length, then the connection closes.</summary>
+    public static ResponsePlan Plan(RequestRejection reason) => new()
+    {
+        Framing = BodyFraming.ContentLength,
+        ContentLength = Body(reason).Length,
+        SendsBody = true,
+        Connection = ConnectionHeader.Close,
+    };
+
     private static byte[][] BuildBodies()
     {
         var reasons = Enum.GetValues<RequestRejection>();

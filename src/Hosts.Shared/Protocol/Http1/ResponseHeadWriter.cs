@@ -50,14 +50,12 @@ public static class ResponseHeadWriter
         output.Write("\r\n"u8);
     }
 
-    /// <summary>Writes the whole answer to a refused request (its status, text and extra headers), which closes the connection.</summary>
+    /// <summary>Writes the whole answer to a refused request (<see cref="RequestRejections.Head"/>, <see cref="RequestRejections.Plan"/>, <see cref="RequestRejections.Body"/>), which closes the connection.</summary>
     public static void WriteRejection(IBufferWriter<byte> output, RequestRejection reason)
     {
-        var body = RequestRejections.Body(reason);
-        IReadOnlyList<(string, string)> headers = [("Content-Type", RequestRejections.ContentType), .. RequestRejections.ExtraHeaders(reason)];
-        var plan = new ResponsePlan { Framing = BodyFraming.ContentLength, ContentLength = body.Length, SendsBody = true, Connection = ConnectionHeader.Close };
-        Write(output, RequestRejections.Status(reason), headers, plan);
-        output.Write(body.Span);
+        var head = RequestRejections.Head(reason);
+        Write(output, head.Status, head.Headers, RequestRejections.Plan(reason));
+        output.Write(RequestRejections.Body(reason).Span);
     }
 
     /// <summary>Writes <c>HTTP/1.1 100 Continue</c>, the interim answer to <c>Expect: 100-continue</c>.</summary>

@@ -18,11 +18,31 @@ public sealed class ConnectionSet<TConnection>(HostRuntime runtime) where TConne
     // connection is forgotten and counted closed, not merely completed (the count comes just after).
     private TaskCompletionSource? _emptied;
 
+    // Connections admitted at accept (TryAdmit) whose object has not been added yet: counted against the limit with the open ones.
+    private int _admitted;
+
     /// <summary>How many are open.</summary>
     public int Count => _open.Count;
 
     /// <summary>True when one more connection would be over <see cref="HostRuntime.ConnectionLimit"/>: refuse it (<see cref="RequestRejection.TooManyConnections"/>).</summary>
-    public bool IsFull => !runtime.ConnectionLimit.Admits(_open.Count);
+    public bool IsFull => !runtime.ConnectionLimit.Admits(_open.Count + Volatile.Read(ref _admitted));
+
+    /// <summary>
+    /// Counts one connection against the limit as it is accepted, before the object that serves it exists: for an engine
+    /// that accepts on one thread and serves on another (Kestrel's), where a burst of accepts would otherwise pass the
+    /// limit before the first connection is added. False means refuse it (<see cref="RequestRejection.TooManyConnections"/>).
+    /// Once admitted, the connection is added (<see cref="Add"/>) and then <see cref="EndAdmission"/> is called.
+    /// </summary>
+    public bool TryAdmit()
+    {
+        if (runtime.ConnectionLimit.Admits(_open.Count + Interlocked.Increment(ref _admitted) - 1))
+            return true;
+        Interlocked.Decrement(ref _admitted);
+        return false;
+    }
+
+    /// <summary>Ends a <see cref="TryAdmit"/>: after its connection was added (it counts as open now), or when it never will be.</summary>
+    public void EndAdmission() => Interlocked.Decrement(ref _admitted);
 
     /// <summary>Tracks <paramref name="connection"/> until its <see cref="IHostConnection.Completion"/>, which must already stand for its whole run.</summary>
     public void Add(TConnection connection)

@@ -37,6 +37,9 @@ public readonly record struct ApplicationResult(ApplicationOutcome Outcome, Body
     /// </summary>
     internal AccessLogRequest? WebSocketRequest { get; init; }
 
+    /// <summary>For <see cref="ApplicationOutcome.WebSocket"/>, the upgrade the application accepted, which <see cref="RequestPipeline.FinishWebSocketAsync"/> finishes.</summary>
+    public HostWebSocketUpgrade? WebSocket { get; init; }
+
     /// <summary>The request's activity (<see cref="RequestTracing"/>), or null when nobody traces.</summary>
     public System.Diagnostics.Activity? Activity { get; init; }
 }
@@ -57,6 +60,7 @@ public static class ApplicationInvoker
     /// <param name="runtime">The server: its application, logger, activity.</param>
     /// <param name="environ">The request.</param>
     /// <param name="head">Collects the status and headers.</param>
+    /// <exception cref="ArgumentException"><paramref name="environ"/> offers a websocket upgrade the host kit did not make (not a <see cref="HostWebSocketUpgrade"/>).</exception>
     /// <param name="classify">
     /// For engines that report a bad request body with an exception of their own (Kestrel's
     /// <c>BadHttpRequestException</c>): the rejection it stands for, or null. <see cref="RequestRejectedException"/> needs none.
@@ -67,6 +71,7 @@ public static class ApplicationInvoker
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(environ);
         ArgumentNullException.ThrowIfNull(head);
+        var upgrade = OfferedUpgrade(environ);
         var started = runtime.TimesRequests ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         runtime.Activity.RequestStarted();
         // Before the stop check, so a refused request is counted with the same tags it is uncounted with (AnswerAsync).
@@ -89,8 +94,8 @@ public static class ApplicationInvoker
         }
 
         // An upgrade the application accepted but the host refused (the server is stopping) is no websocket.
-        if (environ.WebSocket is HostWebSocketUpgrade { Session: not null } || environ.WebSocket is { IsAccepted: true } and not HostWebSocketUpgrade)
-            return new ApplicationResult(ApplicationOutcome.WebSocket, body, failure) { Environ = seen, StartTimestamp = started, WebSocketRequest = logged, Activity = activity };
+        if (upgrade is { Session: not null })
+            return new ApplicationResult(ApplicationOutcome.WebSocket, body, failure) { Environ = seen, StartTimestamp = started, WebSocketRequest = logged, Activity = activity, WebSocket = upgrade };
         if (failure is not null)
         {
             if (((failure as RequestRejectedException)?.Reason ?? classify?.Invoke(failure)) is { } rejection)
@@ -110,4 +115,19 @@ public static class ApplicationInvoker
         }
         return new ApplicationResult(ApplicationOutcome.Respond, body, null) { Environ = seen, StartTimestamp = started, Activity = activity };
     }
+
+    /// <summary>
+    /// The upgrade <paramref name="environ"/> offers, as the host kit made it (<see cref="WebSocketOffer.For"/>). One it did not
+    /// make could be accepted but never finished (closed, untracked, its request never ended), so it is refused here,
+    /// before the application runs, with the reason.
+    /// </summary>
+    /// <exception cref="ArgumentException">The environ offers an upgrade that is not a <see cref="HostWebSocketUpgrade"/>.</exception>
+    private static HostWebSocketUpgrade? OfferedUpgrade(Environ environ) => environ.WebSocket switch
+    {
+        null => null,
+        HostWebSocketUpgrade upgrade => upgrade,
+        var other => throw new ArgumentException(
+            $"The environ offers a websocket upgrade of type {other.GetType().FullName}, which the host kit cannot finish: a host offers an upgrade derived from {nameof(HostWebSocketUpgrade)} (made by {nameof(WebSocketOffer)}.{nameof(WebSocketOffer.For)}).",
+            nameof(environ)),
+    };
 }

@@ -59,11 +59,11 @@ public static class RequestPipeline
     {
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(environ);
-        if (result.Outcome != ApplicationOutcome.WebSocket)
+        if (result is not { Outcome: ApplicationOutcome.WebSocket, WebSocket: { } upgrade })
             throw new ArgumentException($"Only a websocket's result is finished here, not {result.Outcome}.", nameof(result));
         try
         {
-            await ((HostWebSocketUpgrade)environ.WebSocket!).FinishAsync(result);
+            await upgrade.FinishAsync(result);
         }
         finally
         {
@@ -74,6 +74,21 @@ public static class RequestPipeline
             if (result.WebSocketRequest is { } request)
                 runtime.AccessLog?.Write(request, 101, -1, result.StartTimestamp);
         }
+    }
+
+    /// <summary>
+    /// Writes the answer to a refused request as every response is written: <paramref name="response"/>'s
+    /// <see cref="IHostResponse.StartAsync"/> with <see cref="RequestRejections"/>' head, plan (<c>Connection: close</c>) and body,
+    /// then <see cref="IHostResponse.CompleteAsync"/>. An engine's <see cref="IHostResponse.RejectAsync"/> calls it, and adds only
+    /// what its engine needs around it (a check that nothing was sent yet, an abort when the client is gone).
+    /// </summary>
+    public static async ValueTask WriteRefusalAsync<TResponse>(TResponse response, RequestRejection reason)
+        where TResponse : IHostResponse
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var plan = RequestRejections.Plan(reason);
+        await response.StartAsync(RequestRejections.Head(reason), plan, RequestRejections.Body(reason));
+        await response.CompleteAsync(plan);
     }
 
     /// <summary>The body length a sent response had, when the plan knew it: 0 when none was sent, -1 for a streamed body of unknown length or no response.</summary>

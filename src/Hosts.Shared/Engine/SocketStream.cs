@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace HostKit.Hosts.Raw.Connection;
+namespace HostKit.Hosts;
 
 /// <summary>
 /// The connection's socket as the stream its pipes and its websocket use: a <see cref="NetworkStream"/> whose writes
@@ -15,7 +15,7 @@ namespace HostKit.Hosts.Raw.Connection;
 /// <para>Failures surface as <see cref="NetworkStream"/>'s do, a <see cref="SocketException"/> inside an
 /// <see cref="IOException"/>, which is how the connection and the websocket engine recognise a peer that left.</para>
 /// </remarks>
-internal sealed class SocketStream : Stream
+public sealed class SocketStream : Stream
 {
     private readonly Socket _socket;
     private readonly NetworkStream _network;
@@ -30,22 +30,30 @@ internal sealed class SocketStream : Stream
         socket.Blocking = false;
     }
 
+    /// <inheritdoc />
     public override bool CanRead => true;
 
+    /// <inheritdoc />
     public override bool CanSeek => false;
 
+    /// <inheritdoc />
     public override bool CanWrite => true;
 
+    /// <inheritdoc />
     public override long Length => throw new NotSupportedException();
 
+    /// <inheritdoc />
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
+    /// <inheritdoc />
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         _network.ReadAsync(buffer, cancellationToken);
 
+    /// <inheritdoc />
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
+    /// <inheritdoc />
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (cancellationToken.IsCancellationRequested)
@@ -62,23 +70,31 @@ internal sealed class SocketStream : Stream
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc />
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
+    /// <inheritdoc />
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
+    /// <inheritdoc />
     public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
+    /// <inheritdoc />
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <inheritdoc />
     public override void Flush()
     {
     }
 
+    /// <inheritdoc />
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
+    /// <inheritdoc />
     public override void SetLength(long value) => throw new NotSupportedException();
 
+    /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
         if (disposing)

@@ -1,17 +1,23 @@
 using System.Buffers;
 using System.Net.Sockets;
+using HostKit.Hosts.Protocol;
+using HostKit.Hosts.Runtime;
 
-namespace HostKit.Hosts.Raw.Connection;
+namespace HostKit.Hosts;
 
 /// <summary>
 /// Answers a connection the server will not serve (over the connection limit) with its rejection and closes it at
 /// once: a refused connection gives its descriptor back now. Lingering for the client's close (as a served one does)
 /// would hold a descriptor per refusal for as long as the client likes, which is what runs a server out of them.
+/// Every host that accepts its own sockets refuses through this, right where it accepts.
 /// </summary>
-internal static class ConnectionRefusal
+public static class ConnectionRefusal
 {
+    /// <summary>Reports the refusal (<see cref="HostRuntime.Rejected"/>), answers <paramref name="socket"/> with <paramref name="reason"/>'s status and closes it.</summary>
     public static void Refuse(Socket socket, RequestRejection reason, HostRuntime runtime)
     {
+        ArgumentNullException.ThrowIfNull(socket);
+        ArgumentNullException.ThrowIfNull(runtime);
         runtime.Rejected(reason);
         try
         {
