@@ -48,7 +48,7 @@ public sealed class KestrelHost : IServerHost
         var connections = new ConnectionCounter(runtime);
         using var tlsServices = endpoints.Any(e => e.Tls is not null) ? KestrelTls.Services(options.LoggerFactory) : null;
         kestrelOptions.ApplicationServices = tlsServices?.Services!;
-        var h2c = options.Http2 ? new H2cPriorKnowledge(options.Limits.RequestHeadersTimeout) : null;
+        var h2c = options.Http2 ? new H2cPriorKnowledge(runtime) : null;
         foreach (var (endpoint, tls) in endpoints)
         {
             kestrelOptions.Listen(endpoint, listen =>

@@ -26,6 +26,9 @@ public abstract class Http2ConformanceTests
 
     public static TheoryData<string> Http2WebSocketHosts => ConformanceHosts.Supporting(HostCapabilities.Http2 | HostCapabilities.WebSockets | HostCapabilities.Network);
 
+    public static TheoryData<string> Http2CompressionHosts =>
+        ConformanceHosts.Supporting(HostCapabilities.Http2 | HostCapabilities.WebSockets | HostCapabilities.WebSocketCompression | HostCapabilities.Network);
+
     public static TheoryData<string> Http2SubProtocolHosts =>
         ConformanceHosts.Supporting(HostCapabilities.Http2 | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols | HostCapabilities.Network);
 
@@ -208,6 +211,21 @@ public abstract class Http2ConformanceTests
         using var socket = await Http2Clients.ConnectWebSocketAsync(server.Address, "/ws/subprotocol", "chat.v1");
         Assert.Equal("chat.v1", socket.SubProtocol);
         Assert.Equal("chat.v1", await socket.ReceiveTextAsync());
+    }
+
+    [HostTheory, MemberData(nameof(Http2CompressionHosts))]
+    public async Task Compression_is_negotiated_over_http2_as_over_http_1_1(string host)
+    {
+        await using var server = await StartHttp2Async(host, o => o with { WebSockets = o.WebSockets with { Compression = true } });
+        var (socket, _) = await Http2Clients.TryConnectWebSocketAsync(server.Address, "/ws/echo",
+            options => options.DangerousDeflateOptions = new WebSocketDeflateOptions { ClientContextTakeover = false, ServerContextTakeover = false });
+        using var compressed = (ClientWebSocket)(socket ?? throw new Xunit.Sdk.XunitException("The compressed websocket over HTTP/2 was refused."));
+        var extensions = compressed.HttpResponseHeaders is { } headers && headers.TryGetValue("Sec-WebSocket-Extensions", out var values) ? string.Join(", ", values) : null;
+        Assert.Equal("permessage-deflate; server_no_context_takeover; client_no_context_takeover", extensions);
+        var text = string.Concat(Enumerable.Repeat("{\"room\":\"lobby\",\"text\":\"hello\"}", 200));
+        await compressed.SendTextAsync(text);
+        Assert.Equal(text, await compressed.ReceiveTextAsync());
+        await compressed.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).WaitAsync(Timeout);
     }
 
     [HostTheory, MemberData(nameof(Http2WebSocketHosts))]

@@ -30,8 +30,13 @@ public static class Http2Clients
     /// Opens a websocket over HTTP/2 (RFC 8441 extended CONNECT) to <paramref name="path"/> of <paramref name="address"/>;
     /// the socket, or null and the status the server answered with when it refused.
     /// </summary>
-    public static async Task<(WebSocket? Socket, HttpStatusCode Status)> TryConnectWebSocketAsync(Uri address, string path, params string[] subProtocols)
+    public static Task<(WebSocket? Socket, HttpStatusCode Status)> TryConnectWebSocketAsync(Uri address, string path, params string[] subProtocols) =>
+        TryConnectWebSocketAsync(address, path, _ => { }, subProtocols);
+
+    /// <summary>Opens a websocket over HTTP/2 with options of the test's (<paramref name="configure"/>: compression...).</summary>
+    public static async Task<(WebSocket? Socket, HttpStatusCode Status)> TryConnectWebSocketAsync(Uri address, string path, Action<ClientWebSocketOptions> configure, params string[] subProtocols)
     {
+        ArgumentNullException.ThrowIfNull(configure);
         var socket = new ClientWebSocket();
         socket.Options.HttpVersion = HttpVersion.Version20;
         socket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
@@ -39,6 +44,7 @@ public static class Http2Clients
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
         foreach (var protocol in subProtocols)
             socket.Options.AddSubProtocol(protocol);
+        configure(socket.Options);
         var uri = new Uri(new UriBuilder(address) { Scheme = address.Scheme == Uri.UriSchemeHttps ? "wss" : "ws" }.Uri, path);
         // The invoker is the socket's connection: it lives as long as the socket (disposing the socket ends its stream, not the connection).
         var invoker = new HttpMessageInvoker(new SocketsHttpHandler());

@@ -14,7 +14,7 @@ namespace HostKit.Hosts.Kestrel.Http2;
 /// want of ALPN (dotnet/aspnetcore#56984, open). Nothing is consumed here, so whichever protocol takes the connection reads
 /// the same bytes.
 /// </remarks>
-internal sealed class H2cPriorKnowledge(TimeSpan prefaceTimeout)
+internal sealed class H2cPriorKnowledge(HostRuntime runtime)
 {
     private readonly HandOffListener _http2 = new();
 
@@ -36,22 +36,36 @@ internal sealed class H2cPriorKnowledge(TimeSpan prefaceTimeout)
     /// <summary>The transport that binds the hand-off endpoint, and every other with <paramref name="sockets"/>.</summary>
     public IConnectionListenerFactory Transport(IConnectionListenerFactory sockets) => new HandOffTransportFactory(sockets);
 
-    /// <summary>The connection middleware: HTTP/2 for a connection that opens with the preface, <paramref name="next"/> (HTTP/1.1) for any other.</summary>
+    /// <summary>
+    /// The connection middleware: HTTP/2 for a connection that opens with the preface, <paramref name="next"/> (HTTP/1.1) for
+    /// any other. A client that sends part of the preface and no more within the head timeout is a slow head: the host kit's
+    /// 408, and the connection closes (left to HTTP/1.1 it would wait on bytes already looked at, for the keep-alive timeout).
+    /// </summary>
     private ConnectionDelegate Sniff(ConnectionDelegate next) => async connection =>
     {
-        if (await OpensWithPrefaceAsync(connection.Transport.Input))
-            await _http2.HandOverAsync(connection);
-        else
-            await next(connection);
+        switch (await OpensWithPrefaceAsync(connection.Transport.Input))
+        {
+            case true:
+                await _http2.HandOverAsync(connection);
+                break;
+            case false:
+                await next(connection);
+                break;
+            default:
+                await RefuseSlowPrefaceAsync(connection);
+                break;
+        }
     };
 
     /// <summary>
     /// Reads until the first bytes tell: a byte off the preface says HTTP/1.1 at once (an HTTP/1.1 request line differs in its
-    /// first byte). A client that sends part of the preface and stops is left to HTTP/1.1 and its head timeout.
+    /// first two bytes). Null: still a prefix of the preface when the head timeout ran out. A connection that sent nothing
+    /// by then goes to HTTP/1.1, nothing looked at, to be kept or closed by Kestrel's keep-alive timeout as without HTTP/2.
     /// </summary>
-    private async ValueTask<bool> OpensWithPrefaceAsync(PipeReader input)
+    private async ValueTask<bool?> OpensWithPrefaceAsync(PipeReader input)
     {
-        using var timeout = new CancellationTokenSource(prefaceTimeout);
+        using var timeout = new CancellationTokenSource(runtime.Options.Limits.RequestHeadersTimeout);
+        var started = false;
         while (true)
         {
             ReadResult read;
@@ -61,8 +75,9 @@ internal sealed class H2cPriorKnowledge(TimeSpan prefaceTimeout)
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)
             {
-                return false;
+                return started ? null : false;
             }
+            started = true;
             var verdict = Match(read.Buffer);
             // Examined to the end only while undecided, so that the next read waits for more; once decided, the next reader sees it all.
             input.AdvanceTo(read.Buffer.Start, verdict is null ? read.Buffer.End : read.Buffer.Start);
@@ -70,6 +85,20 @@ internal sealed class H2cPriorKnowledge(TimeSpan prefaceTimeout)
                 return isPreface;
             if (read.IsCompleted || read.IsCanceled)
                 return false;
+        }
+    }
+
+    private async Task RefuseSlowPrefaceAsync(ConnectionContext connection)
+    {
+        runtime.Rejected(RequestRejection.HeadersTimeout);
+        try
+        {
+            ResponseHeadWriter.WriteRejection(connection.Transport.Output, RequestRejection.HeadersTimeout);
+            await connection.Transport.Output.FlushAsync();
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ConnectionResetException or InvalidOperationException)
+        {
+            // The client left first: nothing to answer.
         }
     }
 
