@@ -14,8 +14,13 @@ public static class StaticFiles
         var root = Path.GetFullPath(folder) + Path.DirectorySeparatorChar;
         var types = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
-            [".html"] = "text/html; charset=utf-8", [".css"] = "text/css; charset=utf-8", [".js"] = "text/javascript; charset=utf-8",
-            [".json"] = "application/json", [".txt"] = "text/plain; charset=utf-8", [".png"] = "image/png", [".svg"] = "image/svg+xml",
+            [".html"] = "text/html; charset=utf-8",
+            [".css"] = "text/css; charset=utf-8",
+            [".js"] = "text/javascript; charset=utf-8",
+            [".json"] = "application/json",
+            [".txt"] = "text/plain; charset=utf-8",
+            [".png"] = "image/png",
+            [".svg"] = "image/svg+xml",
         };
         return (environ, start) =>
         {
