@@ -8,8 +8,8 @@ namespace HostKit.Samples.MinimalHost;
 
 /// <summary>
 /// The <c>minimal</c> host: a listening <see cref="Socket"/>, one task per connection, and the host kit's
-/// sans-I/O HTTP/1.1 protocol doing the parsing. Everything HTTP is decided by the host kit; this host
-/// moves bytes. docs/hosts.md walks through it.
+/// HTTP/1.1 connection (<see cref="Http1PipeConnection"/>) over it. Everything HTTP is decided by the host kit; this host
+/// accepts sockets. docs/hosts.md walks through it.
 /// </summary>
 public sealed class MinimalHost : IServerHost
 {
@@ -24,7 +24,7 @@ public sealed class MinimalHost : IServerHost
     public HostCapabilities Capabilities =>
         HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols | HostCapabilities.WebSocketKeepAliveTimeout |
         HostCapabilities.Network | HostCapabilities.RequestLimits | HostCapabilities.StrictRequestParsing | HostCapabilities.HttpPipelining |
-        HostCapabilities.WebSocketFrameHeaderLimits | HostCapabilities.WebSocketCompression | HostCapabilities.Tls;
+        HostCapabilities.WebSocketFrameHeaderLimits | HostCapabilities.WebSocketCompression | HostCapabilities.RequestTimeouts | HostCapabilities.Tls;
 
     /// <inheritdoc />
     public Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)

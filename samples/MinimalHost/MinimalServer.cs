@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using HostKit.Hosts;
 
@@ -8,13 +9,13 @@ internal sealed class MinimalServer : IRunningServer
 {
     private readonly HostRuntime _runtime;
     private readonly List<(Socket Socket, TlsOptions? Tls)> _listeners;
-    private readonly ConnectionSet<MinimalConnection> _connections;
+    private readonly ConnectionSet<Http1PipeConnection> _connections;
     private Task? _stopping;
 
     public MinimalServer(HostRuntime runtime, List<(Socket Socket, TlsOptions? Tls)> listeners)
     {
         (_runtime, _listeners) = (runtime, listeners);
-        _connections = new ConnectionSet<MinimalConnection>(runtime);
+        _connections = new ConnectionSet<Http1PipeConnection>(runtime);
         Addresses = [.. listeners.Select(l => new Uri($"{(l.Tls is null ? "http" : "https")}://{l.Socket.LocalEndPoint}/"))];
         listeners.ForEach(l => _ = AcceptAsync(l.Socket, l.Tls));
     }
@@ -35,10 +36,23 @@ internal sealed class MinimalServer : IRunningServer
             {
                 return; // the listener was stopped
             }
-            var connection = new MinimalConnection(socket, _runtime, tls);
+            var connection = Open(socket, tls);
             connection.Start();
             _connections.Add(connection); // after Start: the set follows the connection's run to its end
         }
+    }
+
+    // Step 4: a connection is the socket's stream (with TLS over it on an https:// address) read and written through the
+    // host kit's pipes, and the host kit's HTTP/1.1 over them; the host ends the stream when the connection is done.
+    private Http1PipeConnection Open(Socket socket, TlsOptions? tls)
+    {
+        var (local, remote) = ((IPEndPoint)socket.LocalEndPoint!, (IPEndPoint)socket.RemoteEndPoint!);
+        var stream = TlsHandshake.Wrap(new NetworkStream(socket, ownsSocket: true), tls);
+        return new Http1PipeConnection(new SocketPipeTransport(socket, stream), _runtime, local, remote, isTls: tls is not null)
+        {
+            Opening = aborted => TlsHandshake.AuthenticateAsync(stream, tls, _runtime, remote, aborted),
+            Closed = stream.DisposeAsync,
+        };
     }
 
     // Step 6: stop the way every host stops: the host kit's GracefulStop decides the order.
