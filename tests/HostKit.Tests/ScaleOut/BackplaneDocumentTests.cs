@@ -13,7 +13,7 @@ public class BackplaneDocumentTests
     {
         Assert.Contains("```lua\n" + RedisChatScripts.Event + "```", Document, StringComparison.Ordinal);
         Assert.Contains("```lua\n" + RedisChatScripts.AppendBody + "```", Document, StringComparison.Ordinal);
-        Assert.Contains("```lua\n" + RedisChatScripts.Read + "```", Document, StringComparison.Ordinal);
+        Assert.Contains("```lua\n" + RedisChatScripts.ReadBody + "```", Document, StringComparison.Ordinal);
         Assert.Contains("```lua\n" + RedisChatScripts.PresenceBody + "```", Document, StringComparison.Ordinal);
         Assert.Contains("```lua\n" + RedisChatScripts.Nodes + "```", Document, StringComparison.Ordinal);
     }
@@ -24,6 +24,7 @@ public class BackplaneDocumentTests
         // One rule for every event (id, time, epoch, trim, publish): the append and presence scripts carry event.lua.
         Assert.Equal(RedisChatScripts.Event + RedisChatScripts.AppendBody, RedisChatScripts.Append);
         Assert.Equal(RedisChatScripts.Event + RedisChatScripts.PresenceBody, RedisChatScripts.Presence);
+        Assert.Equal(RedisChatScripts.Event + RedisChatScripts.ReadBody, RedisChatScripts.Read);
         Assert.DoesNotContain("'XADD'", RedisChatScripts.AppendBody, StringComparison.Ordinal);
         Assert.DoesNotContain("'XADD'", RedisChatScripts.PresenceBody, StringComparison.Ordinal);
     }
