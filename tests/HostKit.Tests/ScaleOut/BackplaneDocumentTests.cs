@@ -42,6 +42,7 @@ public class BackplaneDocumentTests
         var keys = new RedisChatKeys("lobby");
         Assert.Contains($"`{keys.LastId}`", Document, StringComparison.Ordinal);
         Assert.Contains($"`{keys.Events}`", Document, StringComparison.Ordinal);
+        Assert.Contains($"`{keys.Written}`", Document, StringComparison.Ordinal);
         Assert.Equal("hostkit:chat:{lobby}:appended", keys.Appended);
         Assert.Contains($"`{RedisChatKeys.Nodes}`", Document, StringComparison.Ordinal);
         Assert.Contains($"`{keys.Members("NODE").Replace("lobby", "R", StringComparison.Ordinal)}`", Document, StringComparison.Ordinal);
