@@ -15,10 +15,31 @@ import redis
 # docs/backplane.md, "Posting an event: the append script", verbatim: the shared event steps (event.lua), then append.lua.
 APPEND_SCRIPT = """\
 -- HostKit chat: the steps every event takes when it is appended, whichever script appends it (docs/backplane.md).
--- The append and presence scripts are sent with this text before them (Redis scripts cannot call each other), so
--- a message, a join and a leave get their id, time and epoch, and are trimmed and announced, by the same lines.
--- Both scripts pass KEYS[1] = hostkit:chat:{ROOM}:last-id, KEYS[2] = hostkit:chat:{ROOM}:events,
+-- The append, presence and read scripts are sent with this text before them (Redis scripts cannot call each other), so
+-- a message, a join and a leave get their id, time and epoch, and are trimmed and announced, by the same lines, and
+-- every script settles the room (below) before it touches it.
+-- The scripts pass KEYS[1] = hostkit:chat:{ROOM}:last-id, KEYS[2] = hostkit:chat:{ROOM}:events,
 -- KEYS[3] = hostkit:chat:{ROOM}:epoch, ARGV[1] = the room's history limit (MAXLEN ~), ARGV[2] = hostkit:chat:{ROOM}:appended.
+local written_key, written_before, written_now
+-- settle_room(key, synced): key = hostkit:chat:{ROOM}:written, which names the run of Redis that last wrote the room
+-- ("RUN_ID", or "RUN_ID synced" when that writer knew Redis syncs its append-only file before answering, and so had every
+-- earlier write of the room on disk too); synced = this writer knows it does (appendonly yes, appendfsync always).
+-- Call it first, before reading the room.
+local function settle_room(key, synced)
+  local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
+  local stamp = redis.call('GET', key)
+  local last_run = stamp and string.match(stamp, '^%x+')
+  local last_synced = stamp and string.find(stamp, ' synced$') ~= nil
+  if last_run and last_run ~= run and not last_synced then
+    -- Redis restarted since its last write to the room, and that run answered before its writes were on disk: its newest
+    -- events may be gone, and their ids are in members' hands. Nobody can tell how many, so the room's log starts again,
+    -- as if Redis had lost it: ids from 1 in a new epoch, and a member resuming from the old epoch is told (a reset gap).
+    redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], key)
+    stamp = nil
+  end
+  written_key, written_before = key, stamp
+  written_now = run .. (synced and ' synced' or '')
+end
 -- append_event(kind, name, text): text is nil for join and leave. Returns id, ts (a string), epoch.
 local function append_event(kind, name, text)
   local id = redis.call('INCR', KEYS[1])
@@ -38,16 +59,23 @@ local function append_event(kind, name, text)
   end
   redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], string.format('%d-0', id), unpack(fields))
   redis.call('PUBLISH', ARGV[2], string.format('%d', id))
+  if written_now ~= written_before then
+    -- Whoever writes the room stamps it with this run of Redis, in the same step as the event: both survive a restart, or neither.
+    redis.call('SET', written_key, written_now)
+    written_before = written_now
+  end
   return id, ts, epoch
 end
 -- HostKit chat: append one event to a room's log (docs/backplane.md). Every writer runs this script, sent after event.lua.
 -- KEYS[1] = hostkit:chat:{ROOM}:last-id    the room's id counter
 -- KEYS[2] = hostkit:chat:{ROOM}:events     the room's stream
 -- KEYS[3] = hostkit:chat:{ROOM}:epoch      the incarnation of the room's log (written with the first event)
--- KEYS[4] = hostkit:chat:{ROOM}:cids:NAME  the sender's recent cids (a sorted set: cid -> id)
+-- KEYS[4] = hostkit:chat:{ROOM}:cids:NAME  the sender's recent cids (a sorted set: EPOCH/cid -> id)
+-- KEYS[5] = hostkit:chat:{ROOM}:written    the run of Redis that last wrote the room (settle_room, event.lua)
 -- ARGV[1] = the room's history limit (MAXLEN ~), ARGV[2] = hostkit:chat:{ROOM}:appended (the notification channel)
 -- ARGV[3] = type: message, join or leave;  ARGV[4] = name;  ARGV[5] = text (messages only)
 -- ARGV[6] = cid (optional, messages only), ARGV[7] = how many cids to remember per sender, ARGV[8] = for how many seconds
+-- ARGV[9] = 'synced' when the writer knows Redis syncs its append-only file before answering (appendfsync always), else absent
 -- Returns {id, ts, epoch, 1 when the cid was already stored (nothing new was) else 0}.
 local kind, name, text, cid = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 if kind ~= 'message' and kind ~= 'join' and kind ~= 'leave' then
@@ -62,8 +90,14 @@ end
 if cid == '' then
   cid = nil
 end
-if cid ~= nil then
-  local first = redis.call('ZSCORE', KEYS[4], cid)
+if KEYS[5] == nil then
+  return redis.error_reply('ERR pass hostkit:chat:{ROOM}:written as KEYS[5] (docs/backplane.md)')
+end
+settle_room(KEYS[5], ARGV[9] == 'synced')
+-- A cid is remembered with the epoch of the log it was stored in: once the log starts again, it is free to be stored anew.
+local epoch = redis.call('GET', KEYS[3])
+if cid ~= nil and epoch then
+  local first = redis.call('ZSCORE', KEYS[4], epoch .. '/' .. cid)
   if first then
     -- A resend: answer with the first one's id (and its time, while the stream keeps it), store nothing.
     local id = string.format('%d-0', tonumber(first))
@@ -75,12 +109,13 @@ if cid ~= nil then
         if fields[i] == 'ts' then ts = tonumber(fields[i + 1]) end
       end
     end
-    return {tonumber(first), ts, redis.call('GET', KEYS[3]) or '', 1}
+    return {tonumber(first), ts, epoch, 1}
   end
 end
-local id, ts, epoch = append_event(kind, name, text)
+local id, ts
+id, ts, epoch = append_event(kind, name, text)
 if cid ~= nil then
-  redis.call('ZADD', KEYS[4], id, cid)
+  redis.call('ZADD', KEYS[4], id, epoch .. '/' .. cid)
   redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -1 - tonumber(ARGV[7]))
   redis.call('EXPIRE', KEYS[4], ARGV[8])
 end
@@ -107,17 +142,20 @@ def main() -> int:
     with_cid = [args.cid, 1000, 3600] if args.cid is not None else []
     event_id, ts, _epoch, duplicate = client.eval(
         APPEND_SCRIPT,
-        4,
+        5,
         f"hostkit:chat:{{{room}}}:last-id",
         f"hostkit:chat:{{{room}}}:events",
         f"hostkit:chat:{{{room}}}:epoch",
         f"hostkit:chat:{{{room}}}:cids:{args.name}",
+        f"hostkit:chat:{{{room}}}:written",
         args.history_limit,
         f"hostkit:chat:{{{room}}}:appended",
         "message",
         args.name,
         args.text,
         *with_cid,
+        # No ARGV[9] 'synced': this script does not know how Redis keeps its data, so the room it writes to starts its log
+        # again after Redis's next restart, whatever Redis's settings (docs/backplane.md#durability).
     )
     if duplicate:
         print(f"already in room {room} as event {event_id} (cid {args.cid}): not stored again")

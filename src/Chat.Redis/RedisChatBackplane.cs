@@ -33,8 +33,10 @@ public sealed class RedisChatBackplane : IChatBackplane
     // 1 while connected Redis does not answer PINGs in time; only the health loop writes it.
     private int _notAnswering;
     private Task _health = Task.CompletedTask;
-    // 1 once Redis's persistence settings were read and logged, at the first answered PING.
-    private int _durabilityReported;
+    // Whether the Redis this node talks to syncs its append-only file before answering: 0 not known yet, 1 yes, 2 no (or
+    // nobody can tell). Read once per connection (a restarted Redis may run with other settings) and passed to every script
+    // that writes a room, which stamps the room with it (settle_room in event.lua, docs/backplane.md#durability).
+    private int _synced;
 
     private RedisChatBackplane(ConnectionMultiplexer redis, RedisChatBackplaneOptions options, ILogger logger)
     {
@@ -94,13 +96,14 @@ public sealed class RedisChatBackplane : IChatBackplane
     {
         ArgumentNullException.ThrowIfNull(post);
         var keys = new RedisChatKeys(post.Room);
-        RedisValue[] values = (post.Text, post.Cid) switch
-        {
-            (null, _) => [_options.HistoryLimit, keys.Appended, TypeName(post.Type), post.Name],
-            (_, null) => [_options.HistoryLimit, keys.Appended, TypeName(post.Type), post.Name, post.Text],
-            _ => [_options.HistoryLimit, keys.Appended, TypeName(post.Type), post.Name, post.Text, post.Cid, IChatBackplane.RecentCidsPerSender, (long)_options.CidWindow.TotalSeconds],
-        };
-        var result = await CallAsync(db => db.ScriptEvaluateAsync(RedisChatScripts.Append, [keys.LastId, keys.Events, keys.Epoch, keys.Cids(post.Name)], values));
+        RedisValue[] values = post.Text is null
+            // A join or leave has no text, so nothing after it either: such a write cannot vouch for Redis's syncing (the
+            // presence script, which writes joins and leaves here, can).
+            ? [_options.HistoryLimit, keys.Appended, TypeName(post.Type), post.Name]
+            // The cid is optional, but ARGV[9] (synced) comes after it: '' stands for "none".
+            : [_options.HistoryLimit, keys.Appended, TypeName(post.Type), post.Name, post.Text, post.Cid ?? string.Empty,
+               IChatBackplane.RecentCidsPerSender, (long)_options.CidWindow.TotalSeconds, await SyncedArgumentAsync()];
+        var result = await CallAsync(db => db.ScriptEvaluateAsync(RedisChatScripts.Append, [keys.LastId, keys.Events, keys.Epoch, keys.Cids(post.Name), keys.Written], values));
         var stored = (RedisResult[])result!;
         return new ChatEvent(post.Type, post.Room, post.Name, post.Text, (long)stored[0], (long)stored[1], RedisChatEntries.Epoch(stored[2]));
     }
@@ -188,8 +191,26 @@ public sealed class RedisChatBackplane : IChatBackplane
         RedisValue from = mode == "after"
             ? string.Create(CultureInfo.InvariantCulture, $"{Math.Clamp(position, 0, long.MaxValue - 1) + 1}-0")
             : position;
-        var result = await CallAsync(db => db.ScriptEvaluateAsync(RedisChatScripts.Read, [keys.LastId, keys.Events, keys.Epoch], [mode, from, limit]));
+        var result = await CallAsync(db => db.ScriptEvaluateAsync(RedisChatScripts.Read, [keys.LastId, keys.Events, keys.Epoch, keys.Written], [mode, from, limit]));
         return RedisChatEntries.ToHistory(room, result, newestFirst: mode == "latest");
+    }
+
+    /// <summary>
+    /// ARGV 'synced' for the scripts that write a room: this node knows Redis syncs its append-only file before answering.
+    /// Read from Redis's settings the first time it is needed on a connection; '' while not known, or not so.
+    /// </summary>
+    internal async ValueTask<RedisValue> SyncedArgumentAsync()
+    {
+        var known = Volatile.Read(ref _synced);
+        if (known == 0 && IsAvailable)
+        {
+            // Not known on this connection yet (a first append right after a reconnect reads it before writing). Null: Redis
+            // did not answer, and the next call asks again.
+            var synced = await RedisDurability.ReadAsync(_redis.GetDatabase(), _options.Address, _logger);
+            known = synced switch { true => 1, false => 2, null => 0 };
+            Interlocked.CompareExchange(ref _synced, known, 0);
+        }
+        return known == 1 ? (RedisValue)"synced" : RedisValue.EmptyString;
     }
 
     internal async Task<T> CallAsync<T>(Func<IDatabase, Task<T>> call)
@@ -273,8 +294,8 @@ public sealed class RedisChatBackplane : IChatBackplane
         {
             await ping.WaitAsync(_options.PingDeadline, stop);
             SetAnswering(true);
-            if (Interlocked.Exchange(ref _durabilityReported, 1) == 0)
-                await RedisDurability.ReportAsync(_redis.GetDatabase(), _options.Address, _logger);
+            if (Volatile.Read(ref _synced) == 0)
+                await SyncedArgumentAsync();                                 // read and logged once Redis answers, not at the first append
             return;
         }
         catch (TimeoutException)
@@ -320,6 +341,8 @@ public sealed class RedisChatBackplane : IChatBackplane
             return;
         if (Interlocked.Exchange(ref _unreachable, 0) == 1)
             RedisChatLog.Reachable(_logger, _options.Address);
+        // Perhaps a restarted Redis, perhaps with other settings: read them again before the next write.
+        Volatile.Write(ref _synced, 0);
         // Read what was stored while this node could not hear the notifications.
         foreach (var feed in _feeds.Keys)
             feed.Wake();

@@ -19,7 +19,14 @@ internal readonly record struct RedisChatKeys(string Room)
     /// <summary>The incarnation of the room's log: written by the first append after the room's data was lost (or first created).</summary>
     public string Epoch => $"{Prefix}{{{Room}}}:epoch";
 
-    /// <summary>A sender's recent cids in the room: a sorted set of cid to id, bounded and expiring (the append script keeps it).</summary>
+    /// <summary>
+    /// The run of Redis that last wrote the room (its <c>run_id</c>, and <c>synced</c> while every writer of that run knew it
+    /// syncs its append-only file before answering): how a script tells that Redis restarted since, and may have lost the
+    /// room's newest events (docs/backplane.md#durability).
+    /// </summary>
+    public string Written => $"{Prefix}{{{Room}}}:written";
+
+    /// <summary>A sender's recent cids in the room: a sorted set of <c>EPOCH/cid</c> to id, bounded and expiring (the append script keeps it).</summary>
     public string Cids(string name) => $"{Prefix}{{{Room}}}:cids:{name}";
 
     /// <summary>The pub/sub channel told the new id after every append, so nodes read at once instead of at their next poll.</summary>

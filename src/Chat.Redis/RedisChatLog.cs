@@ -14,7 +14,7 @@ internal static partial class RedisChatLog
     [LoggerMessage(EventId = 122, Level = LogLevel.Information, Message = "Chat backplane: Redis at {Address}")]
     public static partial void Using(ILogger logger, string address);
 
-    [LoggerMessage(EventId = 123, Level = LogLevel.Error, Message = "The log of room '{Room}' in Redis was reset (a new epoch, or its newest id {Newest} below {Delivered}, already delivered): Redis lost its data; the room's members here are closed and resume with a reset gap")]
+    [LoggerMessage(EventId = 123, Level = LogLevel.Error, Message = "The log of room '{Room}' in Redis was reset (a new epoch, or its newest id {Newest} below {Delivered}, already delivered): Redis lost its data, or restarted without having synced its last writes; the room's members here are closed and resume with a reset gap")]
     public static partial void RoomReset(ILogger logger, string room, long newest, long delivered);
 
     [LoggerMessage(EventId = 124, Level = LogLevel.Warning, Message = "Redis at {Address} did not answer a PING within {Deadline}: counted unavailable (new chat connections get 503, messages are refused) until it answers")]
@@ -29,15 +29,15 @@ internal static partial class RedisChatLog
     [LoggerMessage(EventId = 127, Level = LogLevel.Error, Message = "The chat's presence heartbeat failed")]
     public static partial void PresenceFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 128, Level = LogLevel.Warning, Message = "Redis at {Address} keeps no append-only file (appendonly {AppendOnly}): if it restarts, the rooms' logs are lost, acknowledged messages with them, and members resume with a reset gap. For no acknowledged message lost across a Redis restart, run Redis with appendonly yes and appendfsync always (docs/backplane.md#durability)")]
+    [LoggerMessage(EventId = 128, Level = LogLevel.Warning, Message = "Redis at {Address} keeps no append-only file (appendonly {AppendOnly}): if it restarts, the rooms' logs start again (their history is lost, acknowledged messages with it) and members resume with a reset gap. For rooms that outlive a Redis restart, run Redis with appendonly yes and appendfsync always (docs/backplane.md#durability)")]
     public static partial void NoAppendOnlyFile(ILogger logger, string address, string appendOnly);
 
-    [LoggerMessage(EventId = 129, Level = LogLevel.Warning, Message = "Redis at {Address} syncs its append-only file with appendfsync {Fsync}, after answering: if its machine fails, or Redis is killed while its disk is slow, the last second or two of acknowledged messages can be lost. For no acknowledged message lost across a Redis restart, set appendfsync always (docs/backplane.md#durability)")]
+    [LoggerMessage(EventId = 129, Level = LogLevel.Warning, Message = "Redis at {Address} syncs its append-only file with appendfsync {Fsync}, after answering: a restart can lose the last acknowledged messages and nobody can tell which, so after a restart each room's log starts again (its history is dropped) and members resume with a reset gap. For rooms that outlive a Redis restart, set appendfsync always (docs/backplane.md#durability)")]
     public static partial void AppendOnlyFileSyncedLater(ILogger logger, string address, string fsync);
 
     [LoggerMessage(EventId = 130, Level = LogLevel.Information, Message = "Redis at {Address} writes and syncs every change to its append-only file before answering (appendonly yes, appendfsync always): acknowledged messages survive a Redis restart")]
     public static partial void Durable(ILogger logger, string address);
 
-    [LoggerMessage(EventId = 131, Level = LogLevel.Warning, Message = "Could not read the persistence settings of Redis at {Address} ({Failure}): HostKit cannot tell whether acknowledged messages survive a Redis restart; they do only with appendonly yes and appendfsync always (docs/backplane.md#durability)")]
+    [LoggerMessage(EventId = 131, Level = LogLevel.Warning, Message = "Could not read the persistence settings of Redis at {Address} ({Failure}): HostKit cannot tell whether acknowledged messages survive a Redis restart, so after one each room's log starts again; they survive only with appendonly yes and appendfsync always (docs/backplane.md#durability)")]
     public static partial void DurabilityUnknown(ILogger logger, string address, string failure);
 }

@@ -7,8 +7,9 @@ namespace HostKit.Chat.Redis;
 internal static class RedisChatScripts
 {
     /// <summary>
-    /// The steps every appended event takes (event.lua: id, time, epoch, XADD with MAXLEN ~, PUBLISH), written once: the
-    /// scripts that append events are sent with it in front, since a Redis script cannot call another.
+    /// The steps every appended event takes (event.lua: id, time, epoch, XADD with MAXLEN ~, PUBLISH), and the check every
+    /// script makes first (settle_room: did Redis restart since it last wrote the room, and may it have lost its newest
+    /// events?), written once: the other room scripts are sent with it in front, since a Redis script cannot call another.
     /// </summary>
     public static string Event { get; } = Load("event.lua");
 
@@ -21,8 +22,14 @@ internal static class RedisChatScripts
     /// <summary>Appends a message, join or leave, remembering the sender's cid: <see cref="Event"/> then append.lua.</summary>
     public static string Append { get; } = Event + AppendBody;
 
-    /// <summary>Reads the counter, the oldest kept entry and a range of entries at one instant.</summary>
-    public static string Read { get; } = Load("read.lua");
+    /// <summary>read.lua as shipped, without <see cref="Event"/> in front (what docs/backplane.md quotes).</summary>
+    public static string ReadBody { get; } = Load("read.lua");
+
+    /// <summary>
+    /// Settles the room (<see cref="Event"/>'s <c>settle_room</c>), then reads the counter, the oldest kept entry and a range of
+    /// entries at one instant.
+    /// </summary>
+    public static string Read { get; } = Event + ReadBody;
 
     /// <summary>Lists a member in its room with its join, takes it off with its leave, or takes off every member of an expired node.</summary>
     public static string Presence { get; } = Event + PresenceBody;

@@ -198,8 +198,10 @@ internal sealed class RedisNodePresence : IAsyncDisposable
 
     private async Task<RedisResult[]> RunPresenceAsync(RedisChatKeys keys, string node, params RedisValue[] arguments)
     {
-        RedisValue[] values = [_options.HistoryLimit, keys.Appended, .. arguments];
-        var result = await _backplane.CallAsync(db => db.ScriptEvaluateAsync(RedisChatScripts.Presence, [keys.LastId, keys.Events, keys.Epoch, keys.Members(node)], values));
+        // ARGV[4] and ARGV[5] are the member and name where the mode has them, '' where not; ARGV[6] says whether Redis syncs.
+        var modeArguments = arguments.Concat(Enumerable.Repeat((RedisValue)string.Empty, 3 - arguments.Length));
+        RedisValue[] values = [_options.HistoryLimit, keys.Appended, .. modeArguments, await _backplane.SyncedArgumentAsync()];
+        var result = await _backplane.CallAsync(db => db.ScriptEvaluateAsync(RedisChatScripts.Presence, [keys.LastId, keys.Events, keys.Epoch, keys.Members(node), keys.Written], values));
         return (RedisResult[])result!;
     }
 

@@ -134,7 +134,7 @@ internal sealed class ChatRelay(IWebSocket socket, ChatRequest request, ChatServ
                 return;
             lock (_uncertain)
                 _uncertain.Remove(cid);
-            await TrySendAsync(ChatWire.Encode(new AckNotice(request.Room, cid, stored.Id)));
+            await TrySendAsync(ChatWire.Encode(new AckNotice(request.Room, cid, stored.Id, stored.Epoch)));
         }
         catch (ChatBackplaneUnavailableException ex)
         {

@@ -116,8 +116,8 @@
     keepingScroll(() => $("messages").append(item));
   }
 
-  function eventKey(id) {
-    return `${epoch}:${id}`;
+  function eventKey(id, of = epoch) {
+    return `${of}:${id}`;
   }
 
   function youTag() {
@@ -255,8 +255,10 @@
   function acknowledged(event) {
     const entry = outbox.get(event.cid);
     if (!entry) return;
-    ownIds.add(eventKey(event.id));
-    const shown = document.querySelector(`#messages li[data-key="${eventKey(event.id)}"]`);
+    // The ack names the log its id belongs to (servers before that did not: then the page's current one).
+    const key = eventKey(event.id, event.epoch ?? epoch);
+    ownIds.add(key);
+    const shown = document.querySelector(`#messages li[data-key="${key}"]`);
     if (shown) {
       // The event came before its ack: mark it now.
       shown.classList.add("own");

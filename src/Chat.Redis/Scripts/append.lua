@@ -2,10 +2,12 @@
 -- KEYS[1] = hostkit:chat:{ROOM}:last-id    the room's id counter
 -- KEYS[2] = hostkit:chat:{ROOM}:events     the room's stream
 -- KEYS[3] = hostkit:chat:{ROOM}:epoch      the incarnation of the room's log (written with the first event)
--- KEYS[4] = hostkit:chat:{ROOM}:cids:NAME  the sender's recent cids (a sorted set: cid -> id)
+-- KEYS[4] = hostkit:chat:{ROOM}:cids:NAME  the sender's recent cids (a sorted set: EPOCH/cid -> id)
+-- KEYS[5] = hostkit:chat:{ROOM}:written    the run of Redis that last wrote the room (settle_room, event.lua)
 -- ARGV[1] = the room's history limit (MAXLEN ~), ARGV[2] = hostkit:chat:{ROOM}:appended (the notification channel)
 -- ARGV[3] = type: message, join or leave;  ARGV[4] = name;  ARGV[5] = text (messages only)
 -- ARGV[6] = cid (optional, messages only), ARGV[7] = how many cids to remember per sender, ARGV[8] = for how many seconds
+-- ARGV[9] = 'synced' when the writer knows Redis syncs its append-only file before answering (appendfsync always), else absent
 -- Returns {id, ts, epoch, 1 when the cid was already stored (nothing new was) else 0}.
 local kind, name, text, cid = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 if kind ~= 'message' and kind ~= 'join' and kind ~= 'leave' then
@@ -20,8 +22,14 @@ end
 if cid == '' then
   cid = nil
 end
-if cid ~= nil then
-  local first = redis.call('ZSCORE', KEYS[4], cid)
+if KEYS[5] == nil then
+  return redis.error_reply('ERR pass hostkit:chat:{ROOM}:written as KEYS[5] (docs/backplane.md)')
+end
+settle_room(KEYS[5], ARGV[9] == 'synced')
+-- A cid is remembered with the epoch of the log it was stored in: once the log starts again, it is free to be stored anew.
+local epoch = redis.call('GET', KEYS[3])
+if cid ~= nil and epoch then
+  local first = redis.call('ZSCORE', KEYS[4], epoch .. '/' .. cid)
   if first then
     -- A resend: answer with the first one's id (and its time, while the stream keeps it), store nothing.
     local id = string.format('%d-0', tonumber(first))
@@ -33,12 +41,13 @@ if cid ~= nil then
         if fields[i] == 'ts' then ts = tonumber(fields[i + 1]) end
       end
     end
-    return {tonumber(first), ts, redis.call('GET', KEYS[3]) or '', 1}
+    return {tonumber(first), ts, epoch, 1}
   end
 end
-local id, ts, epoch = append_event(kind, name, text)
+local id, ts
+id, ts, epoch = append_event(kind, name, text)
 if cid ~= nil then
-  redis.call('ZADD', KEYS[4], id, cid)
+  redis.call('ZADD', KEYS[4], id, epoch .. '/' .. cid)
   redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -1 - tonumber(ARGV[7]))
   redis.call('EXPIRE', KEYS[4], ARGV[8])
 end

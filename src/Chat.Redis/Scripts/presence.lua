@@ -2,15 +2,21 @@
 -- KEYS[1] = hostkit:chat:{ROOM}:last-id, KEYS[2] = hostkit:chat:{ROOM}:events, KEYS[3] = hostkit:chat:{ROOM}:epoch
 --           as for the append script
 -- KEYS[4] = hostkit:chat:{ROOM}:members:NODE   a hash: the node's members in the room, member id -> name
+-- KEYS[5] = hostkit:chat:{ROOM}:written        as for the append script
 -- ARGV[1] = the room's history limit (MAXLEN ~), ARGV[2] = hostkit:chat:{ROOM}:appended
 -- ARGV[3] = 'join' (ARGV[4] = member id, ARGV[5] = name): lists the member and appends its join
 --           'leave' (ARGV[4] = member id): takes the member off and appends its leave, if it was still listed
 --           'expire': takes every member of the node off (the node stopped renewing) and appends a leave for each
+-- ARGV[6] = 'synced' as for the append script (ARGV[4] and ARGV[5] are then passed as '' where a mode has none)
 -- Returns the events appended, each {id, ts, name, epoch}: a leave is appended exactly once, by whoever takes the member off.
 local function append(kind, name)
   local id, ts, epoch = append_event(kind, name, nil)
   return {id, tonumber(ts), name, epoch}
 end
+if KEYS[5] == nil then
+  return redis.error_reply('ERR pass hostkit:chat:{ROOM}:written as KEYS[5] (docs/backplane.md)')
+end
+settle_room(KEYS[5], ARGV[6] == 'synced')
 local mode = ARGV[3]
 if mode == 'join' then
   if ARGV[5] == nil or ARGV[5] == '' then

@@ -11,10 +11,11 @@ namespace HostKit.Chat.Backplane;
 /// <item><see cref="AppendAsync"/> assigns ids atomically: 1 for the room's first event, then one more per event,
 /// whatever node appends (Redis: <c>INCR</c> and <c>XADD</c> in one Lua script).</item>
 /// <item>A message whose <see cref="ChatPost.Cid"/> the same sender used recently in the room (at least its last
-/// <see cref="RecentCidsPerSender"/>) is not stored again: the append returns the event stored the first time. The check
-/// and the append are one atomic step, whatever node sends the resend.</item>
+/// <see cref="RecentCidsPerSender"/>) in the room's current log is not stored again: the append returns the event stored
+/// the first time. The check and the append are one atomic step, whatever node sends the resend.</item>
 /// <item>Every event and history carries the room's epoch: ids count from 1 again in a new incarnation of the room's log
-/// (lost data, a restarted process), and the epoch is how a resuming client learns that its ids belong to an old one.</item>
+/// (lost data, data the backplane cannot vouch for, a restarted process), and the epoch is how a resuming client learns
+/// that its ids belong to an old one. An id is never given to two events in one epoch.</item>
 /// <item>A subscription delivers every event stored after <see cref="SubscribeAsync"/> returned, in id order.
 /// It may also deliver some stored before, and may repeat one: members deduplicate by id.</item>
 /// <item>The history reads see the log as of one instant: their events are contiguous and end at

@@ -77,7 +77,8 @@ public class ChatPageOutboxTests(ChromiumFixture chromium) : IClassFixture<Chrom
     public async Task What_was_refused_while_Redis_was_away_is_sent_by_itself_once_Redis_is_back_with_its_data()
     {
         var browser = await chromium.GetBrowserAsync();
-        await using var redis = await RedisServer.StartAsync();
+        // Synced before each answer: the rooms outlive a restart of Redis (any other setting starts them again, docs/backplane.md#durability).
+        await using var redis = await RedisServer.StartWithAppendOnlyFileAsync("always");
         await using var node = await RedisChatClusterTests.StartNodeAsync("kestrel", redis);
         await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = Desktop });
         var page = await OpenAsync(context, node.Address, "away", "ann");

@@ -266,7 +266,10 @@ public class ChatRoomTests
         var ack = first.Single(e => e.Type == "ack");
         Assert.Equal(("ann-1", 2L), (ack.Cid, ack.Id!.Value));
         Assert.Equal(("hello", 2L), (first.Single(e => e.Type == "message").Text, first.Single(e => e.Type == "message").Id!.Value));
-        Assert.Equal("""{"type":"ack","room":"lobby","cid":"ann-1","id":2}""", ack.Raw);
+        // The ack names the log the id belongs to, as the event does: a client can tell its message's place after a reset.
+        var epoch = first.Single(e => e.Type == "message").Epoch;
+        Assert.NotNull(epoch);
+        Assert.Equal($$"""{"type":"ack","room":"lobby","cid":"ann-1","id":2,"epoch":"{{epoch}}"}""", ack.Raw);
 
         // The same cid again, from a new connection (as after a reconnect): acknowledged with the first id, nothing stored.
         using var again = await client.ConnectWebSocketAsync(ChatApps.Path("lobby", "ann", after: 2));

@@ -13,7 +13,7 @@ public class BackplaneDocumentTests
     {
         Assert.Contains("```lua\n" + RedisChatScripts.Event + "```", Document, StringComparison.Ordinal);
         Assert.Contains("```lua\n" + RedisChatScripts.AppendBody + "```", Document, StringComparison.Ordinal);
-        Assert.Contains("```lua\n" + RedisChatScripts.Read + "```", Document, StringComparison.Ordinal);
+        Assert.Contains("```lua\n" + RedisChatScripts.ReadBody + "```", Document, StringComparison.Ordinal);
         Assert.Contains("```lua\n" + RedisChatScripts.PresenceBody + "```", Document, StringComparison.Ordinal);
         Assert.Contains("```lua\n" + RedisChatScripts.Nodes + "```", Document, StringComparison.Ordinal);
     }
@@ -24,6 +24,7 @@ public class BackplaneDocumentTests
         // One rule for every event (id, time, epoch, trim, publish): the append and presence scripts carry event.lua.
         Assert.Equal(RedisChatScripts.Event + RedisChatScripts.AppendBody, RedisChatScripts.Append);
         Assert.Equal(RedisChatScripts.Event + RedisChatScripts.PresenceBody, RedisChatScripts.Presence);
+        Assert.Equal(RedisChatScripts.Event + RedisChatScripts.ReadBody, RedisChatScripts.Read);
         Assert.DoesNotContain("'XADD'", RedisChatScripts.AppendBody, StringComparison.Ordinal);
         Assert.DoesNotContain("'XADD'", RedisChatScripts.PresenceBody, StringComparison.Ordinal);
     }
@@ -41,6 +42,7 @@ public class BackplaneDocumentTests
         var keys = new RedisChatKeys("lobby");
         Assert.Contains($"`{keys.LastId}`", Document, StringComparison.Ordinal);
         Assert.Contains($"`{keys.Events}`", Document, StringComparison.Ordinal);
+        Assert.Contains($"`{keys.Written}`", Document, StringComparison.Ordinal);
         Assert.Equal("hostkit:chat:{lobby}:appended", keys.Appended);
         Assert.Contains($"`{RedisChatKeys.Nodes}`", Document, StringComparison.Ordinal);
         Assert.Contains($"`{keys.Members("NODE").Replace("lobby", "R", StringComparison.Ordinal)}`", Document, StringComparison.Ordinal);

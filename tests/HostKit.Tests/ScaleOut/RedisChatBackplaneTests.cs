@@ -156,6 +156,60 @@ public class RedisChatBackplaneTests
         Assert.True(forgotten.Id > IChatBackplane.RecentCidsPerSender + 1, $"c-1 should be out of the window, stored anew: {forgotten}");
     }
 
+    /// <summary>
+    /// docs/backplane.md#durability: a Redis that answers before its writes are on disk (appendfsync everysec, Redis's default
+    /// for its file) may come back from a restart without its last acknowledged events, and nobody can tell which. So a room
+    /// written by such a run starts its log again at its first use after the restart (a new epoch, ids from 1; a clean stop
+    /// looks the same as a crash), and a cid stored in the old log is free to be stored in the new one. With appendfsync always,
+    /// the room goes on: same epoch, same ids, and a resent cid is still a duplicate.
+    /// </summary>
+    [Theory]
+    [InlineData("everysec", true)]
+    [InlineData("always", false)]
+    public async Task After_Redis_restarts_a_room_starts_its_log_again_unless_Redis_synced_its_writes_before_answering(string appendFsync, bool startsAgain)
+    {
+        await using var redis = await RedisServer.StartWithAppendOnlyFileAsync(appendFsync);
+        await using var node = await ConnectAsync(redis);
+        var before = await AppendAsync(node, "a", 3);
+        var sent = await node.AppendAsync(new ChatPost(ChatEventType.Message, "race", "ann", "hello", "c-1"));
+        Assert.Equal((4L, before[0].Epoch), (sent.Id, sent.Epoch));
+
+        await redis.StopAsync(keepData: true);
+        await redis.StartAgainAsync();
+        await Eventually.TrueAsync(() => node.IsAvailable, "the node reconnected", Timeout);
+
+        var after = await RetryWhileReconnectingAsync(() => node.ReadAfterAsync("race", 0));
+        var resent = await node.AppendAsync(new ChatPost(ChatEventType.Message, "race", "ann", "hello", "c-1"));
+        if (startsAgain)
+        {
+            Assert.Equal((0L, (string?)null, 0), (after.NewestId, after.Epoch, after.Events.Count));
+            Assert.Equal(1, resent.Id);                                    // stored anew, in the new log
+            Assert.NotEqual(sent.Epoch, resent.Epoch);
+        }
+        else
+        {
+            Assert.Equal((4L, sent.Epoch), (after.NewestId, after.Epoch));
+            Assert.Equal((sent.Id, sent.Epoch), (resent.Id, resent.Epoch)); // the same message: not stored twice
+        }
+    }
+
+    /// <summary>A command right after a reconnect may still meet the old connection's failure: try again, bounded.</summary>
+    private static async Task<T> RetryWhileReconnectingAsync<T>(Func<ValueTask<T>> call)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (ChatBackplaneUnavailableException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);                                     // polling for the reconnection, bounded by the deadline
+            }
+        }
+    }
+
     private static async Task<List<ChatEvent>> AppendAsync(IChatBackplane node, string name, int count)
     {
         var stored = new List<ChatEvent>(count);

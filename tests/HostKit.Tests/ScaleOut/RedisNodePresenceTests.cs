@@ -93,7 +93,8 @@ public class RedisNodePresenceTests
     [Fact]
     public async Task A_leave_Redis_could_not_take_is_stored_once_it_is_back()
     {
-        await using var redis = await RedisServer.StartAsync();
+        // Synced before each answer: the rooms outlive a restart of Redis (any other setting starts them again, docs/backplane.md#durability).
+        await using var redis = await RedisServer.StartWithAppendOnlyFileAsync("always");
         await using var node = await ConnectAsync(redis);
         await using var other = await ConnectAsync(redis);
         await using var feed = await other.SubscribeAsync("room");
@@ -113,7 +114,8 @@ public class RedisNodePresenceTests
     public async Task An_outage_of_Redis_longer_than_the_expiry_announces_nobody_gone_but_the_dead()
     {
         // A 3 s expiry: more than the 2 s at most between the two nodes' reconnections (StackExchange.Redis's backoff).
-        await using var redis = await RedisServer.StartAsync();
+        // Synced before each answer: the rooms outlive a restart of Redis (any other setting starts them again, docs/backplane.md#durability).
+        await using var redis = await RedisServer.StartWithAppendOnlyFileAsync("always");
         await using var node = await ConnectAsync(redis, expirySeconds: 3);
         await using var other = await ConnectAsync(redis, expirySeconds: 3);
         await using var feed = await other.SubscribeAsync("room");

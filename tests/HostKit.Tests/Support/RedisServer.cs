@@ -94,6 +94,32 @@ public sealed class RedisServer : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>
+    /// The length of the append-only file Redis writes to now (Redis 7 keeps it under <c>appendonlydir</c>, as a base file and
+    /// the newest <c>*.incr.aof</c> it appends to).
+    /// </summary>
+    public long AppendOnlyFileLength() => new FileInfo(IncrementalAppendOnlyFile()).Length;
+
+    /// <summary>
+    /// Cuts the append-only file back to <paramref name="length"/> bytes, as a crash of Redis's machine leaves it when the
+    /// writes after that point were not yet synced to disk (<c>appendfsync everysec</c>). Only while Redis is not running;
+    /// Redis loads a file whose last command is cut short (<c>aof-load-truncated yes</c>, its default). Returns the length before.
+    /// </summary>
+    public long TruncateAppendOnlyFile(long length)
+    {
+        if (_process is not null)
+            throw new InvalidOperationException("Stop redis-server before cutting its append-only file.");
+        using var file = new FileStream(IncrementalAppendOnlyFile(), FileMode.Open, FileAccess.Write);
+        var before = file.Length;
+        file.SetLength(length);
+        return before;
+    }
+
+    private string IncrementalAppendOnlyFile() =>
+        Directory.GetFiles(Path.Combine(_directory, "appendonlydir"), "*.incr.aof")
+            .OrderBy(f => int.Parse(Path.GetFileName(f).Split('.')[2], CultureInfo.InvariantCulture))
+            .LastOrDefault() ?? throw new InvalidOperationException("redis-server keeps no append-only file here.");
+
     /// <summary>Sends one inline command and returns the first line of the reply (empty when the server closed, as SHUTDOWN does).</summary>
     public async Task<string> CommandAsync(string command)
     {

@@ -72,7 +72,32 @@ public class ChatFaultTests(ITestOutputHelper output)
             await redis.StartAgainAsync();
         }, appendFsync: "always");
 
-    private async Task RunAsync(string fault, Func<RedisServer, DemoProcess, Task> inject, bool redisLosesData = false, string? appendFsync = null)
+    /// <summary>
+    /// Redis's default for its append-only file, <c>appendfsync everysec</c>: Redis answers before its writes are on disk, so
+    /// a crash of its machine loses the last second or so of acknowledged messages, and their ids come back for new ones. The
+    /// test plays that crash: it notes the file's length under load, waits until 40 more messages are acknowledged, kills
+    /// Redis, cuts the file back to the noted length (what the disk would hold), and starts Redis on it. The rooms' scripts
+    /// see a restarted Redis that could not vouch for its writes and start the room's log again: every member is told with a
+    /// reset gap, no id is given twice silently, and every acknowledged message a member lacks was announced to it as lost.
+    /// </summary>
+    [Fact]
+    public Task Redis_killed_and_restarted_from_an_append_only_file_that_lost_its_last_second_under_load() =>
+        RunAsync("Redis kill -9, restarted from its AOF (appendfsync everysec) missing its last 40+ acknowledged messages", async (redis, kestrel, members) =>
+        {
+            var synced = redis.AppendOnlyFileLength();
+            var ackedBefore = members.Sum(m => m.AckedCount);
+            await Eventually.TrueAsync(() => members.Sum(m => m.AckedCount) >= ackedBefore + 40,
+                "40 more messages acknowledged after the file's length was noted", TimeSpan.FromSeconds(20));
+            await redis.KillAsync();
+            var cut = redis.TruncateAppendOnlyFile(synced);
+            output.WriteLine($"append-only file cut from {cut} to {synced} bytes");
+            await redis.StartAgainAsync();
+        }, redisLosesData: true, appendFsync: "everysec");
+
+    private Task RunAsync(string fault, Func<RedisServer, DemoProcess, Task> inject, bool redisLosesData = false, string? appendFsync = null) =>
+        RunAsync(fault, (redis, kestrel, _) => inject(redis, kestrel), redisLosesData, appendFsync);
+
+    private async Task RunAsync(string fault, Func<RedisServer, DemoProcess, List<LoadMember>, Task> inject, bool redisLosesData = false, string? appendFsync = null)
     {
         await using var redis = appendFsync is null ? await RedisServer.StartAsync() : await RedisServer.StartWithAppendOnlyFileAsync(appendFsync);
         await using var kestrel = await DemoProcess.StartOnPortAsync(0, "kestrel", "--backplane", redis.Address);
@@ -89,7 +114,7 @@ public class ChatFaultTests(ITestOutputHelper output)
             using var talking = new CancellationTokenSource();
             var load = members.Select(m => Task.Run(() => TalkAsync(m, talking.Token))).ToList();
             await Task.Delay(LoadBefore);
-            await inject(redis, kestrel);
+            await inject(redis, kestrel, members);
             await Task.Delay(LoadAfter);
             await talking.CancelAsync();
             await Task.WhenAll(load);
@@ -101,9 +126,9 @@ public class ChatFaultTests(ITestOutputHelper output)
                     await member.ResendUnresolvedAsync();
                 return members.All(m => m.Unresolved == 0);
             }, "every message acknowledged or refused", members);
-            await WaitForAsync(() => Task.FromResult(FaultLedger.AllDelivered(members, redisLosesData)), "every acknowledged message delivered to every member", members);
+            await WaitForAsync(() => Task.FromResult(FaultLedger.AllDelivered(members)), "every acknowledged message delivered to every member, or announced lost", members);
 
-            var counts = FaultLedger.Check(members, redisLosesData);
+            var counts = FaultLedger.Check(members, expectReset: redisLosesData);
             output.WriteLine($"{fault}: {counts}");
         }
         finally

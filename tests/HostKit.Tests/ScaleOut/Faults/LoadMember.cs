@@ -34,8 +34,11 @@ public sealed class LoadMember(string name, string room, IReadOnlyList<Uri> node
     /// <summary>cid to text, for every message sent.</summary>
     public Dictionary<string, string> Sent { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>cid to the id it was acknowledged with.</summary>
-    public Dictionary<string, long> Acked { get; } = new(StringComparer.Ordinal);
+    /// <summary>cid to the id it was acknowledged with, and the epoch of the room's log that id belongs to.</summary>
+    public Dictionary<string, (long Id, string? Epoch)> Acked { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>cids that got an <c>unknown</c> answer at least once (then sent again with the same cid).</summary>
+    public HashSet<string> Unknown { get; } = new(StringComparer.Ordinal);
 
     /// <summary>cids refused with <c>not-stored</c>.</summary>
     public HashSet<string> Refused { get; } = new(StringComparer.Ordinal);
@@ -44,6 +47,16 @@ public sealed class LoadMember(string name, string room, IReadOnlyList<Uri> node
     public List<ReceivedEvent> Received { get; } = [];
 
     public int UnknownAnswers { get; private set; }
+
+    /// <summary>How many of its messages are acknowledged so far (safe to read while it runs).</summary>
+    public int AckedCount
+    {
+        get
+        {
+            lock (_gate)
+                return Acked.Count;
+        }
+    }
 
     public int Connections { get; private set; }
 
@@ -211,12 +224,13 @@ public sealed class LoadMember(string name, string room, IReadOnlyList<Uri> node
             {
                 case "ack":
                     _awaiting.Remove(e.Cid!);
-                    Acked[e.Cid!] = e.Id!.Value;
+                    Acked[e.Cid!] = (e.Id!.Value, e.Epoch);
                     _unacked.Remove(e.Cid!);
                     return;
                 case "error" when e.Outcome == "unknown":
                     _awaiting.Remove(e.Cid!);
                     UnknownAnswers++;
+                    Unknown.Add(e.Cid!);
                     // Ask again a little later, with the same cid: stored at most once.
                     _ = Task.Delay(1000).ContinueWith(_ => SendAsync(e.Cid!), TaskScheduler.Default);
                     return;
