@@ -35,7 +35,7 @@ internal sealed class MinimalConnection : IHostConnection
         _protocol = new Http1Protocol(runtime.Options.Limits);
         _response = new Http1PipeResponse(_protocol, _transport, () => !runtime.Activity.IsStopping, _aborted);
         var body = new Http1RequestBody(_input, _output, _protocol);
-        _environ = new Http1Environ(_protocol.Head, runtime.HostName, (IPEndPoint)socket.LocalEndPoint!, (IPEndPoint)_remote, body) { IsTls = tls is not null };
+        _environ = new Http1Environ(_protocol.Head, runtime.HostName, socket.LocalEndPoint!, _remote, body) { IsTls = tls is not null };
     }
 
     public Task Completion { get; private set; } = Task.CompletedTask;

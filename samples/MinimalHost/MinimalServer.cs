@@ -7,15 +7,15 @@ namespace HostKit.Samples.MinimalHost;
 internal sealed class MinimalServer : IRunningServer
 {
     private readonly HostRuntime _runtime;
-    private readonly List<(Socket Socket, TlsOptions? Tls)> _listeners;
+    private readonly List<(Uri Url, Socket Socket, TlsOptions? Tls)> _listeners;
     private readonly ConnectionSet<MinimalConnection> _connections;
     private Task? _stopping;
 
-    public MinimalServer(HostRuntime runtime, List<(Socket Socket, TlsOptions? Tls)> listeners)
+    public MinimalServer(HostRuntime runtime, List<(Uri Url, Socket Socket, TlsOptions? Tls)> listeners)
     {
         (_runtime, _listeners) = (runtime, listeners);
         _connections = new ConnectionSet<MinimalConnection>(runtime);
-        Addresses = [.. listeners.Select(l => new Uri($"{(l.Tls is null ? "http" : "https")}://{l.Socket.LocalEndPoint}/"))];
+        Addresses = [.. listeners.Select(l => ListenAddress.Bound(l.Url, l.Socket))];
         listeners.ForEach(l => _ = AcceptAsync(l.Socket, l.Tls));
     }
 

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Connections;
 
 namespace HostKit.Hosts.KestrelTransport;
@@ -22,7 +21,7 @@ internal sealed class TransportConnection : IHostConnection
         _protocol = new Http1Protocol(runtime.Options.Limits);
         _timeouts = new HeadReadTimeouts(_transport.Input, runtime.Options.Limits);
         _response = new Http1PipeResponse(_protocol, _transport, () => !runtime.Activity.IsStopping, _aborted);
-        _environ = new Http1Environ(_protocol.Head, runtime.HostName, (IPEndPoint)connection.LocalEndPoint!, (IPEndPoint)connection.RemoteEndPoint!,
+        _environ = new Http1Environ(_protocol.Head, runtime.HostName, connection.LocalEndPoint!, connection.RemoteEndPoint!,
             new Http1RequestBody(_transport.Input, _transport.Output, _protocol));
     }
 
