@@ -82,8 +82,8 @@ public static class UnixSocketFile
         try
         {
             socket.Bind(new UnixDomainSocketEndPoint(path));
+            socket.Bound(StatusOf(path, hostName).Inode); // from here on, disposing the socket removes its file
             File.SetUnixFileMode(path, Mode);
-            socket.Bound(StatusOf(path, hostName).Inode);
             return socket;
         }
         catch (SocketException ex)
@@ -95,6 +95,11 @@ public static class UnixSocketFile
         {
             socket.Dispose();
             throw new HostStartException($"The {hostName} host could not set the mode of unix:{path}: {ex.Message}", ex);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
         }
     }
 
