@@ -37,7 +37,8 @@ public abstract class UnixSocketConformanceTests
         var path = UnixSocketClient.NewPath();
         await using var server = await StartOnAsync(host, path);
         Assert.Contains(ListenAddress.UnixSocket(path), server.Server.Addresses);
-        Assert.Equal(UnixSocketFile.Mode, File.GetUnixFileMode(path));
+        if (!OperatingSystem.IsWindows())
+            Assert.Equal(UnixSocketFile.Mode, File.GetUnixFileMode(path));
         using var client = UnixSocketClient.Http(path);
 
         Assert.Equal("Hello, World!", await client.GetStringAsync("/plaintext"));

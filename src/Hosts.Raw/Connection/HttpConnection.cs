@@ -78,7 +78,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IRawConnection
         }
         catch (Exception ex)
         {
-            HostLog.ConnectionFailed(Server.Logger, ex, RemoteEndPoint.ToString());
+            HostLog.ConnectionFailed(Server.Logger, ex, $"{RemoteEndPoint}");
         }
         finally
         {
@@ -116,7 +116,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IRawConnection
         }
         catch (Exception ex)
         {
-            HostLog.ConnectionFailed(Server.Logger, ex, RemoteEndPoint.ToString());
+            HostLog.ConnectionFailed(Server.Logger, ex, $"{RemoteEndPoint}");
         }
         await CloseAsync();
     }

@@ -57,7 +57,7 @@ internal sealed class WebSocketConnection(Socket socket, CancellationTokenSource
         }
         catch (Exception ex)
         {
-            HostLog.ConnectionFailed(server.Logger, ex, remoteEndPoint.ToString());
+            HostLog.ConnectionFailed(server.Logger, ex, $"{remoteEndPoint}");
         }
         finally
         {

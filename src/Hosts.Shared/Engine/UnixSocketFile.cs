@@ -83,7 +83,8 @@ public static class UnixSocketFile
         {
             socket.Bind(new UnixDomainSocketEndPoint(path));
             socket.Bound(StatusOf(path, hostName).Inode); // from here on, disposing the socket removes its file
-            File.SetUnixFileMode(path, Mode);
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(path, Mode); // Windows' unix sockets have no such mode
             return socket;
         }
         catch (SocketException ex)
