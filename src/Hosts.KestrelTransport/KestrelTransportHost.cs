@@ -41,9 +41,15 @@ public sealed class KestrelTransportHost : IServerHost
         foreach (var url in options.Urls)
         {
             if (ListenAddress.IsUnixSocket(url))
+            {
+                // Checked before Kestrel takes the path, which refuses a long one in its own words; bound by LimitedSocketTransport.
+                UnixSocketFile.Prepare(url, Name);
                 kestrelOptions.ListenUnixSocket(ListenAddress.UnixSocketPath(url), listen => listen.UseConnectionHandler<HttpConnectionHandler>());
+            }
             else
+            {
                 kestrelOptions.Listen(ListenAddress.Parse(url, Name), listen => listen.UseConnectionHandler<HttpConnectionHandler>());
+            }
         }
         // Kestrel's socket connections, accepted by the host kit: bound as on every host, held to the connection limit.
         var server = new KestrelServer(Options.Create(kestrelOptions), new LimitedSocketTransport(handler, runtime, Name), options.LoggerFactory);

@@ -26,7 +26,10 @@ public class NginxUnixSocketTests
         var body = new byte[200_000];
         Random.Shared.NextBytes(body);
         using (var echoed = await http.PostAsync("/echo", new ByteArrayContent(body)))
+        {
+            Assert.True(echoed.IsSuccessStatusCode, $"{(int)echoed.StatusCode} through nginx:\n{nginx.Output.Text}");
             Assert.Equal(body, await echoed.Content.ReadAsByteArrayAsync());
+        }
         var environ = JsonSerializer.Deserialize<Dictionary<string, string?>>(await http.GetStringAsync("/environ"))!;
         Assert.Equal(("127.0.0.1", "http", nginx.Address.Authority), (environ["REMOTE_ADDR"], environ["wsgi.url_scheme"], environ["HTTP_HOST"]));
 
