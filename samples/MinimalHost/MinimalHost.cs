@@ -24,14 +24,15 @@ public sealed class MinimalHost : IServerHost
     public HostCapabilities Capabilities =>
         HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols | HostCapabilities.WebSocketKeepAliveTimeout |
         HostCapabilities.Network | HostCapabilities.RequestLimits | HostCapabilities.StrictRequestParsing | HostCapabilities.HttpPipelining |
-        HostCapabilities.WebSocketFrameHeaderLimits | HostCapabilities.WebSocketCompression | HostCapabilities.RequestTimeouts | HostCapabilities.Tls;
+        HostCapabilities.WebSocketFrameHeaderLimits | HostCapabilities.WebSocketCompression | HostCapabilities.RequestTimeouts | HostCapabilities.Tls |
+        HostCapabilities.UnixSockets;
 
     /// <inheritdoc />
     public Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var runtime = new HostRuntime(Name, application, options);
-        var listeners = options.Urls.Select(url => (ListenAddress.Listen(url, Name), ListenAddress.TlsFor(url, options))).ToList();
+        var listeners = options.Urls.Select(url => (url, ListenAddress.Listen(url, Name), ListenAddress.TlsFor(url, options))).ToList();
         return Task.FromResult<IRunningServer>(new MinimalServer(runtime, listeners));
     }
 }

@@ -8,15 +8,15 @@ namespace HostKit.Samples.MinimalHost;
 internal sealed class MinimalServer : IRunningServer
 {
     private readonly HostRuntime _runtime;
-    private readonly List<(Socket Socket, TlsOptions? Tls)> _listeners;
+    private readonly List<(Uri Url, Socket Socket, TlsOptions? Tls)> _listeners;
     private readonly ConnectionSet<Http1PipeConnection> _connections;
     private Task? _stopping;
 
-    public MinimalServer(HostRuntime runtime, List<(Socket Socket, TlsOptions? Tls)> listeners)
+    public MinimalServer(HostRuntime runtime, List<(Uri Url, Socket Socket, TlsOptions? Tls)> listeners)
     {
         (_runtime, _listeners) = (runtime, listeners);
         _connections = new ConnectionSet<Http1PipeConnection>(runtime);
-        Addresses = [.. listeners.Select(l => new Uri($"{(l.Tls is null ? "http" : "https")}://{l.Socket.LocalEndPoint}/"))];
+        Addresses = [.. listeners.Select(l => ListenAddress.Bound(l.Url, l.Socket))];
         listeners.ForEach(l => _ = AcceptAsync(l.Socket, l.Tls));
     }
 
@@ -46,7 +46,7 @@ internal sealed class MinimalServer : IRunningServer
     // host kit's pipes, and the host kit's HTTP/1.1 over them; the host ends the stream when the connection is done.
     private Http1PipeConnection Open(Socket socket, TlsOptions? tls)
     {
-        var (local, remote) = ((IPEndPoint)socket.LocalEndPoint!, (IPEndPoint)socket.RemoteEndPoint!);
+        var (local, remote) = (socket.LocalEndPoint!, socket.RemoteEndPoint!);
         var stream = TlsHandshake.Wrap(new NetworkStream(socket, ownsSocket: true), tls);
         return new Http1PipeConnection(new SocketPipeTransport(socket, stream), _runtime, local, remote, isTls: tls is not null)
         {

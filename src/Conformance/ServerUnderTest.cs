@@ -62,9 +62,12 @@ public sealed class ServerUnderTest : IAsyncDisposable
         return new ServerUnderTest(host, server, app, log, loggerFactory);
     }
 
-    private HttpClient CreateHttpClient() => Server is InMemoryServer memory
-        ? new(memory.Client.CreateHandler()) { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) }
-        : new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) }) { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
+    private HttpClient CreateHttpClient() => Server switch
+    {
+        InMemoryServer memory => new(memory.Client.CreateHandler()) { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) },
+        _ when ListenAddress.IsUnixSocket(Address) => UnixSocketClient.Http(ListenAddress.UnixSocketPath(Address)),
+        _ => new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) }) { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) },
+    };
 
     /// <summary>Opens a websocket to <paramref name="path"/>; the status the server answered when it refused.</summary>
     public async Task<(WebSocket? Socket, HttpStatusCode Status)> TryConnectWebSocketAsync(string path, params string[] subProtocols)

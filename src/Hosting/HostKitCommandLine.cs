@@ -20,6 +20,12 @@ public static class HostKitCommandLine
         Description = "Shorthand for --urls http://127.0.0.1:PORT.",
     };
 
+    private static readonly Option<string> UdsOption = new("--uds")
+    {
+        Description = "Listen on a unix domain socket at PATH (as uvicorn's --uds; also unix:PATH in --urls): a stale socket file is replaced, a live one refused; mode 0666; removed at stop.",
+        HelpName = "PATH",
+    };
+
     private static readonly Option<string> ConfigOption = new("--config")
     {
         Description = "A json file with a \"HostKit\" section (default: hostkit.json if present).",
@@ -38,7 +44,7 @@ public static class HostKitCommandLine
 
     private static readonly Option<string> ForwardedAllowIpsOption = new("--forwarded-allow-ips")
     {
-        Description = "Peers whose X-Forwarded-*/Forwarded headers are believed: IPs and CIDRs separated by ',', '*' for all, '' for none. Default 127.0.0.1.",
+        Description = "Peers whose X-Forwarded-*/Forwarded headers are believed: IPs and CIDRs separated by ',', 'unix' for unix-socket peers, '*' for all, '' for none. Default 127.0.0.1.",
         HelpName = "LIST",
     };
 
@@ -92,7 +98,7 @@ public static class HostKitCommandLine
     /// <exception cref="ArgumentException">An application option reuses a name the runner (or another option) has.</exception>
     public static ParseResult Parse(string[] args, string description, IReadOnlyList<ConfigurationOption>? applicationOptions = null)
     {
-        var root = new RootCommand(description) { HostOption, UrlsOption, PortOption, WorkersOption, ConfigOption, LogLevelOption, ForwardedAllowIpsOption, AccessLogOption, NoAccessLogOption, AccessLogFormatOption, CertFileOption, KeyFileOption, KeyFilePasswordOption, Http2Option, SetOption, ListHostsOption };
+        var root = new RootCommand(description) { HostOption, UrlsOption, PortOption, UdsOption, WorkersOption, ConfigOption, LogLevelOption, ForwardedAllowIpsOption, AccessLogOption, NoAccessLogOption, AccessLogFormatOption, CertFileOption, KeyFileOption, KeyFilePasswordOption, Http2Option, SetOption, ListHostsOption };
         foreach (var option in applicationOptions ?? [])
         {
             if (root.Options.Any(o => o.Name == option.Name))
@@ -117,6 +123,7 @@ public static class HostKitCommandLine
             values["HostKit:Urls"] = string.Empty;
             values["HostKit:Port"] = port;
         }
+        Add(values, "HostKit:Uds", result.GetValue(UdsOption));
         Add(values, "HostKit:Workers", result.GetValue(WorkersOption));
         Add(values, "HostKit:Config", result.GetValue(ConfigOption));
         foreach (var option in applicationOptions ?? [])
@@ -150,7 +157,7 @@ public static class HostKitCommandLine
     {
         var option = new Option<string>("--urls")
         {
-            Description = "Where to listen: http://IP:PORT or https://IP:PORT (with --certfile), several separated by ';'. Port 0 picks a free port.",
+            Description = "Where to listen: http://IP:PORT, https://IP:PORT (with --certfile) or unix:PATH, several separated by ';'. Port 0 picks a free port.",
         };
         option.Validators.Add(result =>
         {

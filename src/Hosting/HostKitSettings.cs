@@ -17,7 +17,10 @@ public sealed record HostKitSettings
     /// <summary>The host name, or null for the registry's default.</summary>
     public string? Host { get; init; }
 
-    /// <summary>Where to listen.</summary>
+    /// <summary>
+    /// Where to listen: <c>http://</c>, <c>https://</c> and <c>unix:PATH</c> addresses (<c>--urls</c>), with the unix socket of
+    /// <c>--uds PATH</c> (<c>HostKit:Uds</c>) added; the default only when none is given at all.
+    /// </summary>
     public IReadOnlyList<Uri> Urls { get; init; } = [DefaultUrl];
 
     /// <summary>The minimum log level.</summary>
@@ -97,7 +100,7 @@ public sealed record HostKitSettings
         {
             Host = section["Host"] is { Length: > 0 } host ? host : null,
             // A worker listens where its supervisor reserved: the command line it shares with the supervisor may say port 0.
-            Urls = workerId is null ? ReadUrls(section["Urls"], section["Port"]) : ReadUrls(section["Worker:Urls"], null),
+            Urls = workerId is null ? ReadUrls(section["Urls"], section["Port"], section["Uds"]) : ReadUrls(section["Worker:Urls"], null, null),
             Workers = workers,
             WorkerId = workerId,
             LogLevel = Read(section, "LogLevel", ReadLogLevel, SettingsCheck.Expected(typeof(LogLevel)), "--log-level") ?? LogLevel.Information,
@@ -123,7 +126,7 @@ public sealed record HostKitSettings
     {
         var shape = SettingsShape.Section();
         // The runner's own values are read (and their format checked) by From above; here only their names.
-        foreach (var key in new[] { "Host", "Urls", "Port", "Workers", "Config", "LogLevel", "UnsafeInlineIo", "ShutdownTimeout", "ForwardedAllowIps", "AccessLog", "AccessLogFormat", "CertFile", "KeyFile", "KeyFilePassword", "Http2", "Worker:Id", "Worker:Urls" })
+        foreach (var key in new[] { "Host", "Urls", "Port", "Uds", "Workers", "Config", "LogLevel", "UnsafeInlineIo", "ShutdownTimeout", "ForwardedAllowIps", "AccessLog", "AccessLogFormat", "CertFile", "KeyFile", "KeyFilePassword", "Http2", "Worker:Id", "Worker:Urls" })
             shape.Add(key, SettingsShape.Value(typeof(string)));
         shape.Add("Limits", SettingsShape.Of(typeof(HttpLimits)));
         shape.Add("WebSockets", SettingsShape.Of(typeof(WebSocketOptions)));
@@ -167,6 +170,15 @@ public sealed record HostKitSettings
     private static LogLevel? ReadLogLevel(string text) =>
         Enum.GetNames<LogLevel>().FirstOrDefault(n => n.Equals(text.Trim(), StringComparison.OrdinalIgnoreCase)) is { } name ? Enum.Parse<LogLevel>(name) : null;
 
+    /// <summary>The addresses of <c>--urls</c> or <c>--port</c>, with <c>--uds</c>'s socket after them; the default only when none of the three says anything.</summary>
+    private static IReadOnlyList<Uri> ReadUrls(string? urls, string? port, string? uds)
+    {
+        if (string.IsNullOrWhiteSpace(uds))
+            return ReadUrls(urls, port);
+        var socket = UnixSocketUrl(uds, "--uds (HostKit:Uds)");
+        return string.IsNullOrWhiteSpace(urls) && string.IsNullOrWhiteSpace(port) ? [socket] : [.. ReadUrls(urls, port), socket];
+    }
+
     private static IReadOnlyList<Uri> ReadUrls(string? urls, string? port)
     {
         if (!string.IsNullOrWhiteSpace(urls))
@@ -186,17 +198,40 @@ public sealed record HostKitSettings
     }
 
     /// <summary>How to write an address, said the same way by every message about one.</summary>
-    internal const string UrlExample = "write it as http://IP:PORT or https://IP:PORT, for example http://127.0.0.1:8000 (port 0 picks a free port; several separated by ';').";
+    internal const string UrlExample = "write it as http://IP:PORT, https://IP:PORT or unix:PATH, for example http://127.0.0.1:8000 (port 0 picks a free port) or unix:/run/app/app.sock; several separated by ';'.";
 
     /// <summary>
-    /// An http or https address with no path. Whether the chosen host serves https is the runner's check, once the host is
-    /// known (<see cref="HostCapabilities.Tls"/>): here an https address is only well formed.
+    /// An http or https address with no path, or a unix socket's (<c>unix:PATH</c>, gunicorn's bind syntax). Whether the
+    /// chosen host serves https or unix sockets is the runner's check, once the host is known (<see cref="HostCapabilities.Tls"/>,
+    /// <see cref="HostCapabilities.UnixSockets"/>): here an address is only well formed.
     /// </summary>
     private static Uri ParseUrl(string text)
     {
+        if (text.StartsWith(ListenAddress.UnixScheme + ":", StringComparison.OrdinalIgnoreCase))
+            return UnixSocketUrl(text, "--urls (HostKit:Urls)");
         if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps) || url.AbsolutePath != "/")
             throw new HostStartException($"'{text}' is not a listen address: {UrlExample}");
         return url;
+    }
+
+    /// <summary>
+    /// The address of the unix socket <paramref name="text"/> names: a path, or one after <c>unix:</c> or <c>unix://</c> as gunicorn
+    /// takes it; a relative path is taken from the working directory.
+    /// </summary>
+    private static Uri UnixSocketUrl(string text, string option)
+    {
+        var path = text.Trim();
+        foreach (var prefix in new[] { ListenAddress.UnixScheme + "://", ListenAddress.UnixScheme + ":" })
+        {
+            if (path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                path = path[prefix.Length..];
+                break;
+            }
+        }
+        if (path.Length == 0 || path.EndsWith('/'))
+            throw new HostStartException($"{option} = '{text}' names no socket file: write unix:PATH, for example unix:/run/app/app.sock.");
+        return ListenAddress.UnixSocket(path);
     }
 
     /// <summary>

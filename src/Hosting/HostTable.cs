@@ -26,6 +26,7 @@ public static class HostTable
         (HostCapabilities.Http2, "HTTP/2"),
         (HostCapabilities.Network, "sockets"),
         (HostCapabilities.SharedPort, "shared port"),
+        (HostCapabilities.UnixSockets, "unix sockets"),
     ];
 
     /// <summary>

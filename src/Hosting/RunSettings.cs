@@ -55,8 +55,9 @@ internal sealed class RunSettings
                 throw new HostStartException($"The host '{host.Name}' cannot run this application: it lacks {missing}. Choose another with --host (see --host list).");
             CheckTls(hosts, host, settings);
             CheckHttp2(hosts, host, settings);
+            CheckUnixSockets(hosts, host, settings);
             if (settings.Workers > 1)
-                CheckWorkersCan(host, settings.Workers);
+                CheckWorkersCan(host, settings);
             return (new RunSettings(configuration, settings, host), 0);
         }
         catch (HostStartException ex)
@@ -147,9 +148,23 @@ internal sealed class RunSettings
             $"--http2 (HostKit:Http2) asks for HTTP/2, which the host '{host.Name}' does not serve: {instead}, or leave --http2 out and serve HTTP/1.1, or put a proxy that speaks HTTP/2 to clients in front, such as nginx.");
     }
 
-    /// <summary>Refuses <c>--workers</c> where processes cannot share a port, before anything starts.</summary>
-    private static void CheckWorkersCan(IServerHost host, int workers)
+    /// <summary>Refuses a <c>unix:</c> address (<c>--uds</c>) on a host that cannot listen on one, saying which installed host can.</summary>
+    private static void CheckUnixSockets(HostRegistry hosts, IServerHost host, HostKitSettings settings)
     {
+        var unix = settings.Urls.FirstOrDefault(ListenAddress.IsUnixSocket);
+        if (unix is null || host.Capabilities.HasFlag(HostCapabilities.UnixSockets))
+            return;
+        var others = hosts.Hosts.Where(h => h.Capabilities.HasFlag(HostCapabilities.UnixSockets)).Select(h => h.Name).ToList();
+        var instead = others.Count > 0 ? $"choose a host that can ({string.Join(", ", others)})" : "no installed host can (the unix sockets column of --host list)";
+        throw new HostStartException($"{unix} is a unix socket, which the host '{host.Name}' cannot listen on: {instead}, or listen on http://IP:PORT.");
+    }
+
+    /// <summary>Refuses <c>--workers</c> where processes cannot share a port, or on a unix socket, before anything starts.</summary>
+    private static void CheckWorkersCan(IServerHost host, HostKitSettings settings)
+    {
+        var workers = settings.Workers;
+        if (settings.Urls.FirstOrDefault(ListenAddress.IsUnixSocket) is { } unix)
+            throw new HostStartException($"--workers {workers} shares a port between processes, and {unix} is a unix socket, whose file one process holds: run one process per socket, or serve the workers on http://IP:PORT.");
         if (!host.Capabilities.HasFlag(HostCapabilities.SharedPort))
             throw new HostStartException($"--workers {workers} needs several processes listening on one port, which the host '{host.Name}' cannot do (it lacks SharedPort; see --host list). Run one process, or choose a host that can, such as kestrel or raw.");
         if (!SharedPort.IsSupported)

@@ -35,6 +35,7 @@ public sealed class HttpListenerHost : IServerHost
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(options);
         ListenAddress.RequireHttp(options.Urls, HostName, "HttpListener on Linux takes no certificate");
+        ListenAddress.RequireTcp(options.Urls, HostName, "HttpListener takes http:// prefixes only, and its managed engine binds a TCP port for each");
         // HttpListener accepts every connection itself, so the request path's first loads race the connections for descriptors.
         AssemblyPreload.References(typeof(HttpListenerHost).Assembly, typeof(System.Net.HttpListener).Assembly, typeof(HostRuntime).Assembly);
         var runtime = new HostRuntime(HostName, application, options);

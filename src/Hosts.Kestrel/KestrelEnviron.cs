@@ -67,9 +67,10 @@ internal sealed class KestrelEnviron : Environ
 
     public override long? ContentLength => _request.Headers.ContentLength;
 
-    public override string ServerName => RequestTarget.ServerName(_request.RawTarget, GetHeader("Host"), _connection.LocalIpAddress?.ToString() ?? string.Empty);
+    // No local IP address: a unix socket (UnixSocketPeer), where Kestrel reports port 0 and no address.
+    public override string ServerName => RequestTarget.ServerName(_request.RawTarget, GetHeader("Host"), _connection.LocalIpAddress?.ToString() ?? UnixSocketPeer.ServerName);
 
-    public override int ServerPort => _connection.LocalPort;
+    public override int ServerPort => _connection.LocalIpAddress is null ? UnixSocketPeer.ServerPort(_request.RawTarget, GetHeader("Host"), UrlScheme) : _connection.LocalPort;
 
     public override string ServerProtocol => _request.Protocol;
 
@@ -77,7 +78,7 @@ internal sealed class KestrelEnviron : Environ
 
     public override string RemoteAddress => Protocol.RemoteAddress.Text(_connection.RemoteIpAddress);
 
-    public override int RemotePort => _connection.RemotePort;
+    public override int RemotePort => _connection.RemoteIpAddress is null ? UnixSocketPeer.RemotePort : _connection.RemotePort;
 
     public override string UrlScheme => _request.Scheme;
 

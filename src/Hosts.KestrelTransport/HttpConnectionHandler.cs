@@ -17,7 +17,7 @@ internal sealed class HttpConnectionHandler(HostRuntime runtime) : ConnectionHan
             // Kestrel owns the socket and its send loop: the kit gets the pipes and the abort. Completing the output (the
             // kit's lingering close) sends what waits in it, then closes: Kestrel's socket transport cannot half-close.
             var transport = new DuplexPipeTransport(connection.Transport, connection.Abort);
-            var served = new Http1PipeConnection(transport, runtime, (IPEndPoint)connection.LocalEndPoint!, (IPEndPoint)connection.RemoteEndPoint!);
+            var served = new Http1PipeConnection(transport, runtime, connection.LocalEndPoint!, connection.RemoteEndPoint!);
             served.Start();
             Connections.Add(served); // after Start: the set follows the connection's run to its end
             return served.Completion;

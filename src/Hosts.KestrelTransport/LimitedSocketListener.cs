@@ -26,7 +26,8 @@ internal sealed class LimitedSocketListener(Socket socket, SocketConnectionConte
             {
                 if (handler.Connections.TryAdmit())
                 {
-                    accepted.NoDelay = true;
+                    if (accepted.AddressFamily != AddressFamily.Unix)
+                        accepted.NoDelay = true; // TCP's; a unix socket has no Nagle to turn off
                     return connections.Create(accepted); // the admission ends in the handler, once the connection is added
                 }
                 ConnectionRefusal.Refuse(accepted, RequestRejection.TooManyConnections, runtime);

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using HostKit.Hosts;
 using Microsoft.Extensions.Logging;
@@ -26,7 +25,7 @@ public sealed class RawHost : IServerHost
         HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols |
         HostCapabilities.WebSocketKeepAliveTimeout | HostCapabilities.RequestLimits | HostCapabilities.Network | HostCapabilities.AbortsFailedResponses | HostCapabilities.HttpPipelining |
         HostCapabilities.SignalsClientDisconnect | HostCapabilities.StrictRequestParsing | HostCapabilities.RequestTimeouts | HostCapabilities.ConnectionLimit |
-        HostCapabilities.SharedPort | HostCapabilities.WebSocketFrameHeaderLimits | HostCapabilities.WebSocketCompression | HostCapabilities.Tls;
+        HostCapabilities.SharedPort | HostCapabilities.WebSocketFrameHeaderLimits | HostCapabilities.WebSocketCompression | HostCapabilities.Tls | HostCapabilities.UnixSockets;
 
     /// <inheritdoc />
     public Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)
@@ -42,8 +41,7 @@ public sealed class RawHost : IServerHost
                 var tls = ListenAddress.TlsFor(url, options);
                 var listener = ListenAddress.Listen(url, HostName, options.ReusePort);
                 listeners.Add((listener, tls));
-                var bound = (IPEndPoint)listener.LocalEndPoint!;
-                addresses.Add(new UriBuilder(url.Scheme, url.Host, bound.Port).Uri);
+                addresses.Add(ListenAddress.Bound(url, listener));
             }
         }
         catch

@@ -64,7 +64,8 @@ internal sealed class RawServer : IRunningServer
 
     private void Serve(Socket socket, TlsOptions? tls)
     {
-        socket.NoDelay = true;
+        if (socket.AddressFamily != AddressFamily.Unix)
+            socket.NoDelay = true; // TCP's; a unix socket has no Nagle to turn off
         if (Connections.IsFull)
         {
             ConnectionRefusal.Refuse(socket, RequestRejection.TooManyConnections, Runtime);

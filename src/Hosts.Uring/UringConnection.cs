@@ -1,5 +1,4 @@
 using System.IO.Pipelines;
-using System.Net;
 using System.Net.Sockets;
 using HostKit.Hosts.Uring.Ring;
 
@@ -42,7 +41,7 @@ internal sealed class UringConnection : IHostConnection
         (_input, _output) = (_transport.Input, _transport.Output);
         _protocol = new Http1Protocol(runtime.Options.Limits);
         _response = new Http1PipeResponse(_protocol, _transport, () => !runtime.Activity.IsStopping, _aborted);
-        _environ = new Http1Environ(_protocol.Head, runtime.HostName, (IPEndPoint)_socket.LocalEndPoint!, (IPEndPoint)_socket.RemoteEndPoint!,
+        _environ = new Http1Environ(_protocol.Head, runtime.HostName, _socket.LocalEndPoint!, _socket.RemoteEndPoint!,
             new Http1RequestBody(_input, _output, _protocol));
     }
 

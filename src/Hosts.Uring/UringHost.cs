@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using HostKit.Hosts;
 using HostKit.Hosts.Uring.Ring;
@@ -28,7 +27,7 @@ public sealed class UringHost : IServerHost
         HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols | HostCapabilities.WebSocketKeepAliveTimeout |
         HostCapabilities.Network | HostCapabilities.RequestLimits | HostCapabilities.StrictRequestParsing | HostCapabilities.HttpPipelining |
         HostCapabilities.WebSocketFrameHeaderLimits | HostCapabilities.WebSocketCompression | HostCapabilities.AbortsFailedResponses |
-        HostCapabilities.ConnectionLimit;
+        HostCapabilities.ConnectionLimit | HostCapabilities.UnixSockets;
 
     /// <inheritdoc />
     public Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)
@@ -48,7 +47,7 @@ public sealed class UringHost : IServerHost
             loop.Dispose();
             throw;
         }
-        var addresses = options.Urls.Zip(listeners, (url, l) => new UriBuilder("http", url.Host, ((IPEndPoint)l.LocalEndPoint!).Port).Uri).ToList();
+        var addresses = options.Urls.Zip(listeners, ListenAddress.Bound).ToList();
         var runtime = new HostRuntime(HostName, application, options);
         addresses.ForEach(address => HostLog.Listening(runtime.Logger, HostName, address.ToString(), runtime.ConnectionLimit.Description));
         return Task.FromResult<IRunningServer>(new UringServer(runtime, loop, listeners, addresses));

@@ -54,15 +54,15 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IRawConnection
         _output = _transport.Output;
         _protocol = new Http1Protocol(server.Options.Limits);
         _headDeadline = new HeadDeadline(_input, server.Options.Limits);
-        RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
+        RemoteEndPoint = socket.RemoteEndPoint!;
         var body = new Http1RequestBody(_input, _output, _protocol);
         _answer = new Http1PipeResponse(_protocol, _transport, () => !_stopRequested, _aborted);
-        _environ = new Http1Environ(_protocol.Head, RawHost.HostName, (IPEndPoint)socket.LocalEndPoint!, RemoteEndPoint, body) { IsTls = tls is not null };
+        _environ = new Http1Environ(_protocol.Head, RawHost.HostName, socket.LocalEndPoint!, RemoteEndPoint, body) { IsTls = tls is not null };
     }
 
     public RawServer Server { get; }
 
-    public IPEndPoint RemoteEndPoint { get; }
+    public EndPoint RemoteEndPoint { get; }
 
     /// <summary>Completes when the connection has closed. Set at construction, so the server never sees a connection that has not started as finished.</summary>
     public Task Completion => _completion.Task;
@@ -78,7 +78,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IRawConnection
         }
         catch (Exception ex)
         {
-            HostLog.ConnectionFailed(Server.Logger, ex, RemoteEndPoint.ToString());
+            HostLog.ConnectionFailed(Server.Logger, ex, $"{RemoteEndPoint}");
         }
         finally
         {
@@ -116,7 +116,7 @@ internal sealed class HttpConnection : IThreadPoolWorkItem, IRawConnection
         }
         catch (Exception ex)
         {
-            HostLog.ConnectionFailed(Server.Logger, ex, RemoteEndPoint.ToString());
+            HostLog.ConnectionFailed(Server.Logger, ex, $"{RemoteEndPoint}");
         }
         await CloseAsync();
     }

@@ -9,7 +9,7 @@ namespace HostKit.Hosts.Raw.Connection;
 /// holds none of the HTTP machinery (pipes, parser, response writer, the request loop's suspended frames) it
 /// was upgraded with: what it keeps is the socket, the engine's websocket and the application's own state.
 /// </summary>
-internal sealed class WebSocketConnection(Socket socket, CancellationTokenSource aborted, RawServer server, IPEndPoint remoteEndPoint) : IRawConnection
+internal sealed class WebSocketConnection(Socket socket, CancellationTokenSource aborted, RawServer server, EndPoint remoteEndPoint) : IRawConnection
 {
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ValueTask<ApplicationResult> _invocation;
@@ -57,7 +57,7 @@ internal sealed class WebSocketConnection(Socket socket, CancellationTokenSource
         }
         catch (Exception ex)
         {
-            HostLog.ConnectionFailed(server.Logger, ex, remoteEndPoint.ToString());
+            HostLog.ConnectionFailed(server.Logger, ex, $"{remoteEndPoint}");
         }
         finally
         {

@@ -81,4 +81,11 @@ public enum HostCapabilities
     /// <c>https://</c> ones, with <see cref="Environ.ServerProtocol"/> <c>HTTP/2</c>, and websockets over HTTP/2 (RFC 8441 extended CONNECT).
     /// </summary>
     Http2 = 65536,
+
+    /// <summary>
+    /// Listens on unix domain sockets: <c>unix:PATH</c> addresses in <see cref="ServerOptions.Urls"/> (the runner's <c>--uds</c>),
+    /// with the host kit's rules for the socket file (<see cref="UnixSocketFile"/>: a stale file replaced, a live one refused,
+    /// removed at stop), and the request as <see cref="UnixSocketPeer"/> says the application sees it.
+    /// </summary>
+    UnixSockets = 131072,
 }

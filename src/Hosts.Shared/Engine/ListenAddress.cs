@@ -8,6 +8,73 @@ namespace HostKit.Hosts;
 /// <summary>Turns a listen URL into the endpoint to bind, with the same rules and messages on every host.</summary>
 public static class ListenAddress
 {
+    /// <summary>The scheme of a unix domain socket address, <c>unix:/run/app/app.sock</c>: gunicorn's bind syntax (<see cref="UnixSocket"/>).</summary>
+    public const string UnixScheme = "unix";
+
+    /// <summary>True when <paramref name="url"/> is a unix domain socket address (<c>unix:PATH</c>) rather than <c>http://</c> or <c>https://</c>.</summary>
+    public static bool IsUnixSocket(Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        return url.Scheme == UnixScheme;
+    }
+
+    /// <summary>The address of a unix domain socket at <paramref name="path"/> (made absolute against the working directory), as <c>unix:/full/path</c>.</summary>
+    public static Uri UnixSocket(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        // Each segment escaped, so that a '#', '?' or '%' in a file name stays part of the path (UnixSocketPath undoes it).
+        var full = Path.GetFullPath(path);
+        return new Uri(UnixScheme + ":" + string.Join('/', full.Split('/').Select(Uri.EscapeDataString)));
+    }
+
+    /// <summary>The file path of a <c>unix:</c> address (<see cref="UnixSocket"/>).</summary>
+    public static string UnixSocketPath(Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        if (!IsUnixSocket(url))
+            throw new ArgumentException($"'{url}' is not a unix: address.", nameof(url));
+        return Uri.UnescapeDataString(url.AbsolutePath);
+    }
+
+    /// <summary>
+    /// For a host without <see cref="HostCapabilities.UnixSockets"/>: refuses the first <c>unix:</c> address among
+    /// <paramref name="urls"/>, saying why the host cannot and which hosts can.
+    /// </summary>
+    /// <param name="urls">The addresses to serve.</param>
+    /// <param name="hostName">The host asking, for the message.</param>
+    /// <param name="reason">Why the host listens on TCP only.</param>
+    /// <exception cref="HostStartException">An address is a unix socket.</exception>
+    public static void RequireTcp(IEnumerable<Uri> urls, string hostName, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(urls);
+        if (urls.FirstOrDefault(IsUnixSocket) is { } unix)
+            throw new HostStartException($"The {hostName} host cannot listen on {unix}: {reason} (it lacks UnixSockets, see --host list). Choose kestrel, raw, kestrel-transport or uring, or listen on http://.");
+    }
+
+    /// <summary>
+    /// The address a listener serves, for the start line and <see cref="IRunningServer.Addresses"/>: a <c>unix:</c> address as
+    /// given, an IP one with the port the socket was bound to (port 0 resolved).
+    /// </summary>
+    public static Uri Bound(Uri url, Socket listener)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        ArgumentNullException.ThrowIfNull(listener);
+        return IsUnixSocket(url) ? url : new UriBuilder(url.Scheme, url.Host, ((IPEndPoint)listener.LocalEndPoint!).Port).Uri;
+    }
+
+    /// <summary>
+    /// An address as Kestrel lists it (<c>IServerAddressesFeature</c>): <c>http://unix:/path</c> back to <c>unix:/path</c>,
+    /// and <c>[::]</c> as <c>[::1]</c>, an address a client can connect to.
+    /// </summary>
+    public static Uri FromKestrel(string address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        const string KestrelUnix = "http://unix:";
+        return address.StartsWith(KestrelUnix, StringComparison.Ordinal)
+            ? UnixSocket(address[KestrelUnix.Length..])
+            : new Uri(address.Replace("[::]", "[::1]", StringComparison.Ordinal));
+    }
+
     /// <summary>The IP endpoint for <paramref name="url"/>: an IP literal, or <c>localhost</c> as 127.0.0.1; port 0 stays 0.</summary>
     /// <param name="url">An <c>http://IP:PORT</c> or <c>https://IP:PORT</c> URL (whether the host serves TLS there is <see cref="ListenAddress.TlsFor"/>'s question).</param>
     /// <param name="hostName">The host asking, for the message.</param>
@@ -60,13 +127,17 @@ public static class ListenAddress
     /// dual mode and serves IPv4 clients too, as Kestrel's does (their addresses come as <c>::ffff:a.b.c.d</c>:
     /// see <see cref="RemoteAddress"/>).
     /// </summary>
-    /// <param name="url">An <c>http://IP:PORT</c> or <c>https://IP:PORT</c> URL.</param>
+    /// <param name="url">An <c>http://IP:PORT</c> or <c>https://IP:PORT</c> URL, or a <c>unix:PATH</c> one.</param>
     /// <param name="hostName">The host asking, for the message.</param>
     /// <param name="reusePort">True: other processes may listen on the same port too (<see cref="SharedPort"/>, SO_REUSEPORT), as <see cref="ServerOptions.ReusePort"/> asks.</param>
     /// <param name="backlog">The listen backlog.</param>
     /// <exception cref="HostStartException">The address is malformed or cannot be bound (taken, not local).</exception>
+    /// <remarks>A <c>unix:</c> address is bound by <see cref="UnixSocketFile.Listen"/>, with its rules for the socket file.</remarks>
     public static Socket Listen(Uri url, string hostName, bool reusePort = false, int backlog = 1024)
     {
+        ArgumentNullException.ThrowIfNull(url);
+        if (IsUnixSocket(url))
+            return UnixSocketFile.Listen(url, hostName, backlog);
         var endpoint = Parse(url, hostName);
         Socket? socket = null;
         try

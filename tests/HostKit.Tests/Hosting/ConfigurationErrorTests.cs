@@ -24,6 +24,7 @@ public sealed class ConfigurationErrorTests : IDisposable
     [InlineData(new[] { "--urls", ";" }, "--urls (HostKit:Urls) = ';' names no address: write it as http://IP:PORT")]
     [InlineData(new[] { "--urls", "https://127.0.0.1:0" }, "https://127.0.0.1:0 asks for TLS, and no certificate is given: add --certfile FILE --keyfile FILE (PEM)")]
     [InlineData(new[] { "--certfile", "/nonexistent/server.crt", "--urls", "https://127.0.0.1:0" }, "--certfile (HostKit:CertFile) = '/nonexistent/server.crt': no such file (/nonexistent/server.crt); write the path of the server's certificate")]
+    [InlineData(new[] { "--urls", "unix:" }, "--urls (HostKit:Urls) = 'unix:' names no socket file: write unix:PATH")]
     [InlineData(new[] { "--set", "HostKit:Http2=yes" }, "--http2 (HostKit:Http2) = 'yes' is not valid: write true or false.")]
     [InlineData(new[] { "--set", "HostKit:Hots=raw" }, "HostKit:Hots on the command line is not a setting HostKit or this application reads. Did you mean HostKit:Host?")]
     [InlineData(new[] { "--set", "HostKit:Chat:Tokne=secret" }, "HostKit:Chat:Tokne on the command line is not a setting HostKit or this application reads. Did you mean HostKit:Chat:Token?")]
@@ -41,6 +42,28 @@ public sealed class ConfigurationErrorTests : IDisposable
     {
         var (code, output) = await DemoProcess.RunToEndInAsync(_directory, "--host", "httplistener", "--urls", "https://127.0.0.1:0");
         AssertOneError(code, output, "https://127.0.0.1:0 asks for TLS, which the host 'httplistener' does not serve: choose a host that does (kestrel, raw");
+    }
+
+    [Fact]
+    public async Task A_unix_socket_on_httplistener_is_refused_naming_the_hosts_that_can()
+    {
+        var (code, output) = await DemoProcess.RunToEndInAsync(_directory, "--host", "httplistener", "--uds", "/tmp/hk-refused.sock");
+        AssertOneError(code, output, "unix:/tmp/hk-refused.sock is a unix socket, which the host 'httplistener' cannot listen on: choose a host that can (kestrel, raw");
+    }
+
+    [Fact]
+    public async Task A_socket_in_a_missing_directory_fails_the_start_saying_so()
+    {
+        var (code, output) = await DemoProcess.RunToEndInAsync(_directory, "--host", "raw", "--uds", "/tmp/hk-missing-directory/app.sock");
+        Assert.Equal(HostRunner.StartFailure, code);
+        Assert.Contains("The raw host cannot listen on unix:/tmp/hk-missing-directory/app.sock: the directory /tmp/hk-missing-directory does not exist.", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Workers_on_a_unix_socket_are_refused()
+    {
+        var (code, output) = await DemoProcess.RunToEndInAsync(_directory, "--host", "raw", "--workers", "2", "--urls", "unix:/tmp/hk-workers.sock");
+        AssertOneError(code, output, "--workers 2 shares a port between processes, and unix:/tmp/hk-workers.sock is a unix socket");
     }
 
     [Fact]

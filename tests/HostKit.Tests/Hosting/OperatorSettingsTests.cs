@@ -30,6 +30,24 @@ public sealed class OperatorSettingsTests : IDisposable
     }
 
     [Fact]
+    public void Uds_and_unix_urls_are_read_from_every_layer_and_mix_with_tcp()
+    {
+        Assert.Equal([ListenAddress.UnixSocket("/run/app/app.sock")], Load(["--uds", "/run/app/app.sock"]).Urls);
+        Assert.Equal([new Uri("http://127.0.0.1:0"), ListenAddress.UnixSocket("/run/app/app.sock")],
+            Load(["--urls", "http://127.0.0.1:0", "--uds", "/run/app/app.sock"]).Urls);
+        Assert.Equal([ListenAddress.UnixSocket("/run/a.sock"), new Uri("http://127.0.0.1:8000")], Load(["--urls", "unix:/run/a.sock;http://127.0.0.1:8000"]).Urls);
+        Assert.Equal([ListenAddress.UnixSocket("/run/b.sock")], Load(["--urls", "unix:///run/b.sock"]).Urls);
+        Assert.Equal([ListenAddress.UnixSocket("/run/c.sock")], Load([], new() { ["HOSTKIT_UDS"] = "/run/c.sock" }).Urls);
+        File.WriteAllText(Path.Combine(_directory, "hostkit.json"), """{ "HostKit": { "Uds": "/run/d.sock" } }""");
+        Assert.Equal([ListenAddress.UnixSocket("/run/d.sock")], Load([]).Urls);
+        File.Delete(Path.Combine(_directory, "hostkit.json"));
+        // A relative path is taken from the working directory, as uvicorn and gunicorn take it.
+        Assert.Equal(Path.Combine(Directory.GetCurrentDirectory(), "app.sock"), ListenAddress.UnixSocketPath(Load(["--uds", "app.sock"]).Urls.Single()));
+        // A path with characters a URL would read otherwise comes back as written.
+        Assert.Equal("/tmp/a b#1%2.sock", ListenAddress.UnixSocketPath(Load(["--uds", "/tmp/a b#1%2.sock"]).Urls.Single()));
+    }
+
+    [Fact]
     public void The_access_log_is_off_by_default_and_no_access_log_wins()
     {
         Assert.Null(Load([]).AccessLog);

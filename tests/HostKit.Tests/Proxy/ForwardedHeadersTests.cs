@@ -126,4 +126,19 @@ public sealed class ForwardedHeadersTests
         var refused = Assert.Throws<FormatException>(() => TrustedProxies.Parse("127.0.0.1, localhost"));
         Assert.Contains("'localhost'", refused.Message);
     }
+
+    [Fact]
+    public void A_unix_socket_peer_is_trusted_with_unix_or_a_star_and_never_by_default()
+    {
+        Assert.False(TrustedProxies.Default.Contains(UnixSocketPeer.RemoteAddress));
+        Assert.False(TrustedProxies.Parse("127.0.0.1, ::1, 0.0.0.0/0").Contains(UnixSocketPeer.RemoteAddress));
+        var unix = TrustedProxies.Parse("unix");
+        Assert.False(unix.IsEmpty);
+        Assert.True(unix.Contains(UnixSocketPeer.RemoteAddress));
+        Assert.False(unix.Contains("127.0.0.1"));
+        Assert.True(TrustedProxies.Parse("*").Contains(UnixSocketPeer.RemoteAddress));
+        Assert.Equal("127.0.0.1, unix", TrustedProxies.Parse("127.0.0.1,unix").Text);
+        Assert.Equal("203.0.113.7", XForwarded("203.0.113.7", peer: UnixSocketPeer.RemoteAddress, trusted: unix)?.ClientAddress);
+        Assert.Null(XForwarded("203.0.113.7", peer: UnixSocketPeer.RemoteAddress, trusted: TrustedProxies.Default));
+    }
 }

@@ -38,6 +38,22 @@ public sealed class NginxServer : IAsyncDisposable
     }
 
     /// <summary>
+    /// Starts nginx with the repository's own <c>deploy/nginx-unix.conf</c>, its listen address and the app's socket (the
+    /// lines marked <c># port:</c> and <c># socket:</c>) rewritten to a free port and <paramref name="socketPath"/>.
+    /// </summary>
+    public static Task<NginxServer> InFrontOfUnixSocketAsync(string socketPath)
+    {
+        var deployed = File.ReadAllText(Path.Combine(Repository.Root, "deploy", "nginx-unix.conf"));
+        const string Listen = "127.0.0.1:8080";
+        const string Socket = "unix:/run/hostkit/hostkit.sock";
+        Assert.Contains(Listen, deployed, StringComparison.Ordinal);
+        Assert.Contains(Socket, deployed, StringComparison.Ordinal);
+        return StartWithAsync(port => deployed
+            .Replace(Listen, $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", StringComparison.Ordinal)
+            .Replace(Socket, "unix:" + socketPath, StringComparison.Ordinal));
+    }
+
+    /// <summary>
     /// Starts nginx as a plain reverse proxy in front of one <paramref name="node"/>, with nginx's defaults (request
     /// bodies buffered, the Host header the upstream's): what docs/hosts.md means by "behind a reverse proxy".
     /// </summary>

@@ -25,7 +25,7 @@ public sealed class Http1PipeConnection : IHostConnection
 {
     private readonly IPipeTransport _transport;
     private readonly HostRuntime _runtime;
-    private readonly IPEndPoint _remote;
+    private readonly EndPoint _remote;
     private readonly Http1Protocol _protocol;
     private readonly HeadReadTimeouts _timeouts;
     private readonly ResponseHead _head = new();
@@ -40,7 +40,7 @@ public sealed class Http1PipeConnection : IHostConnection
     /// <param name="local">The connection's local end (<c>SERVER_PORT</c>).</param>
     /// <param name="remote">The client's end (<c>REMOTE_ADDR</c>).</param>
     /// <param name="isTls">True when the transport carries TLS: <c>wsgi.url_scheme</c> is then <c>https</c>.</param>
-    public Http1PipeConnection(IPipeTransport transport, HostRuntime runtime, IPEndPoint local, IPEndPoint remote, bool isTls = false)
+    public Http1PipeConnection(IPipeTransport transport, HostRuntime runtime, EndPoint local, EndPoint remote, bool isTls = false)
     {
         ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(runtime);

@@ -10,8 +10,8 @@ namespace HostKit.Hosts.Protocol;
 public sealed class Http1Environ : Environ
 {
     private readonly RequestHead _head;
-    private readonly IPEndPoint _local;
-    private readonly IPEndPoint _remote;
+    private readonly EndPoint _local;
+    private readonly EndPoint _remote;
     private Stream _body;
     private readonly string _serverSoftware;
     private string? _remoteAddress;
@@ -23,10 +23,10 @@ public sealed class Http1Environ : Environ
     /// <summary>Creates the environ of one connection.</summary>
     /// <param name="head">The connection's request head (<see cref="Http1Protocol.Head"/>).</param>
     /// <param name="serverSoftware">The host's name, for <c>SERVER_SOFTWARE</c>.</param>
-    /// <param name="local">The local end of the connection.</param>
+    /// <param name="local">The local end of the connection: an <see cref="IPEndPoint"/>, or a unix socket's (<see cref="UnixSocketPeer"/>).</param>
     /// <param name="remote">The peer's end of the connection.</param>
     /// <param name="body">The request body stream, usually an <see cref="Http1RequestBody"/>.</param>
-    public Http1Environ(RequestHead head, string serverSoftware, IPEndPoint local, IPEndPoint remote, Stream body)
+    public Http1Environ(RequestHead head, string serverSoftware, EndPoint local, EndPoint remote, Stream body)
     {
         ArgumentNullException.ThrowIfNull(head);
         ArgumentNullException.ThrowIfNull(local);
@@ -74,10 +74,10 @@ public sealed class Http1Environ : Environ
     public override long? ContentLength => _head.IsChunked ? null : _head.ContentLength;
 
     /// <inheritdoc />
-    public override string ServerName => RequestTarget.ServerName(_head.Target, _head.GetHeader("Host"), _local.Address.ToString());
+    public override string ServerName => RequestTarget.ServerName(_head.Target, _head.GetHeader("Host"), _local is IPEndPoint ip ? ip.Address.ToString() : UnixSocketPeer.ServerName);
 
     /// <inheritdoc />
-    public override int ServerPort => _local.Port;
+    public override int ServerPort => _local is IPEndPoint ip ? ip.Port : UnixSocketPeer.ServerPort(_head.Target, _head.GetHeader("Host"), UrlScheme);
 
     /// <inheritdoc />
     public override string ServerProtocol => _head.Version == HttpVersion.Http11 ? "HTTP/1.1" : "HTTP/1.0";
@@ -86,10 +86,10 @@ public sealed class Http1Environ : Environ
     public override string ServerSoftware => _serverSoftware;
 
     /// <inheritdoc />
-    public override string RemoteAddress => _remoteAddress ??= Protocol.RemoteAddress.Text(_remote.Address);
+    public override string RemoteAddress => _remoteAddress ??= _remote is IPEndPoint ip ? Protocol.RemoteAddress.Text(ip.Address) : UnixSocketPeer.RemoteAddress;
 
     /// <inheritdoc />
-    public override int RemotePort => _remote.Port;
+    public override int RemotePort => _remote is IPEndPoint ip ? ip.Port : UnixSocketPeer.RemotePort;
 
     /// <summary>True when the connection is TLS (<see cref="TlsHandshake"/>): <see cref="UrlScheme"/> is then <c>https</c>.</summary>
     public bool IsTls { get; init; }
