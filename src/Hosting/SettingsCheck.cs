@@ -21,7 +21,28 @@ internal static class SettingsCheck
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(shape);
+        if (section is null)
+            CheckOutside(configuration, shape);
         Walk(configuration, section ?? configuration.GetSection(Root), shape);
+    }
+
+    /// <summary>
+    /// Keys outside <c>HostKit</c> are the application's, which may read any, so they are not refused; but a HostKit setting
+    /// written without its section (<c>{ "Host": "raw" }</c>, <c>--set Urls=...</c>) or a section named almost <c>HostKit</c>
+    /// (<c>HotsKit</c>) would be ignored in silence, and is a mistake HostKit can name.
+    /// </summary>
+    private static void CheckOutside(IConfiguration configuration, SettingsShape shape)
+    {
+        foreach (var child in configuration.GetChildren())
+        {
+            if (string.Equals(child.Key, Root, StringComparison.OrdinalIgnoreCase) || SettingsLayer.Of(configuration, child) is not { IsChecked: true })
+                continue;
+            var where = Origin(configuration, child);
+            if (shape.Find(child.Key) is not null)
+                throw new HostStartException($"{child.Path}{where} is outside the {Root} section, where HostKit does not read it: write it as {Root}:{child.Key} (in a json file, {{ \"{Root}\": {{ \"{child.Key}\": ... }} }}).");
+            if (Suggestion.Closest(child.Key, [Root]) is not null)
+                throw new HostStartException($"{child.Path}{where} is not a section HostKit reads. Did you mean {Root}?");
+        }
     }
 
     private static void Walk(IConfiguration configuration, IConfigurationSection section, SettingsShape shape)

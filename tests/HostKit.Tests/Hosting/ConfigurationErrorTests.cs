@@ -27,6 +27,7 @@ public sealed class ConfigurationErrorTests : IDisposable
     [InlineData(new[] { "--set", "HostKit:Http2=yes" }, "--http2 (HostKit:Http2) = 'yes' is not valid: write true or false.")]
     [InlineData(new[] { "--set", "HostKit:Hots=raw" }, "HostKit:Hots on the command line is not a setting HostKit or this application reads. Did you mean HostKit:Host?")]
     [InlineData(new[] { "--set", "HostKit:Chat:Tokne=secret" }, "HostKit:Chat:Tokne on the command line is not a setting HostKit or this application reads. Did you mean HostKit:Chat:Token?")]
+    [InlineData(new[] { "--set", "Urls=http://127.0.0.1:0" }, "Urls on the command line is outside the HostKit section, where HostKit does not read it: write it as HostKit:Urls")]
     [InlineData(new[] { "--set", "HostKit:Limits:MaxRequestBodyBytes=lots" }, "HostKit:Limits:MaxRequestBodyBytes = 'lots' on the command line is not valid: write a whole number.")]
     [InlineData(new[] { "--set", "HostKit:Limits:MaxRequestLineBytes=" }, "HostKit:Limits:MaxRequestLineBytes = '' on the command line is not valid: write a whole number.")]
     [InlineData(new[] { "--set", "HostKit:Chat:HistoryCount=many" }, "HostKit:Chat:HistoryCount = 'many' on the command line is not valid: write a whole number.")]
@@ -65,6 +66,26 @@ public sealed class ConfigurationErrorTests : IDisposable
         await File.WriteAllTextAsync(file, """{ "HostKit": { "Hots": "raw" } }""");
         var (code, output) = await DemoProcess.RunToEndInAsync(_directory, "--urls", "http://127.0.0.1:0");
         AssertOneError(code, output, $"HostKit:Hots in {file} is not a setting HostKit or this application reads. Did you mean HostKit:Host? HostKit takes ");
+    }
+
+    [Theory]
+    [InlineData("""{ "Host": "raw" }""", "Host in FILE is outside the HostKit section, where HostKit does not read it: write it as HostKit:Host (in a json file, { \"HostKit\": { \"Host\": ... } }).")]
+    [InlineData("""{ "HotsKit": { "Host": "raw" } }""", "HotsKit in FILE is not a section HostKit reads. Did you mean HostKit?")]
+    public async Task A_HostKit_setting_outside_its_section_in_hostkit_json_is_named(string json, string expected)
+    {
+        var file = Path.Combine(_directory, "hostkit.json");
+        await File.WriteAllTextAsync(file, json);
+        var (code, output) = await DemoProcess.RunToEndInAsync(_directory, "--urls", "http://127.0.0.1:0");
+        AssertOneError(code, output, expected.Replace("FILE", file, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_applications_own_sections_beside_HostKit_are_left_to_it()
+    {
+        File.WriteAllText(Path.Combine(_directory, "hostkit.json"), """{ "HostKit": { "Host": "raw" }, "Orders": { "Shards": 4 }, "Logging": { "LogLevel": { "Default": "Warning" } } }""");
+        var configuration = HostKitConfiguration.Build(new Dictionary<string, string?> { ["Greeting"] = "hello" }, new Dictionary<string, string>(), _directory, applicationDirectory: _directory);
+        SettingsCheck.Check(configuration, HostKitSettings.Shape(new HostRunnerOptions()));
+        Assert.Equal(("raw", "4"), (configuration["HostKit:Host"], configuration["Orders:Shards"]));
     }
 
     [Fact]
