@@ -125,6 +125,15 @@ public sealed class ConfigurationErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task The_start_log_names_the_json_file_it_read()
+    {
+        var file = Path.Combine(_directory, "settings.json");
+        await File.WriteAllTextAsync(file, """{ "HostKit": { "LogLevel": "Information" } }""");
+        await using var demo = await DemoProcess.StartAsync("raw", 0, "--config", file);
+        Assert.Contains($"Configuration: {file}, then HOSTKIT_* variables and the command line", demo.Output.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_host_list_printed_to_a_pipe_has_no_blank_or_space_padded_lines()
     {
         var (code, output) = await DemoProcess.RunToEndInAsync(_directory, "--host", "list");
