@@ -30,8 +30,8 @@ internal sealed class RunSettings
         var parsed = HostKitCommandLine.Parse(args, options.Description ?? "Serves a HostKit application on the host of your choice.", options.Options);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var error in parsed.Errors)
-                Console.Error.WriteLine($"error: {error.Message}");
+            foreach (var line in HostKitCommandLine.ErrorLines(parsed))
+                Console.Error.WriteLine($"error: {line}");
             Console.Error.WriteLine("Run with --help for the options.");
             return (null, HostRunner.UsageError);
         }

@@ -27,6 +27,8 @@ public sealed class ConfigurationErrorTests : IDisposable
     [InlineData(new[] { "--set", "HostKit:Http2=yes" }, "--http2 (HostKit:Http2) = 'yes' is not valid: write true or false.")]
     [InlineData(new[] { "--set", "HostKit:Hots=raw" }, "HostKit:Hots on the command line is not a setting HostKit or this application reads. Did you mean HostKit:Host?")]
     [InlineData(new[] { "--set", "HostKit:Chat:Tokne=secret" }, "HostKit:Chat:Tokne on the command line is not a setting HostKit or this application reads. Did you mean HostKit:Chat:Token?")]
+    [InlineData(new[] { "--hots", "raw" }, "--hots is not an option of this program. Did you mean --host?")]
+    [InlineData(new[] { "--workres=2" }, "--workres is not an option of this program. Did you mean --workers?")]
     [InlineData(new[] { "--set", "Urls=http://127.0.0.1:0" }, "Urls on the command line is outside the HostKit section, where HostKit does not read it: write it as HostKit:Urls")]
     [InlineData(new[] { "--set", "HostKit:Limits:MaxRequestBodyBytes=lots" }, "HostKit:Limits:MaxRequestBodyBytes = 'lots' on the command line is not valid: write a whole number.")]
     [InlineData(new[] { "--set", "HostKit:Limits:MaxRequestLineBytes=" }, "HostKit:Limits:MaxRequestLineBytes = '' on the command line is not valid: write a whole number.")]
