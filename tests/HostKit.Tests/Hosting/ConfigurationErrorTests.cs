@@ -100,13 +100,35 @@ public sealed class ConfigurationErrorTests : IDisposable
     }
 
     [Fact]
-    public void Keys_from_the_environment_are_not_refused_since_HOSTKIT_is_shared_with_test_and_script_switches()
+    public void Switches_in_the_environment_are_not_refused_since_HOSTKIT_is_shared_with_tests_and_scripts()
     {
         var configuration = HostKitConfiguration.Build(new Dictionary<string, string?>(), new Dictionary<string, string> { ["HOSTKIT_REQUIRE_ALL"] = "1" }, _directory, applicationDirectory: _directory);
         SettingsCheck.Check(configuration, HostKitSettings.Shape(new HostRunnerOptions()));
         var malformed = HostKitConfiguration.Build(new Dictionary<string, string?>(), new Dictionary<string, string> { ["HOSTKIT_WEBSOCKETS__CLOSETIMEOUT"] = "soon" }, _directory, applicationDirectory: _directory);
         var error = Assert.Throws<HostStartException>(() => SettingsCheck.Check(malformed, HostKitSettings.Shape(new HostRunnerOptions())));
         Assert.Equal("HostKit:WEBSOCKETS:CLOSETIMEOUT = 'soon' from the environment (HOSTKIT_*) is not valid: write a duration such as 00:00:30 (hh:mm:ss).", error.Message);
+    }
+
+    [Theory]
+    [InlineData("HOSTKIT_HOTS", "raw", "HOSTKIT_HOTS from the environment (HOSTKIT_*) is not a setting HostKit or this application reads. Did you mean HOSTKIT_HOST? HostKit takes ")]
+    [InlineData("HOSTKIT_LIMITS__MAXREQUESTBODYBYTE", "1", "HOSTKIT_LIMITS__MAXREQUESTBODYBYTE from the environment (HOSTKIT_*) is not a setting HostKit or this application reads. Did you mean HOSTKIT_LIMITS__MAXREQUESTBODYBYTES? ")]
+    [InlineData("HOSTKIT_LIMITS__BODY", "1", "HOSTKIT_LIMITS__BODY from the environment (HOSTKIT_*) is not a setting HostKit or this application reads. HostKit:LIMITS takes ")]
+    public void A_variable_one_typo_from_a_setting_or_inside_a_section_is_refused(string variable, string value, string expected)
+    {
+        var configuration = HostKitConfiguration.Build(new Dictionary<string, string?>(), new Dictionary<string, string> { [variable] = value }, _directory, applicationDirectory: _directory);
+        var error = Assert.Throws<HostStartException>(() => SettingsCheck.Check(configuration, HostKitSettings.Shape(new HostRunnerOptions())));
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_applications_own_variable_is_no_unknown_key()
+    {
+        var backplane = new ConfigurationOption("--backplane", "HostKit:Chat:Backplane", "where rooms live") { EnvironmentVariable = "HOSTKIT_BACKPLANE" };
+        var options = new HostRunnerOptions { Options = [backplane] };
+        var configuration = HostKitConfiguration.Build(new Dictionary<string, string?>(), new Dictionary<string, string> { ["HOSTKIT_BACKPLANE"] = "redis://127.0.0.1:6379" }, _directory, [backplane], _directory);
+        SettingsCheck.Check(configuration, HostKitSettings.Shape(options));
+        Assert.Equal("redis://127.0.0.1:6379", configuration["HostKit:Chat:Backplane"]);
+        Assert.Null(configuration["HostKit:Backplane"]);
     }
 
     [Fact]
