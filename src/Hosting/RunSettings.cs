@@ -104,6 +104,10 @@ internal sealed class RunSettings
         {
             throw new HostStartException($"{ex.Message} The '{name}' host comes with the {package} package: reference it to use it.", ex);
         }
+        catch (HostStartException ex) when (Suggestion.Closest(name, hosts.Hosts.Select(h => h.Name)) is { } guess)
+        {
+            throw new HostStartException($"{ex.Message} Did you mean {guess}?", ex);
+        }
     }
 
     /// <summary>Where the settings came from, for the start log: which json file, or where none was found.</summary>

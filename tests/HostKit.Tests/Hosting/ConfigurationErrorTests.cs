@@ -40,6 +40,14 @@ public sealed class ConfigurationErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_mistyped_host_is_named_with_the_likely_one()
+    {
+        var (code, output) = await DemoProcess.RunToEndInAsync(_directory, "--host", "rwa", "--urls", "http://127.0.0.1:0");
+        AssertOneError(code, output, "Unknown host 'rwa'. Known hosts: kestrel, raw, ");
+        Assert.EndsWith("Did you mean raw?", output.Split('\n').Single(l => l.StartsWith("error:", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Https_on_httplistener_is_refused_naming_the_hosts_that_serve_it()
     {
         var (code, output) = await DemoProcess.RunToEndInAsync(_directory, "--host", "httplistener", "--urls", "https://127.0.0.1:0");
