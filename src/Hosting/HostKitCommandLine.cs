@@ -110,6 +110,27 @@ public static class HostKitCommandLine
         return root.Parse(args);
     }
 
+    /// <summary>
+    /// The parse errors of <paramref name="result"/>, one line each in HostKit's words where it has them: an unknown option
+    /// is one line with a "did you mean" (the value typed after it is no second error).
+    /// </summary>
+    internal static IEnumerable<string> ErrorLines(ParseResult result)
+    {
+        var unknown = result.UnmatchedTokens.FirstOrDefault(t => t.Length > 1 && t[0] == '-');
+        if (unknown is not null)
+        {
+            var name = unknown.Split('=', 2)[0];
+            var options = result.RootCommandResult.Command.Options.SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal));
+            var guess = Suggestion.Closest(name, options) is { } option ? $" Did you mean {option}?" : "";
+            yield return $"{name} is not an option of this program.{guess}";
+        }
+        foreach (var error in result.Errors)
+        {
+            if (unknown is null || !result.UnmatchedTokens.Any(t => error.Message.Contains($"'{t}'", StringComparison.Ordinal)))
+                yield return error.Message;
+        }
+    }
+
     /// <summary>The options that were given, as configuration keys: the runner's as <c>HostKit:*</c>, the application's as their own keys.</summary>
     public static IReadOnlyDictionary<string, string?> ToConfiguration(ParseResult result, IReadOnlyList<ConfigurationOption>? applicationOptions = null)
     {

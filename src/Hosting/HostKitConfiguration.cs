@@ -36,7 +36,7 @@ public static class HostKitConfiguration
         if (FindJsonFile(commandLine, baseDirectory ?? Directory.GetCurrentDirectory(), applicationDirectory ?? AppContext.BaseDirectory) is { } jsonPath)
             builder.Add(new SettingsLayer("in " + jsonPath, IsChecked: true, ReadJson(jsonPath)) { File = jsonPath });
         return builder
-            .Add(new SettingsLayer("from the environment (HOSTKIT_*)", IsChecked: false, FromEnvironment(variables)))
+            .Add(new SettingsLayer("from the environment (HOSTKIT_*)", IsChecked: false, FromEnvironment(variables, applicationOptions ?? [])))
             .Add(new SettingsLayer("from the environment", IsChecked: false, FromOwnVariables(variables, applicationOptions ?? [])))
             .Add(new SettingsLayer("on the command line", IsChecked: true, commandLine))
             .Build();
@@ -92,12 +92,14 @@ public static class HostKitConfiguration
     }
 
     /// <summary><c>HOSTKIT_HOST</c> becomes <c>HostKit:HOST</c>, <c>HOSTKIT_LIMITS__MAXREQUESTBODYBYTES</c> becomes <c>HostKit:LIMITS:MAXREQUESTBODYBYTES</c> (keys are case-insensitive).</summary>
-    private static IEnumerable<KeyValuePair<string, string?>> FromEnvironment(IDictionary environment)
+    /// <remarks>An application option's own variable (<c>HOSTKIT_BACKPLANE</c>) is read by <see cref="FromOwnVariables"/> only: read here too it would be a key nobody reads.</remarks>
+    private static IEnumerable<KeyValuePair<string, string?>> FromEnvironment(IDictionary environment, IReadOnlyList<ConfigurationOption> applicationOptions)
     {
         const string Prefix = "HOSTKIT_";
+        var own = applicationOptions.Select(o => o.EnvironmentVariable).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (DictionaryEntry entry in environment)
         {
-            if (entry.Key is string key && key.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) && key.Length > Prefix.Length)
+            if (entry.Key is string key && key.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) && key.Length > Prefix.Length && !own.Contains(key))
                 yield return KeyValuePair.Create("HostKit:" + key[Prefix.Length..].Replace("__", ":", StringComparison.Ordinal), entry.Value as string);
         }
     }

@@ -30,8 +30,8 @@ internal sealed class RunSettings
         var parsed = HostKitCommandLine.Parse(args, options.Description ?? "Serves a HostKit application on the host of your choice.", options.Options);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var error in parsed.Errors)
-                Console.Error.WriteLine($"error: {error.Message}");
+            foreach (var line in HostKitCommandLine.ErrorLines(parsed))
+                Console.Error.WriteLine($"error: {line}");
             Console.Error.WriteLine("Run with --help for the options.");
             return (null, HostRunner.UsageError);
         }
@@ -104,6 +104,10 @@ internal sealed class RunSettings
         catch (HostStartException ex) when (HostKitPackages.For(name) is { } package)
         {
             throw new HostStartException($"{ex.Message} The '{name}' host comes with the {package} package: reference it to use it.", ex);
+        }
+        catch (HostStartException ex) when (Suggestion.Closest(name, hosts.Hosts.Select(h => h.Name)) is { } guess)
+        {
+            throw new HostStartException($"{ex.Message} Did you mean {guess}?", ex);
         }
     }
 

@@ -8,7 +8,8 @@ namespace HostKit.Hosting;
 /// Checks every key under <c>HostKit</c> against what the runner and the application read (<see cref="SettingsShape"/>):
 /// a key nobody reads is an error with a "did you mean", and a value that does not convert to its setting's type is an
 /// error that says what to write, each in one line that says where the key came from. Keys from the environment are
-/// not refused (see <see cref="SettingsLayer.IsChecked"/>), but their values are checked like any other.
+/// refused only when surely mistaken (see <see cref="SettingsLayer.IsChecked"/> and <see cref="IsTypo"/>), but their values
+/// are checked like any other.
 /// </summary>
 internal static class SettingsCheck
 {
@@ -21,7 +22,28 @@ internal static class SettingsCheck
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(shape);
+        if (section is null)
+            CheckOutside(configuration, shape);
         Walk(configuration, section ?? configuration.GetSection(Root), shape);
+    }
+
+    /// <summary>
+    /// Keys outside <c>HostKit</c> are the application's, which may read any, so they are not refused; but a HostKit setting
+    /// written without its section (<c>{ "Host": "raw" }</c>, <c>--set Urls=...</c>) or a section named almost <c>HostKit</c>
+    /// (<c>HotsKit</c>) would be ignored in silence, and is a mistake HostKit can name.
+    /// </summary>
+    private static void CheckOutside(IConfiguration configuration, SettingsShape shape)
+    {
+        foreach (var child in configuration.GetChildren())
+        {
+            if (string.Equals(child.Key, Root, StringComparison.OrdinalIgnoreCase) || SettingsLayer.Of(configuration, child) is not { IsChecked: true })
+                continue;
+            var where = Origin(configuration, child);
+            if (shape.Find(child.Key) is not null)
+                throw new HostStartException($"{child.Path}{where} is outside the {Root} section, where HostKit does not read it: write it as {Root}:{child.Key} (in a json file, {{ \"{Root}\": {{ \"{child.Key}\": ... }} }}).");
+            if (Suggestion.Closest(child.Key, [Root]) is not null)
+                throw new HostStartException($"{child.Path}{where} is not a section HostKit reads. Did you mean {Root}?");
+        }
     }
 
     private static void Walk(IConfiguration configuration, IConfigurationSection section, SettingsShape shape)
@@ -31,7 +53,7 @@ internal static class SettingsCheck
             var found = shape.Find(child.Key);
             if (found is null)
             {
-                if (SettingsLayer.Of(configuration, child) is not { IsChecked: false })
+                if (SettingsLayer.Of(configuration, child) is not { IsChecked: false } || IsTypo(child, section, shape))
                     throw Unknown(configuration, child, section, shape);
                 continue;
             }
@@ -41,6 +63,15 @@ internal static class SettingsCheck
         }
     }
 
+    /// <summary>
+    /// An unknown key from a layer that is not checked (the environment) is still refused when it is surely a mistake:
+    /// below a section HostKit or the application reads (<c>HOSTKIT_LIMITS__MAXBODY</c>), where no switch of a test or
+    /// script lives, or one typo from a setting (<c>HOSTKIT_HOTS</c>).
+    /// </summary>
+    private static bool IsTypo(IConfigurationSection key, IConfigurationSection parent, SettingsShape shape) =>
+        !string.Equals(parent.Path, Root, StringComparison.OrdinalIgnoreCase)
+        || (shape.ValueType is null && shape.Items is null && Suggestion.Closest(key.Key, shape.Settings.Keys) is not null);
+
     private static HostStartException Unknown(IConfiguration configuration, IConfigurationSection key, IConfigurationSection parent, SettingsShape shape)
     {
         var where = Origin(configuration, key);
@@ -49,8 +80,14 @@ internal static class SettingsCheck
         if (shape.Items is not null)
             return new HostStartException($"{key.Path}{where} is not a setting: {parent.Path} is a list, whose items are numbered 0, 1, 2...");
         var names = shape.Settings.Keys.Order(StringComparer.Ordinal).ToList();
-        var guess = Suggestion.Closest(key.Key, names) is { } name ? $" Did you mean {parent.Path}:{name}?" : "";
         var valid = names.Count == 0 ? "has no settings" : "takes " + string.Join(", ", names);
+        if (SettingsLayer.Of(configuration, key) is { IsChecked: false })
+        {
+            // Named as it was written: a variable.
+            var variable = Suggestion.Closest(key.Key, names) is { } setting ? $" Did you mean {Variable($"{parent.Path}:{setting}")}?" : "";
+            return new HostStartException($"{Variable(key.Path)}{where} is not a setting HostKit or this application reads.{variable} {parent.Path} {valid}.");
+        }
+        var guess = Suggestion.Closest(key.Key, names) is { } name ? $" Did you mean {parent.Path}:{name}?" : "";
         return new HostStartException($"{key.Path}{where} is not a setting HostKit or this application reads.{guess} {parent.Path} {valid}.");
     }
 
@@ -71,6 +108,10 @@ internal static class SettingsCheck
             throw new HostStartException($"{key.Path} = '{key.Value}'{Origin(configuration, key)} is not valid: write {Expected(target)}.", ex);
         }
     }
+
+    /// <summary>The environment variable that sets <paramref name="path"/>: <c>HostKit:Limits:MaxRequestBodyBytes</c> is <c>HOSTKIT_LIMITS__MAXREQUESTBODYBYTES</c>.</summary>
+    private static string Variable(string path) =>
+        "HOSTKIT_" + path[(Root.Length + 1)..].Replace(":", "__", StringComparison.Ordinal).ToUpperInvariant();
 
     private static string Origin(IConfiguration configuration, IConfigurationSection key) =>
         SettingsLayer.Of(configuration, key) is { } layer ? " " + layer.Origin : "";

@@ -9,7 +9,8 @@ namespace HostKit.Hosting;
 /// <param name="Origin">Where the values came from, as the end of a sentence: <c>in /srv/app/hostkit.json</c>.</param>
 /// <param name="IsChecked">
 /// True when a key in this layer that nobody reads is an error. False for the environment: the <c>HOSTKIT_</c> prefix is
-/// shared with switches of HostKit's tests and scripts (<c>HOSTKIT_REQUIRE_ALL</c>), which are no settings.
+/// shared with switches of HostKit's tests and scripts (<c>HOSTKIT_REQUIRE_ALL</c>), which are no settings; there only a
+/// key that is surely a mistake is refused (<see cref="SettingsCheck"/>).
 /// </param>
 /// <param name="Values">The keys and values.</param>
 internal sealed record SettingsLayer(string Origin, bool IsChecked, IEnumerable<KeyValuePair<string, string?>> Values) : IConfigurationSource

@@ -145,23 +145,40 @@
     else members.set(who, next);
   }
 
+  // This page's own connection is in the room while it is open, whatever the events say: after a reset its join may be
+  // in the lost log, and a previous connection's leave may come after the current one's join.
+  function connected() {
+    return socket !== null && socket.readyState === WebSocket.OPEN;
+  }
+
+  function present(who) {
+    const seen = members.get(who) || 0;
+    return who === name && connected() ? Math.max(1, seen) : seen;
+  }
+
   function renderMembers() {
     const list = $("members");
     list.replaceChildren();
-    for (const who of [...members.keys()].sort((a, b) => a.localeCompare(b))) {
+    const names = new Set(members.keys());
+    if (connected()) names.add(name);
+    let everyone = 0;
+    for (const who of [...names].sort((a, b) => a.localeCompare(b))) {
+      const times = present(who);
+      everyone += times;
       const item = document.createElement("li");
       item.textContent = who;
       item.dataset.name = who;
-      if (members.get(who) > 1) {
-        const times = document.createElement("span");
-        times.className = "count";
-        times.textContent = `\u00d7${members.get(who)}`;
-        times.title = `${members.get(who)} members use this name`;
-        item.append(times);
+      if (times > 1) {
+        const badge = document.createElement("span");
+        badge.className = "count";
+        badge.textContent = `\u00d7${times}`;
+        badge.title = `${times} members use this name`;
+        item.append(badge);
       }
       list.append(item);
     }
-    $("member-count").textContent = `(${members.size})`;
+    // Connections, not names: "ann ×2" and "bob" are three people here.
+    $("member-count").textContent = `(${everyone})`;
     $("people").hidden = room === null;
   }
 
@@ -181,8 +198,9 @@
         count(event.name, -1);
         break;
       case "message":
-        // Said by someone who joined before the oldest event this page got: present until their leave comes.
-        if (!members.has(event.name)) count(event.name, +1);
+        // Said by someone who joined before the oldest event this page got: present until their leave comes. Not under
+        // this page's own name: that may be the page itself, from its connection before a reset, which is gone.
+        if (!members.has(event.name) && event.name !== name) count(event.name, +1);
         break;
       default:
         return;
@@ -363,6 +381,7 @@
       attempt = 0;
       setState(`connected to ${room} as ${name}`, "open");
       $("send").hidden = false;
+      renderMembers();
       for (const cid of outbox.keys()) send(cid);
     };
     ws.onmessage = (message) => show(JSON.parse(message.data));
@@ -370,6 +389,7 @@
       if (socket !== ws) return; // replaced by a new join
       socket = null;
       checkingName = false;
+      renderMembers();
       for (const [cid, entry] of outbox) {
         if (entry.state === "sending" || entry.state === "checking") setOutboxState(cid, "queued");
       }

@@ -81,6 +81,7 @@ public class ChatPageRoomTests(ChromiumFixture chromium) : IClassFixture<Chromiu
         await Expect(otherAnn.Locator("#notice")).ToContainTextAsync("already called \"ann\"");
         await Expect(bob.Locator("#members li")).ToHaveTextAsync(["ann×2", "bob"]);
         await Expect(ann.Locator("#members li")).ToHaveTextAsync(["ann×2", "bob"]);
+        await Expect(ann.Locator("#member-count")).ToHaveTextAsync("(3)");                  // people, not names
 
         // Only the page that wrote a message marks it as its own, even under a shared name.
         await SayAsync(ann, "from the first ann");

@@ -28,6 +28,9 @@ public sealed class ConfigurationErrorTests : IDisposable
     [InlineData(new[] { "--set", "HostKit:Http2=yes" }, "--http2 (HostKit:Http2) = 'yes' is not valid: write true or false.")]
     [InlineData(new[] { "--set", "HostKit:Hots=raw" }, "HostKit:Hots on the command line is not a setting HostKit or this application reads. Did you mean HostKit:Host?")]
     [InlineData(new[] { "--set", "HostKit:Chat:Tokne=secret" }, "HostKit:Chat:Tokne on the command line is not a setting HostKit or this application reads. Did you mean HostKit:Chat:Token?")]
+    [InlineData(new[] { "--hots", "raw" }, "--hots is not an option of this program. Did you mean --host?")]
+    [InlineData(new[] { "--workres=2" }, "--workres is not an option of this program. Did you mean --workers?")]
+    [InlineData(new[] { "--set", "Urls=http://127.0.0.1:0" }, "Urls on the command line is outside the HostKit section, where HostKit does not read it: write it as HostKit:Urls")]
     [InlineData(new[] { "--set", "HostKit:Limits:MaxRequestBodyBytes=lots" }, "HostKit:Limits:MaxRequestBodyBytes = 'lots' on the command line is not valid: write a whole number.")]
     [InlineData(new[] { "--set", "HostKit:Limits:MaxRequestLineBytes=" }, "HostKit:Limits:MaxRequestLineBytes = '' on the command line is not valid: write a whole number.")]
     [InlineData(new[] { "--set", "HostKit:Chat:HistoryCount=many" }, "HostKit:Chat:HistoryCount = 'many' on the command line is not valid: write a whole number.")]
@@ -35,6 +38,14 @@ public sealed class ConfigurationErrorTests : IDisposable
     {
         var (code, output) = await DemoProcess.RunToEndInAsync(_directory, ["--host", "kestrel", .. args]);
         AssertOneError(code, output, expected);
+    }
+
+    [Fact]
+    public async Task A_mistyped_host_is_named_with_the_likely_one()
+    {
+        var (code, output) = await DemoProcess.RunToEndInAsync(_directory, "--host", "rwa", "--urls", "http://127.0.0.1:0");
+        AssertOneError(code, output, "Unknown host 'rwa'. Known hosts: kestrel, raw, ");
+        Assert.EndsWith("Did you mean raw?", output.Split('\n').Single(l => l.StartsWith("error:", StringComparison.Ordinal)), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -90,6 +101,26 @@ public sealed class ConfigurationErrorTests : IDisposable
         AssertOneError(code, output, $"HostKit:Hots in {file} is not a setting HostKit or this application reads. Did you mean HostKit:Host? HostKit takes ");
     }
 
+    [Theory]
+    [InlineData("""{ "Host": "raw" }""", "Host in FILE is outside the HostKit section, where HostKit does not read it: write it as HostKit:Host (in a json file, { \"HostKit\": { \"Host\": ... } }).")]
+    [InlineData("""{ "HotsKit": { "Host": "raw" } }""", "HotsKit in FILE is not a section HostKit reads. Did you mean HostKit?")]
+    public async Task A_HostKit_setting_outside_its_section_in_hostkit_json_is_named(string json, string expected)
+    {
+        var file = Path.Combine(_directory, "hostkit.json");
+        await File.WriteAllTextAsync(file, json);
+        var (code, output) = await DemoProcess.RunToEndInAsync(_directory, "--urls", "http://127.0.0.1:0");
+        AssertOneError(code, output, expected.Replace("FILE", file, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_applications_own_sections_beside_HostKit_are_left_to_it()
+    {
+        File.WriteAllText(Path.Combine(_directory, "hostkit.json"), """{ "HostKit": { "Host": "raw" }, "Orders": { "Shards": 4 }, "Logging": { "LogLevel": { "Default": "Warning" } } }""");
+        var configuration = HostKitConfiguration.Build(new Dictionary<string, string?> { ["Greeting"] = "hello" }, new Dictionary<string, string>(), _directory, applicationDirectory: _directory);
+        SettingsCheck.Check(configuration, HostKitSettings.Shape(new HostRunnerOptions()));
+        Assert.Equal(("raw", "4"), (configuration["HostKit:Host"], configuration["Orders:Shards"]));
+    }
+
     [Fact]
     public async Task Invalid_json_names_the_file_line_and_column()
     {
@@ -100,13 +131,35 @@ public sealed class ConfigurationErrorTests : IDisposable
     }
 
     [Fact]
-    public void Keys_from_the_environment_are_not_refused_since_HOSTKIT_is_shared_with_test_and_script_switches()
+    public void Switches_in_the_environment_are_not_refused_since_HOSTKIT_is_shared_with_tests_and_scripts()
     {
         var configuration = HostKitConfiguration.Build(new Dictionary<string, string?>(), new Dictionary<string, string> { ["HOSTKIT_REQUIRE_ALL"] = "1" }, _directory, applicationDirectory: _directory);
         SettingsCheck.Check(configuration, HostKitSettings.Shape(new HostRunnerOptions()));
         var malformed = HostKitConfiguration.Build(new Dictionary<string, string?>(), new Dictionary<string, string> { ["HOSTKIT_WEBSOCKETS__CLOSETIMEOUT"] = "soon" }, _directory, applicationDirectory: _directory);
         var error = Assert.Throws<HostStartException>(() => SettingsCheck.Check(malformed, HostKitSettings.Shape(new HostRunnerOptions())));
         Assert.Equal("HostKit:WEBSOCKETS:CLOSETIMEOUT = 'soon' from the environment (HOSTKIT_*) is not valid: write a duration such as 00:00:30 (hh:mm:ss).", error.Message);
+    }
+
+    [Theory]
+    [InlineData("HOSTKIT_HOTS", "raw", "HOSTKIT_HOTS from the environment (HOSTKIT_*) is not a setting HostKit or this application reads. Did you mean HOSTKIT_HOST? HostKit takes ")]
+    [InlineData("HOSTKIT_LIMITS__MAXREQUESTBODYBYTE", "1", "HOSTKIT_LIMITS__MAXREQUESTBODYBYTE from the environment (HOSTKIT_*) is not a setting HostKit or this application reads. Did you mean HOSTKIT_LIMITS__MAXREQUESTBODYBYTES? ")]
+    [InlineData("HOSTKIT_LIMITS__BODY", "1", "HOSTKIT_LIMITS__BODY from the environment (HOSTKIT_*) is not a setting HostKit or this application reads. HostKit:LIMITS takes ")]
+    public void A_variable_one_typo_from_a_setting_or_inside_a_section_is_refused(string variable, string value, string expected)
+    {
+        var configuration = HostKitConfiguration.Build(new Dictionary<string, string?>(), new Dictionary<string, string> { [variable] = value }, _directory, applicationDirectory: _directory);
+        var error = Assert.Throws<HostStartException>(() => SettingsCheck.Check(configuration, HostKitSettings.Shape(new HostRunnerOptions())));
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_applications_own_variable_is_no_unknown_key()
+    {
+        var backplane = new ConfigurationOption("--backplane", "HostKit:Chat:Backplane", "where rooms live") { EnvironmentVariable = "HOSTKIT_BACKPLANE" };
+        var options = new HostRunnerOptions { Options = [backplane] };
+        var configuration = HostKitConfiguration.Build(new Dictionary<string, string?>(), new Dictionary<string, string> { ["HOSTKIT_BACKPLANE"] = "redis://127.0.0.1:6379" }, _directory, [backplane], _directory);
+        SettingsCheck.Check(configuration, HostKitSettings.Shape(options));
+        Assert.Equal("redis://127.0.0.1:6379", configuration["HostKit:Chat:Backplane"]);
+        Assert.Null(configuration["HostKit:Backplane"]);
     }
 
     [Fact]
@@ -124,6 +177,15 @@ public sealed class ConfigurationErrorTests : IDisposable
 
         var none = HostKitConfiguration.Build(new Dictionary<string, string?>(), new Dictionary<string, string>(), application + "-absent", applicationDirectory: application + "-absent");
         Assert.Null(HostKitConfiguration.JsonFile(none));
+    }
+
+    [Fact]
+    public async Task The_start_log_names_the_json_file_it_read()
+    {
+        var file = Path.Combine(_directory, "settings.json");
+        await File.WriteAllTextAsync(file, """{ "HostKit": { "LogLevel": "Information" } }""");
+        await using var demo = await DemoProcess.StartAsync("raw", 0, "--config", file);
+        Assert.Contains($"Configuration: {file}, then HOSTKIT_* variables and the command line", demo.Output.Text, StringComparison.Ordinal);
     }
 
     [Fact]
