@@ -90,7 +90,7 @@ public sealed class Http1PipeConnection : IHostConnection
         }
         catch (Exception ex)
         {
-            HostLog.ConnectionFailed(_runtime.Logger, ex, _remote.ToString());
+            HostLog.ConnectionFailed(_runtime.Logger, ex, _remote.ToString() ?? "?");
         }
         finally
         {
