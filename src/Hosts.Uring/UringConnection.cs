@@ -115,9 +115,12 @@ internal sealed class UringConnection : IHostConnection
             if (_stream.Loop.IsOnLoop)
                 await Task.Yield(); // no synchronization context here: this queues the rest to the thread pool
         }
+        // Looked at before the application runs: once it runs it may write to the output itself (a 100 Continue) and
+        // be flushing it, and a second flush beside that one would run two sends on the stream at once.
+        var answersWaiting = _output.UnflushedBytes > 0;
         var invocation = ApplicationInvoker.InvokeAsync(_runtime, _environ, _head);
-        if (!invocation.IsCompleted)
-            await FlushAsync(); // a slow application must not hold back the answers pipelined before it
+        if (answersWaiting && !invocation.IsCompleted)
+            await _output.FlushAsync(); // a slow application must not hold back the answers pipelined before it
         var result = await invocation;
         if (await RequestPipeline.AnswerAsync(_runtime, result, _environ, _head, _response) is null)
             return false; // a websocket, a refusal, or an aborted answer: the connection is done
