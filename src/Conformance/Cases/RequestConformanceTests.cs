@@ -74,6 +74,39 @@ public abstract class RequestConformanceTests
         Assert.Equal("slow", (await connection.ReadResponseAsync()).Text);
     }
 
+    [HostTheory, MemberData(nameof(PipeliningHosts))]
+    public async Task Pipelined_requests_with_bodies_are_answered_in_order(string host)
+    {
+        await using var server = await ServerUnderTest.StartAsync(host);
+        await using var connection = await server.OpenConnectionAsync();
+        var authority = server.Address.Authority;
+        var large = new string('x', 4096);
+        string Post(string path, string body) =>
+            $"POST {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: text/plain\r\nContent-Length: {body.Length}\r\n\r\n{body}";
+        // One write: bodies between heads, a buffered echo and a streamed one, answers batched or not as the host likes.
+        await connection.SendAsync($"GET /plaintext HTTP/1.1\r\nHost: {authority}\r\n\r\n" + Post("/echo", "first") + Post("/echo-streamed", large)
+            + $"GET /environ?i=3 HTTP/1.1\r\nHost: {authority}\r\n\r\n" + Post("/echo", "last"));
+        Assert.Equal("Hello, World!", (await connection.ReadResponseAsync()).Text);
+        Assert.Equal("first", (await connection.ReadResponseAsync()).Text);
+        Assert.Equal(large, (await connection.ReadResponseAsync()).Text);
+        Assert.Contains("\"QUERY_STRING\":\"i=3\"", (await connection.ReadResponseAsync()).Text, StringComparison.Ordinal);
+        Assert.Equal("last", (await connection.ReadResponseAsync()).Text);
+    }
+
+    [HostTheory, MemberData(nameof(PipeliningHosts))]
+    public async Task An_answer_goes_out_while_the_next_pipelined_request_is_still_arriving(string host)
+    {
+        await using var server = await ServerUnderTest.StartAsync(host);
+        await using var connection = await server.OpenConnectionAsync();
+        var authority = server.Address.Authority;
+        // The second head is cut in two, and its rest is sent only once the first answer is in: a host that holds an
+        // answer back until the next request is whole (to send pipelined answers together) never answers at all.
+        await connection.SendAsync($"GET /plaintext HTTP/1.1\r\nHost: {authority}\r\n\r\nGET /environ?i=2 HTTP/1.1\r\nHo");
+        Assert.Equal("Hello, World!", (await connection.ReadResponseAsync()).Text);
+        await connection.SendAsync($"st: {authority}\r\n\r\n");
+        Assert.Contains("\"QUERY_STRING\":\"i=2\"", (await connection.ReadResponseAsync()).Text, StringComparison.Ordinal);
+    }
+
     [HostTheory, MemberData(nameof(NetworkHosts))]
     public async Task Remote_addr_is_ipv4_on_a_dual_mode_listener(string host)
     {

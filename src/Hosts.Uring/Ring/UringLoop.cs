@@ -164,10 +164,12 @@ internal sealed unsafe class UringLoop : IDisposable
         }
     }
 
-    // Announce the sleep before the last look at the queue, so a post after that look always wakes the ring.
+    // Announce the sleep before the last look at the queue, so a post after that look always wakes the ring. A full
+    // fence, not a volatile write: a store may otherwise wait in the processor's store buffer past the look at the
+    // queue (x86 reorders a store with a later load), and a poster that enqueued meanwhile reads 0 and does not wake.
     private bool MaySleep()
     {
-        Volatile.Write(ref _sleeping, 1);
+        Interlocked.Exchange(ref _sleeping, 1);
         if (_posted.IsEmpty)
             return true;
         Volatile.Write(ref _sleeping, 0);
