@@ -24,7 +24,9 @@ internal static class Selection
                 "python" => all.Where(s => s.Group == ServerGroup.Python),
                 "node" => all.Where(s => s.Group == ServerGroup.Node),
                 "baselines" => all.Where(s => s.Group is not ServerGroup.HostKit and not ServerGroup.OperatorVariant),
-                OperatorVariants.Group => all.Where(s => s.Group == ServerGroup.OperatorVariant),
+                OperatorVariants.Group => all.Any(s => s.Group == ServerGroup.OperatorVariant)
+                    ? all.Where(s => s.Group == ServerGroup.OperatorVariant)
+                    : throw new ArgumentException($"{OperatorVariants.Group}: the operator-cost variants are the Demo's on {string.Join(" and ", OperatorVariants.Hosts)}; this run has none (they are not made for --app)."),
                 _ => all.Where(s => s.Name == name) is var named && named.Any()
                     ? named
                     : throw new ArgumentException($"Unknown server '{name}'. Known: {string.Join(", ", all.Select(s => s.Name))}, or all, hostkit, bare, python, node, baselines{(all.Any(s => s.Variant is not null) ? $", {OperatorVariants.Group}" : "")}."),

@@ -51,7 +51,7 @@ internal sealed class DemoTelemetry : IDisposable
     public static void Validate(IConfiguration configuration)
     {
         if (Endpoint(configuration) is not null)
-            Protocol(Environment.GetEnvironmentVariable(ProtocolVariable));
+            _ = Protocol(Environment.GetEnvironmentVariable(ProtocolVariable));
     }
 
     /// <summary>The configured endpoint, or null when none is.</summary>

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using HostKit.Hosts;
+using HostKit.Hosts.Runtime;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;

@@ -35,8 +35,9 @@ internal static class OperatorCostsSection
         if (variants.Count == 0)
             return;
         md.AppendLine(Heading).AppendLine();
-        md.AppendLine("Each variant is the Demo on the same host with one feature on, the rest of its command line the host's own. Each ratio is the variant's median over " +
-            "the host's, with its range over rounds (the variant's worst round against the host's best, to its best against the host's worst). A throughput below 1, or a CPU " +
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"Each variant is the Demo on the same host with one feature on, the rest of its command line the host's own. Each ratio is the variant's median over " +
+            $"the host's, with its range over rounds (the variant's worst round against the host's best, to its best against the host's worst). A throughput below 1, or a CPU " +
             $"per operation or p99 above 1, is what the feature costs; within ±{TargetCheck.Noise:0.00} of 1 is noise.").AppendLine();
         foreach (var feature in variants.Select(v => v.Variant!.Feature).Distinct().Order())
             md.AppendLine(CultureInfo.InvariantCulture, $"- {HowItWasOn[feature]}");
