@@ -65,9 +65,9 @@ internal static class OperatorCostsSection
             return $"{lead} - | - | - | - | - | - | {Cell(Why(with))} |";
         if (without?.Throughput is not { } b)
             return $"{lead} - | - | - | - | - | - | {Cell(without is null ? $"{variant.Of} was not in this run: run it too (--hosts {OperatorVariants.Group})" : $"{variant.Of}: {Why(without)}")} |";
+        // Each row's own note says when its every round was on a busy machine (not judged), and how busy.
         var notes = new[]
         {
-            with.MeasuredOnBusyMachine || without.MeasuredOnBusyMachine ? "**busy machine** in every round: not judged" : null,
             with.ClientBound ? "with: **client-bound**" : null,
             without.ClientBound ? "without: **client-bound**" : null,
             with.Note is { } n1 ? $"with: {n1}" : null,
