@@ -20,6 +20,7 @@ internal static class BenchCommand
             return 0;
         }
         var layout = RepositoryLayout.Locate();
+        await using var variants = new OperatorVariants(layout.Scratch);
         IReadOnlyList<ServerSpec> servers;
         IReadOnlyList<Workload> workloads;
         try
@@ -41,7 +42,7 @@ internal static class BenchCommand
             {
                 if (options.App.HasWorkloads)
                     throw new ArgumentException("--http, --ws and --workload-file measure your application: name it with --app (the Demo's workloads are chosen with --workloads).");
-                var all = await ServerCatalog.DiscoverAsync(layout);
+                var all = await ServerCatalog.DiscoverAsync(layout, variants);
                 if (options.ListOnly)
                 {
                     PrintCatalog(all, WorkloadCatalog.Create(options.Quick));
@@ -99,6 +100,8 @@ internal static class BenchCommand
             AnsiConsole.MarkupLine("[yellow]Interrupted: servers stopped; writing the report of what was measured.[/]");
         }
 
+        if (variants.SinkReport() is { } sink)
+            AnsiConsole.MarkupLine(Markup.Escape(sink));
         results.FinishedUtc = DateTimeOffset.UtcNow;
         results.LoadAverageAtEnd = MachineInfo.LoadAverage();
         results.Save(resultsPath);

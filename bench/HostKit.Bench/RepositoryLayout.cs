@@ -43,6 +43,12 @@ internal sealed class RepositoryLayout
         ? Path.Combine(root, "bench", "HostKit.Bench", "obj", "native")
         : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "hostkit-bench", "native");
 
+    /// <summary>
+    /// Files a run makes and throws away (the TLS variants' certificate, the access log variants' output): the runner's obj
+    /// folder, on disk and never committed; outside a clone, the user's data folder.
+    /// </summary>
+    public string Scratch => Path.Combine(Path.GetDirectoryName(NativeBinaries)!, "scratch");
+
     /// <summary>The wrk scripts, copied beside the runner at build (bench/wrk).</summary>
     public string WrkScripts => Path.Combine(Carried, "wrk");
 

@@ -6,6 +6,11 @@ namespace HostKit.Bench;
 /// <summary>Applies --hosts and --workloads; an unknown name is an error that lists the known ones.</summary>
 internal static class Selection
 {
+    /// <summary>
+    /// The servers <paramref name="selection"/> names, in report order. The operator-cost variants run only when asked for
+    /// (by name, or the group <see cref="OperatorVariants.Group"/>), never in <c>all</c>, <c>hostkit</c> or <c>baselines</c>;
+    /// a variant brings the host it is read against, since its figures are ratios to that host's.
+    /// </summary>
     public static IReadOnlyList<ServerSpec> Servers(IReadOnlyList<ServerSpec> all, string selection)
     {
         var chosen = new List<ServerSpec>();
@@ -13,17 +18,24 @@ internal static class Selection
         {
             IEnumerable<ServerSpec> matches = name switch
             {
-                "all" => all,
+                "all" => all.Where(s => s.Group != ServerGroup.OperatorVariant),
                 "hostkit" => all.Where(s => s.Group == ServerGroup.HostKit),
                 "bare" => all.Where(s => s.Group == ServerGroup.Bare),
                 "python" => all.Where(s => s.Group == ServerGroup.Python),
                 "node" => all.Where(s => s.Group == ServerGroup.Node),
-                "baselines" => all.Where(s => s.Group != ServerGroup.HostKit),
+                "baselines" => all.Where(s => s.Group is not ServerGroup.HostKit and not ServerGroup.OperatorVariant),
+                OperatorVariants.Group => all.Any(s => s.Group == ServerGroup.OperatorVariant)
+                    ? all.Where(s => s.Group == ServerGroup.OperatorVariant)
+                    : throw new ArgumentException($"{OperatorVariants.Group}: the operator-cost variants are the Demo's on {string.Join(" and ", OperatorVariants.Hosts)}; this run has none (they are not made for --app)."),
                 _ => all.Where(s => s.Name == name) is var named && named.Any()
                     ? named
-                    : throw new ArgumentException($"Unknown server '{name}'. Known: {string.Join(", ", all.Select(s => s.Name))}, or all, hostkit, bare, python, node, baselines."),
+                    : throw new ArgumentException($"Unknown server '{name}'. Known: {string.Join(", ", all.Select(s => s.Name))}, or all, hostkit, bare, python, node, baselines{(all.Any(s => s.Variant is not null) ? $", {OperatorVariants.Group}" : "")}."),
             };
-            chosen.AddRange(matches.Where(m => !chosen.Contains(m)));
+            foreach (var match in matches)
+            {
+                IEnumerable<ServerSpec> withBase = match.Variant is { } variant ? all.Where(s => s.Name == variant.Of).Append(match) : [match];
+                chosen.AddRange(withBase.Where(m => !chosen.Contains(m)));
+            }
         }
         // Report order, whatever order they were named in.
         return [.. all.Where(chosen.Contains)];

@@ -4,7 +4,7 @@ using HostKit.Hosting;
 
 namespace HostKit.Demo;
 
-/// <summary>How the Demo serves: the runner's settings, the chat's, and the one option the Demo adds, <c>--backplane</c>.</summary>
+/// <summary>How the Demo serves: the runner's settings, the chat's, and the options the Demo adds, <c>--backplane</c> and <c>--otlp-endpoint</c>.</summary>
 internal static class DemoServer
 {
     /// <summary><c>--backplane redis://HOST:PORT</c> (or <c>HOSTKIT_BACKPLANE</c>): the chat's <c>HostKit:Chat:Backplane</c>.</summary>
@@ -17,21 +17,32 @@ internal static class DemoServer
         HelpName = "URL",
     };
 
-    /// <summary>The runner's options for the Demo: <c>--backplane</c>, the chat's section (so a typo in it is refused with a "did you mean"), the checks.</summary>
+    /// <summary>
+    /// The runner's options for the Demo: <c>--backplane</c>, <c>--otlp-endpoint</c>, the chat's and the telemetry's sections (so a
+    /// typo in them is refused with a "did you mean"), the checks.
+    /// </summary>
     public static HostRunnerOptions Options { get; } = new()
     {
         Description = "The HostKit Demo (plaintext, json, echo, websocket echo, the chat page) on the host of your choice.\n" +
             $"Also: '{EmitCommand.Name} --backplane redis://HOST:PORT --room ROOM --text TEXT' posts one chat message through Redis and exits ({EmitCommand.Name} --help).",
-        Options = [BackplaneOption],
-        Sections = [new SettingsSection(ChatOptions.SectionName, typeof(ChatOptions))],
+        Options = [BackplaneOption, DemoTelemetry.EndpointOption],
+        Sections = [new SettingsSection(ChatOptions.SectionName, typeof(ChatOptions)), new SettingsSection(DemoTelemetryOptions.SectionName, typeof(DemoTelemetryOptions))],
         Validate = Validate,
     };
 
-    /// <summary>Makes the Demo with its chat on the configured backplane (in memory unless <c>--backplane</c> names Redis).</summary>
-    public static Application Build(HostRunnerContext context)
+    /// <summary>
+    /// Makes the Demo with its chat on the configured backplane (in memory unless <c>--backplane</c> names Redis), and starts
+    /// the OpenTelemetry export when <c>--otlp-endpoint</c> (or <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>) names a collector: it is
+    /// handed to <paramref name="telemetryStarted"/>, whose caller disposes it (a last flush) once the server has stopped.
+    /// </summary>
+    public static Application Build(HostRunnerContext context, Action<DemoTelemetry> telemetryStarted)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(telemetryStarted);
         var options = ChatOptions.FromConfiguration(context.Configuration);
         var backplane = ChatBackplanes.Create(options, context.LoggerFactory);
+        if (DemoTelemetry.Start(context.Configuration, context.LoggerFactory) is { } telemetry)
+            telemetryStarted(telemetry);
         return DemoApp.Create(new ChatServer(options, backplane, context.LoggerFactory));
     }
 
@@ -41,6 +52,7 @@ internal static class DemoServer
     /// </summary>
     private static void Validate(HostRunnerContext context)
     {
+        DemoTelemetry.Validate(context.Configuration);
         var options = ChatOptions.FromConfiguration(context.Configuration);
         if (context.Workers > 1 && options.IsInProcess)
             throw new InvalidOperationException(

@@ -9,7 +9,8 @@ namespace HostKit.Bench.Load;
 internal sealed class Wrk(string scriptsFolder, string workFolder, string loadCore)
 {
     /// <summary>Runs wrk for <paramref name="seconds"/> (whole seconds: wrk takes no less) and returns what it measured.</summary>
-    public async Task<LoadResult> RunAsync(int port, string script, IReadOnlyList<string> scriptArguments, int connections, int seconds, CancellationToken cancellationToken)
+    /// <param name="scheme"><c>http</c>, or <c>https</c> for a TLS server (wrk speaks it, and checks no certificate).</param>
+    public async Task<LoadResult> RunAsync(string scheme, int port, string script, IReadOnlyList<string> scriptArguments, int connections, int seconds, CancellationToken cancellationToken)
     {
         var combined = Path.Combine(workFolder, "wrk-" + script);
         if (!File.Exists(combined))
@@ -18,7 +19,7 @@ internal sealed class Wrk(string scriptsFolder, string workFolder, string loadCo
             await File.WriteAllTextAsync(combined, await File.ReadAllTextAsync(Path.Combine(scriptsFolder, script), cancellationToken)
                 + "\n" + await File.ReadAllTextAsync(Path.Combine(scriptsFolder, "report.lua"), cancellationToken), cancellationToken);
         }
-        List<string> arguments = ["-t1", $"-c{connections}", $"-d{Math.Max(1, seconds)}s", "--timeout", "5s", "-s", combined, $"http://127.0.0.1:{port}/"];
+        List<string> arguments = ["-t1", $"-c{connections}", $"-d{Math.Max(1, seconds)}s", "--timeout", "5s", "-s", combined, $"{scheme}://127.0.0.1:{port}/"];
         if (scriptArguments.Count > 0)
             arguments.AddRange(["--", .. scriptArguments]);
         var run = new LoadProcess();

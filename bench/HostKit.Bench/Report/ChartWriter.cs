@@ -21,6 +21,7 @@ internal static class ChartWriter
         [ServerGroup.Python] = Color.FromHex("#2ca02c"),
         [ServerGroup.Node] = Color.FromHex("#ff7f0e"),
         [ServerGroup.Ceiling] = Color.FromHex("#d62728"),
+        [ServerGroup.OperatorVariant] = Color.FromHex("#aec7e8"), // HostKit's blue, lighter: the same host with a feature on
     };
 
     /// <summary>Writes every chart into <paramref name="folder"/>; returns the base names (without extension), in report order.</summary>

@@ -23,6 +23,7 @@ internal static class MarkdownReport
             Targets(md, summary);
         Workloads(md, summary);
         Ratios(md, summary);
+        OperatorCostsSection.Write(md, summary);
         Ceilings(md, summary);
         Servers(md, results);
         if (charts.Count > 0)

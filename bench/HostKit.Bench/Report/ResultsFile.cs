@@ -52,10 +52,10 @@ internal sealed class ResultsFile
     /// <summary>The settings as written to results.json.</summary>
     public sealed record RunSettingsView(double WarmupSeconds, double DurationSeconds, int Rounds, string ServerCore, string LoadCore, double ClientBoundFraction);
 
-    /// <summary>A server as written to results.json.</summary>
-    public sealed record ServerView(string Name, ServerGroup Group, string Description, string? MissingReason)
+    /// <summary>A server as written to results.json; <paramref name="Variant"/> only for an operator-cost variant (absent otherwise).</summary>
+    public sealed record ServerView(string Name, ServerGroup Group, string Description, string? MissingReason, ServerVariant? Variant = null)
     {
-        public static ServerView Of(ServerSpec spec) => new(spec.Name, spec.Group, spec.Description, spec.MissingReason);
+        public static ServerView Of(ServerSpec spec) => new(spec.Name, spec.Group, spec.Description, spec.MissingReason, spec.Variant);
     }
 
     /// <summary>A workload as written to results.json.</summary>

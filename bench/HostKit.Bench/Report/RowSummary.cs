@@ -30,6 +30,12 @@ internal sealed record RowSummary(
 
     public bool ClientBound => Throughput is not null && Ceiling is > 0 && Throughput.Median >= ClientBoundFraction * Ceiling.Value;
 
+    /// <summary>Server CPU per request or message over the rounds kept: its median and range (the operator-cost ratios use the range).</summary>
+    public Spread? CpuPerOperation { get; init; }
+
+    /// <summary>The p99 latency over the rounds kept, in microseconds: its median and range.</summary>
+    public Spread? P99 { get; init; }
+
     /// <summary>Summarises the records of one server x workload.</summary>
     public static RowSummary Of(string server, string workload, IReadOnlyList<RunRecord> records, double? ceiling)
     {
@@ -66,6 +72,10 @@ internal sealed record RowSummary(
             Spread.MedianOf(ok.Select(r => r.ClientCpuSeconds)),
             Spread.Of(ok.Where(r => r.BytesPerConnection.HasValue).Select(r => r.BytesPerConnection!.Value)),
             ceiling,
-            measuredOnBusyMachine);
+            measuredOnBusyMachine)
+        {
+            CpuPerOperation = Spread.Of(ok.Where(r => r.ServerCpuMicrosecondsPerOperation.HasValue).Select(r => r.ServerCpuMicrosecondsPerOperation!.Value)),
+            P99 = Spread.Of(ok.Where(r => r.P99Microseconds is > 0).Select(r => r.P99Microseconds!.Value)),
+        };
     }
 }

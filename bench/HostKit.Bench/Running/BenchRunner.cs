@@ -70,6 +70,7 @@ internal sealed class BenchRunner(RunSettings settings, NativeTools tools, strin
                 if ((workload.Needs & ~spec.Features) != 0)
                     result = Record(spec, workload, round, RunStatus.Unsupported, (workload.Needs & ~spec.Features) == ServerFeatures.Chat
                         ? "not applicable: the chat is the HostKit Demo's, baselines serve the echo routes only"
+                        : spec.Limitation is { } limitation ? limitation
                         : $"not supported by this server: it lacks {workload.Needs & ~spec.Features}");
                 else if (workload.Needs.HasFlag(ServerFeatures.Http2) && _h2load is null)
                     result = Record(spec, workload, round, RunStatus.NotInstalled, "not installed: h2load (apt-get install nghttp2-client)");

@@ -13,12 +13,18 @@ internal static class ServerCatalog
     private const string UwsgiPlugins = "/usr/lib/uwsgi/plugins";
     private const string InstallHint = "run bench/install-baselines.sh";
 
-    /// <summary>All servers, HostKit hosts first, then the baselines, in report order.</summary>
-    public static async Task<IReadOnlyList<ServerSpec>> DiscoverAsync(RepositoryLayout layout)
+    /// <summary>
+    /// All servers, HostKit hosts first, then their operator-cost variants (run only when asked for), then the baselines,
+    /// in report order.
+    /// </summary>
+    public static async Task<IReadOnlyList<ServerSpec>> DiscoverAsync(RepositoryLayout layout, OperatorVariants variants)
     {
+        ArgumentNullException.ThrowIfNull(variants);
         if (!File.Exists(layout.DemoAssembly))
             throw new InvalidOperationException($"The Demo is not built: {layout.DemoAssembly}. Run the runner with `dotnet run -c Release --project bench/HostKit.Bench`.");
-        List<ServerSpec> servers = [.. await AppHostsAsync(layout.DemoAssembly, "HostKit Demo")];
+        var entries = await HostEntriesAsync(layout.DemoAssembly);
+        var hosts = entries.Select(entry => HostSpec(entry, layout.DemoAssembly, "HostKit Demo")).ToList();
+        List<ServerSpec> servers = [.. hosts, .. entries.Zip(hosts).SelectMany(pair => variants.For(pair.Second, pair.First.Has("TLS")))];
         servers.Add(new ServerSpec("bare-kestrel", ServerGroup.Bare, "ASP.NET Core: WebApplication.CreateSlimBuilder + app.Run (bench/BareKestrel)",
             ServerFeatures.All, port => ["dotnet", layout.BareKestrelAssembly, "--urls", $"http://127.0.0.1:{port}"],
             File.Exists(layout.BareKestrelAssembly) ? null : $"not built: {layout.BareKestrelAssembly}"));
@@ -37,20 +43,25 @@ internal static class ServerCatalog
     /// </summary>
     /// <param name="assembly">The application's built .dll.</param>
     /// <param name="label">What it is, for the report ("HostKit Demo", "MyApp").</param>
-    public static async Task<IEnumerable<ServerSpec>> AppHostsAsync(string assembly, string label)
+    public static async Task<IEnumerable<ServerSpec>> AppHostsAsync(string assembly, string label) =>
+        (await HostEntriesAsync(assembly)).Select(entry => HostSpec(entry, assembly, label));
+
+    /// <summary>The hosts with sockets that <c>--host list</c> of <paramref name="assembly"/> prints.</summary>
+    private static async Task<IReadOnlyList<HostListParser.HostEntry>> HostEntriesAsync(string assembly)
     {
         var listing = await CommandProbe.RunAsync("dotnet", [assembly, "--host", "list"]);
         if (listing is not { ExitCode: 0 } result)
             throw new InvalidOperationException($"`dotnet {assembly} --host list` failed: is it an application on HostKit's runner (HostRunner.RunAsync)? {listing?.Output}");
-        return HostListParser.Parse(result.Output)
-            .Where(host => host.Has("sockets")) // the in-memory test host has no sockets to load
-            .Select(host => new ServerSpec(host.Name, ServerGroup.HostKit, $"{label} on `{host.Name}` ({host.Engine})",
-                (host.Has("HTTP") ? ServerFeatures.Http : 0) | (host.Has("websocket") ? ServerFeatures.WebSockets : 0) | (host.Has("pipelining") ? ServerFeatures.HttpPipelining : 0)
-                    | (host.Has("websocket") ? ServerFeatures.Chat : 0) | (host.Has("HTTP/2") ? ServerFeatures.Http2 : 0),
-                // --http2 where the host speaks it, for the HTTP/2 workload: HTTP/1.1 is served on the same address (a look at a
-                // connection's first bytes decides, once per connection).
-                port => ["dotnet", assembly, "--host", host.Name, "--urls", $"http://127.0.0.1:{port}", "--log-level", "Warning", .. host.Has("HTTP/2") ? (string[])["--http2"] : []]));
+        return [.. HostListParser.Parse(result.Output).Where(host => host.Has("sockets"))]; // the in-memory test host has no sockets to load
     }
+
+    private static ServerSpec HostSpec(HostListParser.HostEntry host, string assembly, string label) =>
+        new(host.Name, ServerGroup.HostKit, $"{label} on `{host.Name}` ({host.Engine})",
+            (host.Has("HTTP") ? ServerFeatures.Http : 0) | (host.Has("websocket") ? ServerFeatures.WebSockets : 0) | (host.Has("pipelining") ? ServerFeatures.HttpPipelining : 0)
+                | (host.Has("websocket") ? ServerFeatures.Chat : 0) | (host.Has("HTTP/2") ? ServerFeatures.Http2 : 0),
+            // --http2 where the host speaks it, for the HTTP/2 workload: HTTP/1.1 is served on the same address (a look at a
+            // connection's first bytes decides, once per connection).
+            port => ["dotnet", assembly, "--host", host.Name, "--urls", $"http://127.0.0.1:{port}", "--log-level", "Warning", .. host.Has("HTTP/2") ? (string[])["--http2"] : []]);
 
     private static async Task<IEnumerable<ServerSpec>> PythonStacksAsync(RepositoryLayout layout)
     {

@@ -15,6 +15,12 @@ internal enum ServerGroup
     /// <summary>Node with the ws package.</summary>
     Node,
 
+    /// <summary>
+    /// A HostKit host with one operator feature on (TLS, the access log, OpenTelemetry): run only when asked for
+    /// (<c>--hosts operator-costs</c> or by name), and read against the same host without it.
+    /// </summary>
+    OperatorVariant,
+
     /// <summary>The trivial C server that measures what each load generator can drive.</summary>
     Ceiling,
 }

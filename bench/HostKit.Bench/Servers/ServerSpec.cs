@@ -19,4 +19,19 @@ internal sealed record ServerSpec(
 {
     /// <summary>True when the server is there to be started.</summary>
     public bool IsAvailable => MissingReason is null;
+
+    /// <summary>For a server that is another with one operator feature on: which, and the feature. Null for every other server.</summary>
+    public ServerVariant? Variant { get; init; }
+
+    /// <summary><c>http</c>, or <c>https</c> for a server that serves TLS only: what the readiness probe and wrk speak to it.</summary>
+    public string Scheme { get; init; } = "http";
+
+    /// <summary>Why the server lacks what <see cref="Features"/> leaves out, for the rows it cannot be measured on; null: the generic note.</summary>
+    public string? Limitation { get; init; }
+
+    /// <summary>
+    /// A file the server's standard output goes to instead of the runner's log (the access log's lines, as an operator's
+    /// <c>&gt; file</c> sends them), emptied at each start and deleted when the server stops; null: to the log.
+    /// </summary>
+    public string? StandardOutputFile { get; init; }
 }

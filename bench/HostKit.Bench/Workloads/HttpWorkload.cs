@@ -35,11 +35,11 @@ internal sealed class HttpWorkload(string id, string title, string script, IRead
         if (warmup >= 1)
         {
             context.Status($"warm-up {warmup} s");
-            await context.Wrk.RunAsync(context.Port, script, scriptArguments, connections, warmup, cancellationToken);
+            await context.Wrk.RunAsync(context.Scheme, context.Port, script, scriptArguments, connections, warmup, cancellationToken);
         }
         context.Status($"measuring {RunSettings.Seconds(settings.Duration)} s");
         context.Meter.Start();
-        var load = await context.Wrk.RunAsync(context.Port, script, scriptArguments, connections, (int)Math.Ceiling(settings.Duration.TotalSeconds), cancellationToken);
+        var load = await context.Wrk.RunAsync(context.Scheme, context.Port, script, scriptArguments, connections, (int)Math.Ceiling(settings.Duration.TotalSeconds), cancellationToken);
         context.Meter.Stop();
         return context.Meter.Finish(load);
     }

@@ -9,6 +9,9 @@ internal sealed class WorkloadContext(ServerProcess server, Wrk wrk, WsLoad wsLo
 {
     public int Port => server.Port;
 
+    /// <summary><c>http</c>, or <c>https</c> for a server that serves TLS.</summary>
+    public string Scheme => server.Spec.Scheme;
+
     /// <summary>The server's process id (the root of its process tree).</summary>
     public int Pid => server.Pid;
 

@@ -39,6 +39,23 @@ public sealed partial class DemoProcess : IAsyncDisposable
         StartAsync(StartInfo(["--host", host, "--urls", urls, .. extraArgs]));
 
     /// <summary>
+    /// Starts the Demo on <paramref name="host"/> on a free port with <paramref name="environment"/> set for it (a null value
+    /// removes a variable this process has), as an operator's <c>VAR=value dotnet ...</c> does.
+    /// </summary>
+    public static Task<DemoProcess> StartWithEnvironmentAsync(string host, IReadOnlyDictionary<string, string?> environment, params string[] extraArgs)
+    {
+        var start = StartInfo(["--host", host, "--urls", "http://127.0.0.1:0", .. extraArgs]);
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+                start.Environment.Remove(name);
+            else
+                start.Environment[name] = value;
+        }
+        return StartAsync(start);
+    }
+
+    /// <summary>
     /// Starts the Demo on <paramref name="host"/> on a free port with at most <paramref name="descriptors"/> open files
     /// (<c>ulimit -n</c>, soft and hard, through bash, which then becomes the Demo: <see cref="Pid"/> is the Demo's).
     /// </summary>
