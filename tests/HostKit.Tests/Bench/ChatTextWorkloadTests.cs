@@ -18,8 +18,8 @@ public class ChatTextWorkloadTests
     public void The_catalog_has_chat_text_uncompressed_and_compressed_with_and_without_takeover(bool quick)
     {
         var chat = Selection.Workloads(WorkloadCatalog.Create(quick), "ws-chat-*").Cast<ChatTextEchoWorkload>().ToList();
-        Assert.Equal(["ws-chat-text", "ws-chat-deflate", "ws-chat-deflate-takeover"], chat.Select(w => w.Id));
-        Assert.Equal([ChatCompression.None, ChatCompression.NoContextTakeover, ChatCompression.ContextTakeover], chat.Select(w => w.Compression));
+        Assert.Equal(new[] { "ws-chat-text", "ws-chat-deflate", "ws-chat-deflate-takeover" }, chat.Select(w => w.Id).ToArray());
+        Assert.Equal(new[] { ChatCompression.None, ChatCompression.NoContextTakeover, ChatCompression.ContextTakeover }, chat.Select(w => w.Compression).ToArray());
         Assert.All(chat, w => Assert.True(w.CountsWireBytes));
     }
 
