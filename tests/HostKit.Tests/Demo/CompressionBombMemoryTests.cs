@@ -117,7 +117,7 @@ public class CompressionBombMemoryTests(ITestOutputHelper output)
         var text = "{\"type\":\"message\",\"room\":\"lobby\",\"text\":\"still serving\"}";
         await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         var buffer = new byte[4096];
-        var received = await socket.ReceiveAsync(buffer, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        var received = await socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(text, Encoding.UTF8.GetString(buffer, 0, received.Count));
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
     }
