@@ -19,12 +19,12 @@ public class CompressionBombMemoryTests(ITestOutputHelper output)
 
     /// <summary>
     /// How far the RSS may stay above its reading before the bombs. The echo bombs alone fill 50 buffers of the 4 MiB limit
-    /// (200 MiB, 400 MiB with the doublings that lead there); buffers kept by the process would leave hundreds of MiB. What
-    /// moves the RSS of an idle .NET server by itself between two full collections (code compiled again at tier 1, a few
-    /// more thread-pool threads, zlib's freed state kept by malloc, the GC keeping some free regions for the next
-    /// allocations) stayed under 10 MiB in the runs on this machine; 32 MiB is well above that and well below a leak.
+    /// (200 MiB, twice that with the doublings that lead there). What the RSS kept after a full collection on this
+    /// machine, with large buffers unpooled: 16 to 23 MiB (the small buffers the pool keeps, malloc keeping zlib's freed
+    /// state, thread-pool threads the burst added, the GC keeping free regions for the next allocations); with them
+    /// pooled, as before, up to 108 MiB. 64 MiB is well above the first and well below the echo bombs' 200 MiB.
     /// </summary>
-    private const long AllowedGrowthBytes = 32L * Mib;
+    private const long AllowedGrowthBytes = 64L * Mib;
 
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(60);
 
