@@ -3,11 +3,11 @@
 # Python stacks HostKit's users come from (Debian packages, for /usr/bin/python3), and Node with
 # the ws package (npm ci from the committed lock file). Run as root; safe to run again.
 #   bench/install-baselines.sh            everything
-#   bench/install-baselines.sh --minimal  wrk, gcc and a font only (enough for --quick on the HostKit hosts)
+#   bench/install-baselines.sh --minimal  wrk, gcc, zlib and a font only (enough for --quick on the HostKit hosts)
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(wrk gcc libc6-dev fonts-dejavu-core) # the font is for the charts' text
+packages=(wrk gcc libc6-dev zlib1g-dev fonts-dejavu-core) # the font is for the charts' text
 if [ "${1:-}" != --minimal ]; then
   packages+=(python3-flask python3-gevent python3-gevent-websocket gunicorn
              uwsgi uwsgi-plugin-python3 uwsgi-plugin-gevent-python3 python3-tornado)

@@ -8,14 +8,21 @@
  * echo) into a log-linear histogram (about 1.5% resolution).
  *
  * Modes (the runner, bench/HostKit.Bench, compiles this with `cc -O2` and drives it):
- *   echo    N connections x K in flight, messages of S bytes (text or binary): messages/s, p50/p99
+ *   echo    N connections x K in flight, messages of S bytes (text or binary): messages/s, p50/p99;
+ *           with --chat, the messages are chat events (JSON of about 100-220 bytes, each different, from a
+ *           fixed pseudo-random list) instead of S repeated letters, and with --deflate takeover|no-takeover
+ *           the client offers permessage-deflate (RFC 7692) and compresses them with zlib (a server that
+ *           does not accept the offer is a failed handshake, never a silently uncompressed row)
  *   idle    open N websockets and hold them until stdin closes (the runner reads server RSS meanwhile)
  *   fanout  N members in one chat room; members take turns sending a numbered message; latency is
  *           from the send to the receipt by the last member (the protocol of WS /ws/chat)
  *   probe   one upgrade request: prints the response's status line, exit 0 if it was 101
  *
  * Output: "phase NAME" lines on stdout as phases begin (measure, connected, done), then one line
- * "result {json}". Diagnostics go to stderr.
+ * "result {json}". Diagnostics go to stderr. wire_out_bytes and wire_in_bytes are the websocket bytes
+ * (frames, compressed or not; TCP/IP headers excluded) written and read in the measurement window.
+ *
+ * Build: cc -O2 wsload.c -lz (Debian: zlib1g-dev).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -28,11 +35,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 enum mode { MODE_ECHO, MODE_IDLE, MODE_FANOUT, MODE_PROBE };
 enum state { ST_CONNECTING, ST_HANDSHAKE, ST_OPEN, ST_CLOSING, ST_DEAD };
@@ -46,6 +55,9 @@ static int connections = 32;
 static int inflight = 1;
 static int size = 32;
 static int text = 0;
+static int chat = 0;            /* --chat: chat events instead of repeated letters */
+enum deflate_offer { DEFLATE_NONE, DEFLATE_NO_TAKEOVER, DEFLATE_TAKEOVER };
+static enum deflate_offer deflate_offer = DEFLATE_NONE;
 static double warmup_s = 0, duration_s = 5, connect_timeout_s = 120;
 static int max_connecting = 128; /* handshakes in progress at once: stays under the server's listen backlog */
 static const char *room = "bench";
@@ -134,6 +146,14 @@ typedef struct conn
     int want_write;
     uint64_t *sent_at; /* ring of send times of the messages in flight */
     int sent_head, sent_count;
+    /* chat: each message differs, so frames are built per message into out (compressed when negotiated) */
+    uint32_t *sent_size; /* ring of the sizes (uncompressed) of the messages in flight */
+    uint8_t *out;
+    size_t out_len, out_off, out_cap;
+    uint32_t next_event;
+    int deflating, deflate_reset; /* permessage-deflate negotiated; reset the compressor per message */
+    int inflating;                /* the data message being received is compressed (RSV1) */
+    z_stream deflater, inflater;
 } conn;
 
 static conn *conns;
@@ -146,7 +166,7 @@ static int opened, connecting, next_to_connect, handshake_failures, dropped;
 static uint64_t wrong_size; /* echoes whose size differs from what was sent: a broken server, not a fast one */
 static char first_error[256];
 static int measuring;
-static uint64_t messages, bytes_in;
+static uint64_t messages, bytes_in, wire_in, wire_out;
 
 static void note_error(const char *format, const char *detail)
 {
@@ -208,9 +228,47 @@ static void kill_conn(conn *c, const char *why)
     c->handshake = NULL;
 }
 
+static void want_write(conn *c, int yes)
+{
+    if (c->want_write != yes)
+    {
+        c->want_write = yes;
+        set_events(c, yes ? EPOLLIN | EPOLLOUT : EPOLLIN);
+    }
+}
+
+/* Chat: writes the frames built into c->out. */
+static void flush_chat(conn *c)
+{
+    while (c->out_off < c->out_len)
+    {
+        ssize_t n = write(c->fd, c->out + c->out_off, c->out_len - c->out_off);
+        if (n < 0)
+        {
+            if (errno == EAGAIN)
+            {
+                want_write(c, 1);
+                return;
+            }
+            kill_conn(c, strerror(errno));
+            return;
+        }
+        if (measuring)
+            wire_out += (uint64_t)n;
+        c->out_off += (size_t)n;
+    }
+    c->out_off = c->out_len = 0;
+    want_write(c, 0);
+}
+
 /* Writes what is queued, from the pre-built frames; waits for EPOLLOUT when the socket is full. */
 static void flush_echo(conn *c)
 {
+    if (chat)
+    {
+        flush_chat(c);
+        return;
+    }
     while (c->pending > 0)
     {
         ssize_t n = write(c->fd, frames + c->phase, (size_t)c->pending);
@@ -228,6 +286,8 @@ static void flush_echo(conn *c)
             kill_conn(c, strerror(errno));
             return;
         }
+        if (measuring)
+            wire_out += (uint64_t)n;
         c->pending -= (uint64_t)n;
         c->phase = (uint32_t)((c->phase + (uint64_t)n) % frame_len);
     }
@@ -249,11 +309,105 @@ static void send_small(conn *c, int opcode, const uint8_t *payload, size_t lengt
         kill_conn(c, "could not write a small frame at once");
 }
 
+/* ---- chat events: a fixed list of different JSON messages of about 100-220 bytes ---- */
+#define CHAT_EVENTS 512
+static char *chat_events[CHAT_EVENTS];
+static uint32_t chat_event_len[CHAT_EVENTS];
+static uint64_t chat_payload_total; /* uncompressed bytes of the list, for the mean size */
+
+static uint32_t next_random(uint32_t *state)
+{
+    uint32_t x = *state; /* xorshift32: the same list on every run */
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return *state = x;
+}
+
+static void build_chat_events(void)
+{
+    static const char *words[] = {
+        "hello", "anyone", "here", "the", "build", "is", "green", "again", "thanks", "for", "fixing", "it", "lunch", "at",
+        "noon", "who", "has", "the", "keys", "meeting", "moved", "to", "room", "four", "deploy", "done", "looks", "good",
+        "can", "you", "review", "my", "pull", "request", "please", "tests", "fail", "on", "main", "since", "this", "morning",
+        "coffee", "anyone", "brb", "back", "in", "five", "minutes", "nice", "work", "everyone", "see", "you", "tomorrow",
+        "ok", "sure", "why", "not", "great", "idea", "ship", "today", "lol", "agreed", "what", "about", "friday", "release",
+        "notes", "are", "ready", "the", "server", "restarted", "twice", "logs", "attached", "ping", "me", "when", "free"};
+    static const char *names[] = {"ana", "bruno", "chen", "dmitri", "emma", "farah", "gustavo", "hiro", "ines", "jonas",
+                                  "kemal", "lena", "marta", "nils", "olga", "priya"};
+    static const char *rooms[] = {"lobby", "dev", "ops", "random", "support", "design"};
+    const int word_count = (int)(sizeof words / sizeof *words);
+    uint32_t state = 2463534242u;
+    for (int i = 0; i < CHAT_EVENTS; i++)
+    {
+        char text[160];
+        int len = 0, n_words = 3 + (int)(next_random(&state) % 16);
+        for (int w = 0; w < n_words && len < 140; w++)
+            len += snprintf(text + len, sizeof text - (size_t)len, "%s%s", w ? " " : "", words[next_random(&state) % (uint32_t)word_count]);
+        if (next_random(&state) % 4 == 0 && len < 150)
+            len += snprintf(text + len, sizeof text - (size_t)len, "%s", next_random(&state) % 2 ? "?" : "!");
+        char event[320];
+        const char *name = names[next_random(&state) % 16], *room = rooms[next_random(&state) % 6];
+        uint32_t second = next_random(&state) % 86400, milli = next_random(&state) % 1000;
+        int n = snprintf(event, sizeof event,
+                         "{\"type\":\"message\",\"room\":\"%s\",\"id\":%d,\"from\":\"%s\",\"at\":\"2026-12-07T%02u:%02u:%02u.%03uZ\",\"text\":\"%s\"}",
+                         room, 100000 + i * 7 + (int)(next_random(&state) % 7), name, second / 3600, second / 60 % 60, second % 60, milli, text);
+        chat_events[i] = strdup(event);
+        chat_event_len[i] = (uint32_t)n;
+        chat_payload_total += (uint64_t)n;
+    }
+}
+
+static void out_reserve(conn *c, size_t more)
+{
+    if (c->out_len + more <= c->out_cap)
+        return;
+    size_t cap = c->out_cap ? c->out_cap : 1024;
+    while (cap < c->out_len + more)
+        cap *= 2;
+    c->out = realloc(c->out, cap);
+    c->out_cap = cap;
+}
+
+/* Builds the next chat event's frame into c->out: compressed as RFC 7692 7.2.1 says when negotiated. */
+static uint32_t queue_chat(conn *c)
+{
+    uint32_t index = c->next_event++ % CHAT_EVENTS;
+    const uint8_t *payload = (const uint8_t *)chat_events[index];
+    uint32_t length = chat_event_len[index];
+    if (!c->deflating)
+    {
+        out_reserve(c, length + 14);
+        c->out_len += build_frame(c->out + c->out_len, 1, payload, length);
+        return length;
+    }
+    static uint8_t compressed[4096];
+    if (c->deflate_reset)
+        deflateReset(&c->deflater);
+    c->deflater.next_in = (Bytef *)payload;
+    c->deflater.avail_in = length;
+    c->deflater.next_out = compressed;
+    c->deflater.avail_out = sizeof compressed;
+    deflate(&c->deflater, Z_SYNC_FLUSH); /* a chat event always fits: deflate never grows 220 bytes past 4 KiB */
+    size_t n = sizeof compressed - c->deflater.avail_out;
+    if (n >= 4 && memcmp(compressed + n - 4, "\x00\x00\xff\xff", 4) == 0)
+        n -= 4; /* the sync flush's empty block, which the receiver adds back */
+    out_reserve(c, n + 14);
+    size_t frame = build_frame(c->out + c->out_len, 1, compressed, n);
+    c->out[c->out_len] |= 0x40; /* RSV1: this message is compressed */
+    c->out_len += frame;
+    return length;
+}
+
 static void queue_echo(conn *c, uint64_t at)
 {
-    c->sent_at[(c->sent_head + c->sent_count) % inflight] = at;
+    int slot = (c->sent_head + c->sent_count) % inflight;
+    c->sent_at[slot] = at;
     c->sent_count++;
-    c->pending += frame_len;
+    if (chat)
+        c->sent_size[slot] = queue_chat(c);
+    else
+        c->pending += frame_len;
 }
 
 /* ---- fanout state ---- */
@@ -315,7 +469,7 @@ static void on_message(conn *c, uint64_t at)
     {
         if (c->sent_count == 0)
             return; /* not ours (a server that speaks first) */
-        if (c->message_bytes != (uint64_t)size)
+        if (c->message_bytes != (chat ? (uint64_t)c->sent_size[c->sent_head] : (uint64_t)size))
         {
             wrong_size++;
             note_error("%s", "an echo came back with another size than was sent");
@@ -348,6 +502,37 @@ static void keep_payload(conn *c, const uint8_t *p, size_t n)
     c->message_len += n;
 }
 
+/*
+ * Inflates compressed payload only to count the message's size (an echo must come back whole); the bytes go to a
+ * scratch buffer. The inflater is never reset: with the server's context takeover its messages are one stream, and
+ * without it a kept window is never referred to.
+ */
+static uint64_t inflate_counting(conn *c, const uint8_t *p, size_t n)
+{
+    static uint8_t scratch[16384];
+    uint64_t produced = 0;
+    c->inflater.next_in = (Bytef *)p;
+    c->inflater.avail_in = (uInt)n;
+    do
+    {
+        c->inflater.next_out = scratch;
+        c->inflater.avail_out = sizeof scratch;
+        int status = inflate(&c->inflater, Z_SYNC_FLUSH);
+        produced += sizeof scratch - c->inflater.avail_out;
+        if (status == Z_STREAM_END)
+            inflateReset(&c->inflater); /* a sender that ended its stream (BFINAL) starts the next message afresh */
+        else if (status == Z_BUF_ERROR)
+            break; /* no progress possible: all input used */
+        else if (status != Z_OK)
+        {
+            note_error("%s", "a compressed echo did not inflate");
+            wrong_size++;
+            break;
+        }
+    } while (c->inflater.avail_in > 0 || c->inflater.avail_out == 0);
+    return produced;
+}
+
 static void on_frame_end(conn *c, uint64_t at)
 {
     switch (c->frame_opcode)
@@ -366,6 +551,8 @@ static void on_frame_end(conn *c, uint64_t at)
     case 0xA:
         break;
     default:
+        if (c->fin && c->inflating)
+            c->message_bytes += inflate_counting(c, (const uint8_t *)"\x00\x00\xff\xff", 4); /* the tail the sender took off */
         if (c->fin)
             on_message(c, at);
         break;
@@ -404,6 +591,8 @@ static void parse_frames(conn *c, const uint8_t *p, size_t n, uint64_t at)
             }
             uint8_t opcode = c->head[0] & 0x0f;
             c->fin = (c->head[0] & 0x80) != 0;
+            if (opcode == 0x1 || opcode == 0x2)
+                c->inflating = c->deflating && (c->head[0] & 0x40) != 0; /* RSV1 on the first frame: compressed message */
             c->frame_opcode = opcode;
             c->collect = opcode >= 0x8 || mode == MODE_FANOUT;
             if (opcode >= 0x8)
@@ -420,7 +609,9 @@ static void parse_frames(conn *c, const uint8_t *p, size_t n, uint64_t at)
             continue;
         }
         size_t take = c->payload_left < n ? (size_t)c->payload_left : n;
-        if (c->frame_opcode < 0x8)
+        if (c->frame_opcode < 0x8 && c->inflating)
+            c->message_bytes += inflate_counting(c, p, take);
+        else if (c->frame_opcode < 0x8)
             c->message_bytes += take;
         if (c->collect)
             keep_payload(c, p, take);
@@ -448,6 +639,41 @@ static void on_open(conn *c, uint64_t at)
             queue_echo(c, at);
         flush_echo(c);
     }
+}
+
+/* Finds a header's value in the response head (before end), case-insensitively; NULL when absent. */
+static const char *find_header(const char *head, const char *end, const char *name)
+{
+    size_t length = strlen(name);
+    for (const char *line = strstr(head, "\r\n"); line && line < end; line = strstr(line + 2, "\r\n"))
+        if (strncasecmp(line + 2, name, length) == 0 && line[2 + length] == ':')
+            return line + 3 + length;
+    return NULL;
+}
+
+/* The 101 must accept the permessage-deflate offer; sets up zlib as it says. 0 (and the connection failed) if not. */
+static int accept_deflate(conn *c, const char *end)
+{
+    const char *value = find_header(c->handshake, end, "Sec-WebSocket-Extensions");
+    const char *eol = value ? strstr(value, "\r\n") : NULL;
+    char accepted[256] = "";
+    if (value && eol)
+        snprintf(accepted, sizeof accepted, "%.*s", (int)(eol - value), value);
+    if (strstr(accepted, "permessage-deflate") == NULL)
+    {
+        kill_conn(c, "the server did not accept permessage-deflate");
+        return 0;
+    }
+    c->deflating = 1;
+    /* Without takeover offered, or when the server says so, the client starts each message afresh. */
+    c->deflate_reset = deflate_offer == DEFLATE_NO_TAKEOVER || strstr(accepted, "client_no_context_takeover") != NULL;
+    if (deflateInit2(&c->deflater, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK ||
+        inflateInit2(&c->inflater, -15) != Z_OK)
+    {
+        kill_conn(c, "zlib could not start");
+        return 0;
+    }
+    return 1;
 }
 
 /* Reads the 101 response head; bytes after it are already websocket frames. */
@@ -479,6 +705,8 @@ static void on_handshake_bytes(conn *c, uint64_t at)
         kill_conn(c, why);
         return;
     }
+    if (deflate_offer != DEFLATE_NONE && !accept_deflate(c, end))
+        return;
     size_t head = (size_t)(end + 4 - c->handshake);
     size_t rest = (size_t)c->handshake_len - head;
     char *handshake = c->handshake;
@@ -629,6 +857,8 @@ static void handle(conn *c, uint32_t events, uint64_t at)
             return;
         }
         bytes_in += (uint64_t)n;
+        if (measuring)
+            wire_in += (uint64_t)n;
         parse_frames(c, buffer, (size_t)n, now_ns());
     }
     if (c->state == ST_OPEN && mode == MODE_ECHO)
@@ -647,7 +877,8 @@ static void usage(void)
     fprintf(stderr,
             "usage: wsload echo|idle|fanout|probe --port P [--host 127.0.0.1] [--path /ws/echo]\n"
             "  [--connections N] [--inflight K] [--size BYTES] [--text] [--warmup S] [--duration S]\n"
-            "  [--room R] [--sender-interval-ms MS] [--connect-timeout S] [--max-connecting N]\n");
+            "  [--room R] [--sender-interval-ms MS] [--connect-timeout S] [--max-connecting N]\n"
+            "  [--chat] [--deflate none|takeover|no-takeover]\n");
     exit(64);
 }
 
@@ -671,6 +902,11 @@ static void parse_args(int argc, char **argv)
         if (!strcmp(name, "--text"))
         {
             text = 1;
+            continue;
+        }
+        if (!strcmp(name, "--chat"))
+        {
+            chat = text = 1;
             continue;
         }
         if (i + 1 >= argc)
@@ -700,11 +936,22 @@ static void parse_args(int argc, char **argv)
             connect_timeout_s = atof(value);
         else if (!strcmp(name, "--max-connecting"))
             max_connecting = atoi(value);
+        else if (!strcmp(name, "--deflate"))
+        {
+            if (!strcmp(value, "takeover"))
+                deflate_offer = DEFLATE_TAKEOVER;
+            else if (!strcmp(value, "no-takeover"))
+                deflate_offer = DEFLATE_NO_TAKEOVER;
+            else if (strcmp(value, "none"))
+                usage();
+        }
         else
             usage();
     }
     if (port <= 0 || connections <= 0 || inflight <= 0 || size < 0)
         usage();
+    if (deflate_offer != DEFLATE_NONE && !(mode == MODE_ECHO && chat))
+        usage(); /* compression is for the chat-event echo, whose frames are built per message */
     if (mode == MODE_PROBE)
         connections = 1;
 }
@@ -728,8 +975,11 @@ int main(int argc, char **argv)
     else
         snprintf(request_template, sizeof request_template,
                  "GET %s HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                 "Origin: http://%s:%d\r\nSec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n",
-                 path, host, port, host, port, key);
+                 "Origin: http://%s:%d\r\nSec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n%s\r\n",
+                 path, host, port, host, port, key,
+                 deflate_offer == DEFLATE_TAKEOVER      ? "Sec-WebSocket-Extensions: permessage-deflate\r\n"
+                 : deflate_offer == DEFLATE_NO_TAKEOVER ? "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; client_no_context_takeover\r\n"
+                                                        : "");
 
     uint8_t *payload = malloc((size_t)size + 1);
     for (int i = 0; i < size; i++)
@@ -743,11 +993,16 @@ int main(int argc, char **argv)
     epoll_fd = epoll_create1(0);
     conns = calloc((size_t)connections, sizeof *conns);
     uint64_t *rings = mode == MODE_ECHO ? calloc((size_t)connections * (size_t)inflight, sizeof *rings) : NULL;
+    uint32_t *sizes = mode == MODE_ECHO && chat ? calloc((size_t)connections * (size_t)inflight, sizeof *sizes) : NULL;
+    if (chat)
+        build_chat_events();
     for (int i = 0; i < connections; i++)
     {
         conns[i].index = i;
         conns[i].state = ST_DEAD;
         conns[i].sent_at = rings ? rings + (size_t)i * (size_t)inflight : NULL;
+        conns[i].sent_size = sizes ? sizes + (size_t)i * (size_t)inflight : NULL;
+        conns[i].next_event = (uint32_t)i * 37u; /* connections start at different places in the list */
     }
     if (mode == MODE_IDLE)
     {
@@ -788,6 +1043,7 @@ int main(int argc, char **argv)
             {
                 measuring = 1;
                 messages = 0;
+                wire_in = wire_out = 0;
                 memset(histogram, 0, sizeof histogram);
                 histogram_count = histogram_max = 0;
                 cpu_from = cpu_seconds();
@@ -856,11 +1112,14 @@ int main(int argc, char **argv)
             *p = '\'';
     printf("result {\"mode\":\"%s\",\"connections\":%d,\"open\":%d,\"inflight\":%d,\"size\":%d,\"text\":%s,"
            "\"seconds\":%.3f,\"messages\":%llu,\"rate\":%.1f,\"p50_us\":%llu,\"p99_us\":%llu,\"max_us\":%llu,"
-           "\"samples\":%llu,\"handshake_failures\":%d,\"dropped\":%d,\"lost\":%llu,\"wrong_size\":%llu,\"client_cpu_s\":%.3f,\"error\":\"%s\"}\n",
+           "\"samples\":%llu,\"handshake_failures\":%d,\"dropped\":%d,\"lost\":%llu,\"wrong_size\":%llu,\"client_cpu_s\":%.3f,"
+           "\"wire_out_bytes\":%llu,\"wire_in_bytes\":%llu,\"chat_mean_bytes\":%.1f,\"deflate\":\"%s\",\"error\":\"%s\"}\n",
            argv[1], connections, opened, inflight, size, text ? "true" : "false", measured_s,
            (unsigned long long)messages, measured_s > 0 ? (double)messages / measured_s : 0.0,
            (unsigned long long)percentile(50), (unsigned long long)percentile(99), (unsigned long long)histogram_max,
-           (unsigned long long)histogram_count, handshake_failures, dropped, (unsigned long long)fanout_lost, (unsigned long long)wrong_size, cpu, first_error);
+           (unsigned long long)histogram_count, handshake_failures, dropped, (unsigned long long)fanout_lost, (unsigned long long)wrong_size, cpu,
+           (unsigned long long)wire_out, (unsigned long long)wire_in, chat ? (double)chat_payload_total / CHAT_EVENTS : 0.0,
+           deflate_offer == DEFLATE_TAKEOVER ? "takeover" : deflate_offer == DEFLATE_NO_TAKEOVER ? "no-takeover" : "none", first_error);
     fflush(stdout);
     return 0;
 }

@@ -27,8 +27,9 @@ internal sealed class WsLoad(string binary, string loadCore)
         Count("wrong_size", "echoes of the wrong size");
         if (json.Text("error") is { Length: > 0 } first)
             problems.Add($"first: {first}");
+        var wire = json.Long("wire_out_bytes") + json.Long("wire_in_bytes");
         var result = new LoadResult(json.Long("messages"), json.Double("seconds"), json.Percentile("p50_us"), json.Percentile("p99_us"),
-            json.Double("client_cpu_s"), problems.Count > 0 ? "wsload: " + string.Join("; ", problems) : null);
+            json.Double("client_cpu_s"), problems.Count > 0 ? "wsload: " + string.Join("; ", problems) : null, wire > 0 ? wire : null);
         return (result, json);
     }
 

@@ -22,6 +22,7 @@ internal static class MarkdownReport
         if (results.App is null)
             Targets(md, summary);
         Workloads(md, summary);
+        Compression(md, summary);
         Ratios(md, summary);
         OperatorCostsSection.Write(md, summary);
         Ceilings(md, summary);
@@ -90,8 +91,10 @@ internal static class MarkdownReport
             }
             else
             {
-                md.AppendLine(CultureInfo.InvariantCulture, $"| server | {workload.Unit} | range | of C ceiling | p50 ms | p99 ms | server CPU s | server CPU µs/op | peak RSS MiB | load CPU s | note |");
-                md.AppendLine("| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --- |");
+                // Only the workloads whose generator counts the bytes on the wire get the column (the chat-text echo).
+                var wire = workload.CountsWireBytes;
+                md.AppendLine(CultureInfo.InvariantCulture, $"| server | {workload.Unit} | range | of C ceiling | p50 ms | p99 ms | server CPU s | server CPU µs/op |{(wire ? " wire B/msg |" : "")} peak RSS MiB | load CPU s | note |");
+                md.AppendLine(CultureInfo.InvariantCulture, $"| --- | --: | --: | --: | --: | --: | --: | --: |{(wire ? " --: |" : "")} --: | --: | --- |");
                 foreach (var server in summary.Servers)
                 {
                     var row = summary.Row(server.Name, workload.Id);
@@ -101,14 +104,35 @@ internal static class MarkdownReport
                     {
                         var note = string.Join("; ", new[] { row.ClientBound ? "**client-bound**" : null, row.Note }.Where(n => n is not null));
                         md.AppendLine(CultureInfo.InvariantCulture,
-                            $"| {server.Name} | {t.Median:N0} | {t.Min:N0}-{t.Max:N0} | {row.CeilingFraction:0.00} | {Ms(row.P50Microseconds)} | {Ms(row.P99Microseconds)} | {row.ServerCpuSeconds:0.00} | {row.ServerCpuMicrosecondsPerOperation:0.0} | {Mib(row.ServerPeakRssBytes)} | {row.ClientCpuSeconds:0.00} | {Cell(note)} |");
+                            $"| {server.Name} | {t.Median:N0} | {t.Min:N0}-{t.Max:N0} | {row.CeilingFraction:0.00} | {Ms(row.P50Microseconds)} | {Ms(row.P99Microseconds)} | {row.ServerCpuSeconds:0.00} | {row.ServerCpuMicrosecondsPerOperation:0.0} |{(wire ? $" {Bytes(row.WireBytesPerOperation)} |" : "")} {Mib(row.ServerPeakRssBytes)} | {row.ClientCpuSeconds:0.00} | {Cell(note)} |");
                     }
                     else
-                        md.AppendLine(CultureInfo.InvariantCulture, $"| {server.Name} | - | - | - | - | - | - | - | - | - | {Cell(Status(row))} |");
+                        md.AppendLine(CultureInfo.InvariantCulture, $"| {server.Name} | - | - | - | - | - | - | - |{(wire ? " - |" : "")} - | - | {Cell(Status(row))} |");
                 }
             }
             md.AppendLine();
         }
+    }
+
+    /// <summary>
+    /// The chat-text rows side by side per server: what permessage-deflate saves on the wire and costs in CPU, against
+    /// the same messages uncompressed. Only when the run measured some of them.
+    /// </summary>
+    private static void Compression(StringBuilder md, ResultsSummary summary)
+    {
+        var workloads = summary.Results.Workloads.Where(w => w.CountsWireBytes).ToList();
+        var rows = summary.Servers
+            .SelectMany(s => workloads.Select(w => (Server: s.Name, Workload: w.Id, Row: summary.Row(s.Name, w.Id))))
+            .Where(r => r.Row is { Throughput: not null })
+            .ToList();
+        if (rows.Count == 0)
+            return;
+        md.AppendLine("## Compression: bytes on the wire and CPU per message").AppendLine();
+        md.AppendLine("The chat-text echo rows again, per server: one message is a chat event sent and its echo received, so the wire bytes are both frames (headers included, TCP/IP not). The load generator's CPU per message beside the server's shows which side was the limit.").AppendLine();
+        md.AppendLine("| server | workload | msgs/s | wire B/msg | server CPU µs/msg | load CPU µs/msg |").AppendLine("| --- | --- | --: | --: | --: | --: |");
+        foreach (var (server, workload, row) in rows)
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {server} | {workload} | {row!.Throughput!.Median:N0} | {Bytes(row.WireBytesPerOperation)} | {row.ServerCpuMicrosecondsPerOperation:0.0} | {row.ClientCpuMicrosecondsPerOperation:0.0} |");
+        md.AppendLine();
     }
 
     private static void Ratios(StringBuilder md, ResultsSummary summary)
@@ -185,6 +209,8 @@ internal static class MarkdownReport
 
     /// <summary>A latency in ms, or blank when the tool recorded none (wrk's pipelined batches): a 0.00 would read as instant.</summary>
     private static string Ms(double? microseconds) => microseconds is { } us ? (us / 1000).ToString("0.00", CultureInfo.InvariantCulture) : "";
+
+    private static string Bytes(double? bytes) => bytes is { } b ? b.ToString("0", CultureInfo.InvariantCulture) : "-";
 
     private static string Mib(double? bytes) => bytes is { } b ? (b / (1024 * 1024)).ToString("0", CultureInfo.InvariantCulture) : "-";
 

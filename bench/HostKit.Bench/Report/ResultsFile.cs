@@ -59,9 +59,9 @@ internal sealed class ResultsFile
     }
 
     /// <summary>A workload as written to results.json.</summary>
-    public sealed record WorkloadView(string Id, string Title, string Unit, WorkloadKind Kind, bool OnlyWhereServed = false)
+    public sealed record WorkloadView(string Id, string Title, string Unit, WorkloadKind Kind, bool OnlyWhereServed = false, bool CountsWireBytes = false)
     {
-        public static WorkloadView Of(Workload workload) => new(workload.Id, workload.Title, workload.Unit, workload.Kind, workload.OnlyWhereServed);
+        public static WorkloadView Of(Workload workload) => new(workload.Id, workload.Title, workload.Unit, workload.Kind, workload.OnlyWhereServed, workload.CountsWireBytes);
 
         /// <summary>True when <paramref name="row"/> is left out of the report: a server that does not serve what this workload needs.</summary>
         public bool Hides(RowSummary? row) => OnlyWhereServed && row is { Status: RunStatus.Unsupported };

@@ -18,7 +18,9 @@ internal sealed record RowSummary(
     double? ClientCpuSeconds,
     Spread? BytesPerConnection,
     double? Ceiling,
-    bool MeasuredOnBusyMachine = false)
+    bool MeasuredOnBusyMachine = false,
+    double? WireBytesPerOperation = null,
+    double? ClientCpuMicrosecondsPerOperation = null)
 {
     /// <summary>A row at 80% or more of what its generator drives through the trivial server: the generator, not the server, set it.</summary>
     public const double ClientBoundFraction = 0.8;
@@ -72,7 +74,9 @@ internal sealed record RowSummary(
             Spread.MedianOf(ok.Select(r => r.ClientCpuSeconds)),
             Spread.Of(ok.Where(r => r.BytesPerConnection.HasValue).Select(r => r.BytesPerConnection!.Value)),
             ceiling,
-            measuredOnBusyMachine)
+            measuredOnBusyMachine,
+            Spread.MedianOf(ok.Select(r => r.WireBytesPerOperation)),
+            Spread.MedianOf(ok.Select(r => r.ClientCpuMicrosecondsPerOperation)))
         {
             CpuPerOperation = Spread.Of(ok.Where(r => r.ServerCpuMicrosecondsPerOperation.HasValue).Select(r => r.ServerCpuMicrosecondsPerOperation!.Value)),
             P99 = Spread.Of(ok.Where(r => r.P99Microseconds is > 0).Select(r => r.P99Microseconds!.Value)),

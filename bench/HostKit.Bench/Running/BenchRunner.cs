@@ -130,7 +130,7 @@ internal sealed class BenchRunner(RunSettings settings, NativeTools tools, strin
             return new RunRecord(spec.Name, workload.Id, round, RunStatus.Ok, note.Length > 0 ? note : null, DateTimeOffset.UtcNow,
                 measured.Load?.Throughput, measured.Load?.Count, measured.Load?.Seconds, measured.Load?.P50Microseconds, measured.Load?.P99Microseconds,
                 measured.Load is null ? null : measured.ServerCpuSeconds, measured.ServerPeakRssBytes, measured.Load?.ClientCpuSeconds,
-                measured.BytesPerConnection, measured.Connections, OtherCpuCores(measured), Report.MachineInfo.LoadAverage());
+                measured.BytesPerConnection, measured.Connections, OtherCpuCores(measured), Report.MachineInfo.LoadAverage(), measured.Load?.WireBytes);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -19,7 +19,8 @@ internal sealed record RunRecord(
     double? BytesPerConnection = null,
     int? Connections = null,
     double? OtherCpuCores = null,
-    string? LoadAverage = null)
+    string? LoadAverage = null,
+    long? WireBytes = null)
 {
     /// <summary>
     /// Above this share of one core used by other processes during the window, the round measured
@@ -32,4 +33,10 @@ internal sealed record RunRecord(
 
     /// <summary>Server CPU per request or message, in microseconds.</summary>
     public double? ServerCpuMicrosecondsPerOperation => Count is > 0 && ServerCpuSeconds is { } cpu ? cpu * 1e6 / Count.Value : null;
+
+    /// <summary>The load generator's CPU per request or message, in microseconds: beside the server's, it shows which side was the limit.</summary>
+    public double? ClientCpuMicrosecondsPerOperation => Count is > 0 && ClientCpuSeconds is { } cpu ? cpu * 1e6 / Count.Value : null;
+
+    /// <summary>Websocket bytes on the wire per message, both ways (the message sent and its echo), when the generator counted them.</summary>
+    public double? WireBytesPerOperation => Count is > 0 && WireBytes is { } bytes ? (double)bytes / Count.Value : null;
 }

@@ -26,7 +26,7 @@ internal static class ServerCatalog
         var hosts = entries.Select(entry => HostSpec(entry, layout.DemoAssembly, "HostKit Demo")).ToList();
         List<ServerSpec> servers = [.. hosts, .. entries.Zip(hosts).SelectMany(pair => variants.For(pair.Second, pair.First.Has("TLS")))];
         servers.Add(new ServerSpec("bare-kestrel", ServerGroup.Bare, "ASP.NET Core: WebApplication.CreateSlimBuilder + app.Run (bench/BareKestrel)",
-            ServerFeatures.All, port => ["dotnet", layout.BareKestrelAssembly, "--urls", $"http://127.0.0.1:{port}"],
+            ServerFeatures.All | ServerFeatures.WebSocketCompression, port => ["dotnet", layout.BareKestrelAssembly, "--urls", $"http://127.0.0.1:{port}"],
             File.Exists(layout.BareKestrelAssembly) ? null : $"not built: {layout.BareKestrelAssembly}"));
         servers.AddRange(await PythonStacksAsync(layout));
         servers.Add(await NodeAsync(layout));
@@ -58,10 +58,20 @@ internal static class ServerCatalog
     private static ServerSpec HostSpec(HostListParser.HostEntry host, string assembly, string label) =>
         new(host.Name, ServerGroup.HostKit, $"{label} on `{host.Name}` ({host.Engine})",
             (host.Has("HTTP") ? ServerFeatures.Http : 0) | (host.Has("websocket") ? ServerFeatures.WebSockets : 0) | (host.Has("pipelining") ? ServerFeatures.HttpPipelining : 0)
-                | (host.Has("websocket") ? ServerFeatures.Chat : 0) | (host.Has("HTTP/2") ? ServerFeatures.Http2 : 0),
+                | (host.Has("websocket") ? ServerFeatures.Chat : 0) | (host.Has("HTTP/2") ? ServerFeatures.Http2 : 0)
+                | (host.Has("compression") ? ServerFeatures.WebSocketCompression : 0),
             // --http2 where the host speaks it, for the HTTP/2 workload: HTTP/1.1 is served on the same address (a look at a
             // connection's first bytes decides, once per connection).
-            port => ["dotnet", assembly, "--host", host.Name, "--urls", $"http://127.0.0.1:{port}", "--log-level", "Warning", .. host.Has("HTTP/2") ? (string[])["--http2"] : []]);
+            port => ["dotnet", assembly, "--host", host.Name, "--urls", $"http://127.0.0.1:{port}", "--log-level", "Warning",
+                .. host.Has("HTTP/2") ? (string[])["--http2"] : [], .. host.Has("compression") ? CompressionOn : []]);
+
+    /// <summary>
+    /// Compression on, with context takeover allowed, on the hosts that compress: nothing is compressed unless the client
+    /// offers permessage-deflate, which only the ws-chat-deflate workloads do, and the kit honours the no-takeover offer of
+    /// ws-chat-deflate, so one process serves both compressed workloads and every uncompressed one as before.
+    /// </summary>
+    private static readonly string[] CompressionOn =
+        ["--set", "HostKit:WebSockets:Compression=true", "--set", "HostKit:WebSockets:CompressionContextTakeover=true"];
 
     private static async Task<IEnumerable<ServerSpec>> PythonStacksAsync(RepositoryLayout layout)
     {
@@ -95,7 +105,7 @@ internal static class ServerCatalog
             : !Directory.Exists(Path.Combine(layout.NodeBaseline, "node_modules", "ws")) ? $"not installed: the ws package ({InstallHint}, which runs npm ci)"
             : null;
         return new ServerSpec("node-ws", ServerGroup.Node, $"Node {version} http + ws (bench/baselines/node/server.js)",
-            ServerFeatures.All, port => ["node", "server.js", P(port)], missing, layout.NodeBaseline);
+            ServerFeatures.All | ServerFeatures.WebSocketCompression, port => ["node", "server.js", P(port)], missing, layout.NodeBaseline);
     }
 
     private static async Task<string?> MissingPythonModulesAsync(params string[] modules)

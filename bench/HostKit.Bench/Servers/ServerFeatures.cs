@@ -17,6 +17,12 @@ internal enum ServerFeatures
     /// <summary>Speaks HTTP/2 by prior knowledge (h2c) when started with <c>--http2</c>: the hosts whose <c>--host list</c> says HTTP/2.</summary>
     Http2 = 16,
 
+    /// <summary>
+    /// Accepts permessage-deflate when the client offers it: the HostKit hosts whose <c>--host list</c> says compression
+    /// (started with it on), the bare ASP.NET Core app and Node + ws (both with it on).
+    /// </summary>
+    WebSocketCompression = 32,
+
     /// <summary>What every baseline serves: the Demo's HTTP and echo routes.</summary>
     All = Http | WebSockets | HttpPipelining,
 }

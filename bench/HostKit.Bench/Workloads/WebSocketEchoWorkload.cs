@@ -9,7 +9,7 @@ namespace HostKit.Bench.Workloads;
 /// K messages of S bytes in flight (wsload echo). An application's own route is probed first (<paramref name="probe"/>):
 /// one that is not upgraded gets a row saying what it answered.
 /// </summary>
-internal sealed class WebSocketEchoWorkload(string id, string title, int connections, int inFlight, int size, bool text, string path = "/ws/echo", bool probe = false) : Workload
+internal class WebSocketEchoWorkload(string id, string title, int connections, int inFlight, int size, bool text, string path = "/ws/echo", bool probe = false) : Workload
 {
     public override string Id => id;
 
@@ -37,8 +37,7 @@ internal sealed class WebSocketEchoWorkload(string id, string title, int connect
             "--path", path, "--connections", I(connections), "--inflight", I(inFlight), "--size", I(size),
             "--warmup", RunSettings.Seconds(settings.Warmup), "--duration", RunSettings.Seconds(settings.Duration),
         ];
-        if (text)
-            options.Add("--text");
+        options.AddRange(PayloadOptions);
         var (load, _) = await context.WsLoad.RunAsync("echo", context.Port, options, settings.Timeout(TimeSpan.FromSeconds(120)), (phase, _) =>
         {
             if (phase == "measure")
@@ -52,6 +51,9 @@ internal sealed class WebSocketEchoWorkload(string id, string title, int connect
         }, cancellationToken);
         return context.Meter.Finish(load);
     }
+
+    /// <summary>What wsload sends: <c>--text</c> for text frames of repeated letters, nothing for binary ones.</summary>
+    protected virtual IEnumerable<string> PayloadOptions => text ? ["--text"] : [];
 
     private static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -31,6 +31,9 @@ internal abstract class Workload
     /// </summary>
     public virtual bool OnlyWhereServed => false;
 
+    /// <summary>True when the load generator counts the bytes on the wire, which the report then shows per message.</summary>
+    public virtual bool CountsWireBytes => false;
+
     /// <summary>Null when <paramref name="context"/>'s server can be measured; otherwise why not (probed on the live server).</summary>
     public virtual Task<string?> UnavailableReasonAsync(WorkloadContext context, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 

@@ -13,7 +13,10 @@ namespace HostKit.Hosts.Runtime;
 /// <remarks>
 /// Nothing over the limit is buffered: the buffer grows with what arrives and never past the limit, and where the
 /// connection's frame headers can be seen (<paramref name="connection"/>) a header that declares more than the limit
-/// is refused before its payload is read. A message whose rest does not come in time (a last fragment that never
+/// is refused before its payload is read. A compressed message's header gives only its compressed size, so a
+/// compression bomb is stopped once its inflated bytes reach the limit: it costs what an honest message of the limit
+/// costs, and no more than that for as long as it is read. Buffers larger than <see cref="LargestPooledBuffer"/> are
+/// not pooled, so that memory goes back at the next full collection (see there). A message whose rest does not come in time (a last fragment that never
 /// comes, a frame whose payload stops) is given up; the engine's read is left waiting, with its buffer, for the
 /// close handshake, since cancelling it would abort the engine before the close frame could be sent.
 /// </remarks>
@@ -21,6 +24,16 @@ internal sealed class MessageAssembler(WebSocket socket, int maxMessageBytes, Ti
 {
     private const int FirstBufferBytes = 4096;
     private const int DiscardBufferBytes = 1024;
+
+    /// <summary>
+    /// The largest buffer taken from and given back to the shared pool. Larger ones (a message near a high limit, or a
+    /// compression bomb inflating up to it) are allocated and left to the GC: the shared pool keeps what is returned to
+    /// it, up to 32 arrays of each size per core, and lets go of them only after they have been unused for a minute, a
+    /// few per full collection. Pooled, 50 bombs against a 4 MiB limit left the process hundreds of MiB larger long after
+    /// they were closed; unpooled, the next full collection gives it back. Up to this size the pool holds at most a few
+    /// MiB, and small messages, the common case, still allocate nothing.
+    /// </summary>
+    internal const int LargestPooledBuffer = 64 * 1024;
 
     private readonly SemaphoreSlim _readTurn = new(1, 1);
 
@@ -83,7 +96,7 @@ internal sealed class MessageAssembler(WebSocket socket, int maxMessageBytes, Ti
     private async ValueTask<ReceiveResult> ReadPayloadAsync(WebSocketMessageType type, CancellationToken cancellationToken)
     {
         var startedAt = Environment.TickCount64;
-        byte[]? buffer = ArrayPool<byte>.Shared.Rent(Math.Min(FirstBufferBytes, maxMessageBytes));
+        byte[]? buffer = RentBuffer(Math.Min(FirstBufferBytes, maxMessageBytes));
         try
         {
             var count = 0;
@@ -115,7 +128,7 @@ internal sealed class MessageAssembler(WebSocket socket, int maxMessageBytes, Ti
         finally
         {
             if (buffer is not null)
-                ArrayPool<byte>.Shared.Return(buffer);
+                ReturnBuffer(buffer);
         }
     }
 
@@ -209,9 +222,9 @@ internal sealed class MessageAssembler(WebSocket socket, int maxMessageBytes, Ti
             if (buffer is not null)
             {
                 if (pending.IsCompleted)
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    ReturnBuffer(buffer);
                 else
-                    _ = pending.ContinueWith(static (_, held) => ArrayPool<byte>.Shared.Return((byte[])held!), buffer, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    _ = pending.ContinueWith(static (_, held) => ReturnBuffer((byte[])held!), buffer, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
     }
@@ -222,9 +235,20 @@ internal sealed class MessageAssembler(WebSocket socket, int maxMessageBytes, Ti
         var length = Math.Min(Math.Min((long)buffer.Length * 2, maxMessageBytes), Array.MaxLength);
         if (length <= buffer.Length)
             return null;
-        var larger = ArrayPool<byte>.Shared.Rent((int)length);
+        var larger = RentBuffer((int)length);
         buffer.AsSpan(0, count).CopyTo(larger);
-        ArrayPool<byte>.Shared.Return(buffer);
+        ReturnBuffer(buffer);
         return larger;
+    }
+
+    /// <summary>A buffer of at least <paramref name="length"/> bytes: from the shared pool up to <see cref="LargestPooledBuffer"/>, allocated above it.</summary>
+    private static byte[] RentBuffer(int length) =>
+        length <= LargestPooledBuffer ? ArrayPool<byte>.Shared.Rent(length) : GC.AllocateUninitializedArray<byte>(length);
+
+    /// <summary>Gives a buffer of <see cref="RentBuffer"/> back: to the pool when it came from it (the pool's sizes up to the largest pooled are powers of two, the others are larger).</summary>
+    private static void ReturnBuffer(byte[] buffer)
+    {
+        if (buffer.Length <= LargestPooledBuffer)
+            ArrayPool<byte>.Shared.Return(buffer);
     }
 }
