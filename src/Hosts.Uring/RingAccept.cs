@@ -16,6 +16,10 @@ namespace HostKit.Hosts.Uring;
 internal sealed unsafe class RingAccept(UringLoop loop, Socket listener, Action<int> accepted, Action<int> failed, HostRuntime runtime) : RingOperation
 {
     private volatile bool _stopped;
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the listener is closed (after <see cref="Stop"/>): its port or unix socket file is free then.</summary>
+    public Task Closed => _closed.Task;
 
     /// <summary>Submits the accept (any thread).</summary>
     public void Start()
@@ -63,8 +67,11 @@ internal sealed unsafe class RingAccept(UringLoop loop, Socket listener, Action<
 
     private void Close()
     {
+        if (_closed.Task.IsCompleted)
+            return;
         loop.Unregister(this);
         listener.Dispose();
+        _closed.TrySetResult();
     }
 
     private Task ResubmitLaterAsync() => AcceptLoop.BackOffAsync(runtime).ContinueWith(_ => loop.Post(this), TaskScheduler.Default);

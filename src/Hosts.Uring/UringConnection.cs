@@ -44,8 +44,10 @@ internal sealed class UringConnection : IHostConnection
         _socket = new Socket(new SafeSocketHandle(fd, ownsHandle: false));
         // Without it Nagle holds the second write of an answer (a body after its head, the next of pipelined answers)
         // until the client acknowledges the first, and the client delays that acknowledgement by up to 40 ms: the
-        // benchmark's POST 4 KiB ran at 1,455 req/s with a p50 of 44 ms. Raw sets the same on its sockets.
-        _socket.NoDelay = true;
+        // benchmark's POST 4 KiB ran at 1,455 req/s with a p50 of 44 ms. Raw sets the same on its sockets. TCP's only: a
+        // unix socket has no Nagle, and setting it there fails.
+        if (_socket.AddressFamily != AddressFamily.Unix)
+            _socket.NoDelay = true;
         // The host kit's pipes over the stream (after a websocket upgrade the pipes are done but the stream lives on); the
         // socket view shuts the sending side after a refusal, and an abort resets the connection through the ring.
         _transport = new SocketPipeTransport(_socket, _stream, InputOptions, abort: _stream.Reset);

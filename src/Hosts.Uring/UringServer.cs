@@ -46,6 +46,17 @@ internal sealed class UringServer : IRunningServer
     private async Task StopInOrderAsync(CancellationToken cancellationToken)
     {
         await GracefulStop.RunAsync(_runtime, () => _accepts.ForEach(a => a.Stop()), _connections, cancellationToken);
+        // The listeners close on the loop once their accepts' cancels complete: wait for that before the loop ends, so
+        // that a stopped server has freed its ports and unix socket files (a server started next on the same path in
+        // this process found the old one still listening). Bounded: a ring that never answers must not hold the stop.
+        try
+        {
+            await Task.WhenAll(_accepts.Select(a => a.Closed)).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+        }
+        catch (TimeoutException)
+        {
+            _runtime.Logger.LogWarning("The uring host's listeners did not close within 5 s of the stop; the loop ends anyway.");
+        }
         _loop.Dispose();
     }
 

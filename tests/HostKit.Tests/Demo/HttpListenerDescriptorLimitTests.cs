@@ -57,7 +57,24 @@ public class HttpListenerDescriptorLimitTests
                 var client = new TcpClient();
                 idle.Add(client);
                 await client.ConnectAsync(demo.Address.Host, demo.Address.Port);
-                await Eventually.TrueAsync(() => OpenDescriptors(demo.Pid) != before, "the server accepts the idle connection");
+                await Eventually.TrueAsync(() => OpenDescriptors(demo.Pid) != before || RanOut(demo),
+                    "the server accepts the idle connection (or says it ran out of descriptors)");
+                if (RanOut(demo))
+                    break;
+            }
+            if (RanOut(demo))
+            {
+                // A descriptor the runtime held for a moment (a file, a /proc listing) took the last one before the idle
+                // connections did: the guard closed its gate, as documented, and opens it again only once its reserve
+                // (64 at this limit) and a quarter more are free. Close more idle connections than that, and wait until
+                // it says so; the first request then finds the server near its limit, not at it (seen once under a
+                // full test run, never alone).
+                foreach (var client in idle.TakeLast(Math.Min(idle.Count, 100)).ToList())
+                {
+                    client.Dispose();
+                    idle.Remove(client);
+                }
+                await demo.Output.WaitForAsync(l => l.Contains("File descriptors are free again", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
             }
 
             using var first = new TcpClient();
@@ -76,6 +93,8 @@ public class HttpListenerDescriptorLimitTests
     }
 
     private static int OpenDescriptors(int pid) => Directory.GetFileSystemEntries($"/proc/{pid}/fd").Length;
+
+    private static bool RanOut(DemoProcess demo) => demo.Output.Text.Contains("Out of file descriptors", StringComparison.Ordinal);
 
     /// <summary>Connects and asks for <c>/plaintext</c>: the status, or null when the client was kept waiting (or dropped) until <paramref name="giveUp"/>.</summary>
     private static async Task<int?> RequestAsync(TcpClient client, Uri address, CancellationToken giveUp)

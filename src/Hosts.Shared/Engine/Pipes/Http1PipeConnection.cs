@@ -38,13 +38,12 @@ public sealed class Http1PipeConnection : IHostConnection
     /// <param name="transport">The connection: <see cref="SocketPipeTransport"/> for a socket the host owns, <see cref="DuplexPipeTransport"/> for pipes it is handed.</param>
     /// <param name="runtime">The server.</param>
     /// <param name="local">The connection's local end (<c>SERVER_PORT</c>).</param>
-    /// <param name="remote">The client's end (<c>REMOTE_ADDR</c>).</param>
+    /// <param name="remote">The client's end (<c>REMOTE_ADDR</c>); a peer on a unix socket may have none (null), as .NET reports it.</param>
     /// <param name="isTls">True when the transport carries TLS: <c>wsgi.url_scheme</c> is then <c>https</c>.</param>
     public Http1PipeConnection(IPipeTransport transport, HostRuntime runtime, EndPoint local, EndPoint remote, bool isTls = false)
     {
         ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(runtime);
-        ArgumentNullException.ThrowIfNull(remote);
         (_transport, _runtime, _remote) = (transport, runtime, remote);
         _protocol = new Http1Protocol(runtime.Options.Limits);
         _timeouts = new HeadReadTimeouts(transport.Input, runtime.Options.Limits);
@@ -90,7 +89,7 @@ public sealed class Http1PipeConnection : IHostConnection
         }
         catch (Exception ex)
         {
-            HostLog.ConnectionFailed(_runtime.Logger, ex, _remote.ToString() ?? "?");
+            HostLog.ConnectionFailed(_runtime.Logger, ex, $"{_remote}");
         }
         finally
         {
