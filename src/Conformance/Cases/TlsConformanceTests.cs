@@ -74,16 +74,7 @@ public abstract class TlsConformanceTests
         socket.Options.RemoteCertificateValidationCallback = ThrowawayCertificateAuthority.Validate;
         await socket.ConnectAsync(new Uri($"wss://localhost:{server.Address.Port}/ws/echo"), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15));
 
-        var big = new byte[256 * 1024];
-        Random.Shared.NextBytes(big);
-        await socket.SendTextAsync("hello over tls");
-        Assert.Equal("hello over tls", await socket.ReceiveTextAsync());
-        await socket.SendAsync(big, WebSocketMessageType.Binary, true, CancellationToken.None);
-        var (type, data) = await socket.ReceiveMessageAsync();
-        Assert.Equal(WebSocketMessageType.Binary, type);
-        Assert.Equal(big, data);
-        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15));
-        Assert.Equal(WebSocketCloseStatus.NormalClosure, socket.CloseStatus);
+        await socket.EchoesTextAndLargeBinaryThenClosesAsync("hello over tls");
     }
 
     [HostTheory, MemberData(nameof(TlsHosts))]

@@ -91,16 +91,7 @@ public abstract class UnixSocketConformanceTests
         await using var server = await StartOnAsync(host, path);
         using var socket = await UnixSocketClient.ConnectWebSocketAsync(path, "/ws/echo");
 
-        var big = new byte[256 * 1024];
-        Random.Shared.NextBytes(big);
-        await socket.SendTextAsync("hello over a unix socket");
-        Assert.Equal("hello over a unix socket", await socket.ReceiveTextAsync());
-        await socket.SendAsync(big, WebSocketMessageType.Binary, true, CancellationToken.None);
-        var (type, data) = await socket.ReceiveMessageAsync();
-        Assert.Equal(WebSocketMessageType.Binary, type);
-        Assert.Equal(big, data);
-        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15));
-        Assert.Equal(WebSocketCloseStatus.NormalClosure, socket.CloseStatus);
+        await socket.EchoesTextAndLargeBinaryThenClosesAsync("hello over a unix socket");
     }
 
     [HostTheory, MemberData(nameof(UnixSocketHosts))]

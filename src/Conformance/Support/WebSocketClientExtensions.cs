@@ -33,6 +33,24 @@ public static class WebSocketClientExtensions
         return Encoding.UTF8.GetString(data);
     }
 
+    /// <summary>
+    /// The echo round trip a transport case checks (TLS, a unix socket): <paramref name="greeting"/> as text, then 256 KiB of
+    /// random binary, each echoed whole, then a normal close that the server completes.
+    /// </summary>
+    public static async Task EchoesTextAndLargeBinaryThenClosesAsync(this WebSocket socket, string greeting)
+    {
+        var big = new byte[256 * 1024];
+        Random.Shared.NextBytes(big);
+        await socket.SendTextAsync(greeting);
+        Assert.Equal(greeting, await socket.ReceiveTextAsync());
+        await socket.SendAsync(big, WebSocketMessageType.Binary, true, CancellationToken.None);
+        var (type, data) = await socket.ReceiveMessageAsync();
+        Assert.Equal(WebSocketMessageType.Binary, type);
+        Assert.Equal(big, data);
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, socket.CloseStatus);
+    }
+
     /// <summary>Reads until the server's close frame arrives; returns the socket's close status.</summary>
     public static async Task<WebSocketCloseStatus?> ReceiveCloseAsync(this WebSocket socket)
     {
