@@ -40,9 +40,10 @@ public sealed class HttpListenerHost : IServerHost
         AssemblyPreload.References(typeof(HttpListenerHost).Assembly, typeof(System.Net.HttpListener).Assembly, typeof(HostRuntime).Assembly);
         var runtime = new HostRuntime(HostName, application, options);
         var (listener, addresses) = Listen(options.Urls);
-        var guard = DescriptorGuard.Start(addresses.Select(a => a.Port).ToHashSet(), runtime.Logger);
+        // The engine accepts every connection itself, and at the descriptor limit its accept loop recurses until the process dies.
+        var guard = DescriptorGuard.Start(addresses.Select(a => a.Port).ToHashSet(), runtime);
         foreach (var address in addresses)
-            HostLog.Listening(runtime.Logger, HostName, address.ToString(), NoConnectionLimit(runtime.ConnectionLimit, guard is not null));
+            HostLog.Listening(runtime.Logger, HostName, address.ToString(), DescriptorGuard.StartLine(runtime.ConnectionLimit, guard));
         return Task.FromResult<IRunningServer>(new HttpListenerServer(listener, runtime, addresses, guard));
     }
 
@@ -76,15 +77,6 @@ public sealed class HttpListenerHost : IServerHost
             }
         }
     }
-
-    /// <summary>
-    /// What the start line says instead of a limit: HttpListener accepts every connection itself and the adapter never
-    /// sees them; at the descriptor limit the <see cref="DescriptorGuard"/> (where there is one) makes new clients wait
-    /// instead of letting the engine's accept loop fail (docs/limits.md).
-    /// </summary>
-    private static string NoConnectionLimit(ConnectionLimit limit, bool guarded) =>
-        $"no connection limit: HttpListener accepts every connection itself (the limit it should keep: {limit.Description})" +
-        (guarded ? "; out of descriptors, new connections wait until connections close" : "");
 
     /// <summary>HttpListener wants a prefix and cannot bind port 0: find a free port first.</summary>
     private static (string Prefix, Uri Address) Prefix(Uri url)

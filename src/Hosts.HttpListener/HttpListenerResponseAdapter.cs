@@ -2,14 +2,70 @@ using System.Net;
 
 namespace HostKit.Hosts.HttpListener;
 
-/// <summary>HttpListener's response as the host kit drives it. HttpListener owns some headers (Content-Type, Content-Length, keep-alive): they go through its properties.</summary>
+/// <summary>
+/// HttpListener's response as the host kit drives it. HttpListener owns some headers (Content-Type, Content-Length,
+/// keep-alive): they go through its properties. Its ways of saying the response cannot be written any more (the client
+/// went away, or the engine answered and closed it itself) become the kit's <see cref="ClientDisconnectedException"/>.
+/// </summary>
 internal readonly struct HttpListenerResponseAdapter(HttpListenerContext context) : IHostResponse
 {
     public RequestSummary Request => new(context.Request.HttpMethod == "HEAD", context.Request.ProtocolVersion >= System.Net.HttpVersion.Version11, context.Request.KeepAlive);
 
     public async ValueTask StartAsync(ResponseHead head, ResponsePlan plan, ReadOnlyMemory<byte> body)
     {
-        var response = context.Response;
+        try
+        {
+            WriteHead(context.Response, head, plan);
+        }
+        catch (Exception ex) when (IsGone(ex))
+        {
+            throw new ClientDisconnectedException(ex);
+        }
+        if (!body.IsEmpty)
+            await WriteAsync(body, CancellationToken.None);
+    }
+
+    public ValueTask CompleteAsync(ResponsePlan plan)
+    {
+        try
+        {
+            context.Response.Close();
+        }
+        catch (Exception ex) when (IsGone(ex))
+        {
+            throw new ClientDisconnectedException(ex);
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await context.Response.OutputStream.WriteAsync(bytes, cancellationToken);
+        }
+        catch (Exception ex) when (IsGone(ex))
+        {
+            throw new ClientDisconnectedException(ex);
+        }
+    }
+
+    public ValueTask RejectAsync(RequestRejection reason) => RequestPipeline.WriteRefusalAsync(this, reason);
+
+    public void Abort()
+    {
+        try
+        {
+            context.Response.Abort();
+        }
+        catch (Exception ex) when (IsGone(ex))
+        {
+            // Closed already.
+        }
+    }
+
+    private static void WriteHead(HttpListenerResponse response, ResponseHead head, ResponsePlan plan)
+    {
         response.StatusCode = head.Status;
         foreach (var (name, value) in head.Headers)
         {
@@ -25,47 +81,8 @@ internal readonly struct HttpListenerResponseAdapter(HttpListenerContext context
             response.ContentLength64 = length;
         else if (plan.Framing == BodyFraming.Chunked)
             response.SendChunked = true;
-        if (!body.IsEmpty)
-            await WriteAsync(body, CancellationToken.None);
     }
 
-    public ValueTask CompleteAsync(ResponsePlan plan)
-    {
-        try
-        {
-            context.Response.Close();
-        }
-        catch (HttpListenerException ex)
-        {
-            throw new ClientDisconnectedException(ex);
-        }
-        return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await context.Response.OutputStream.WriteAsync(bytes, cancellationToken);
-        }
-        catch (HttpListenerException ex)
-        {
-            // The engine's way of saying the client went away.
-            throw new ClientDisconnectedException(ex);
-        }
-    }
-
-    public async ValueTask RejectAsync(RequestRejection reason)
-    {
-        try
-        {
-            await RequestPipeline.WriteRefusalAsync(this, reason);
-        }
-        catch (Exception ex) when (ex is ClientDisconnectedException or HttpListenerException or InvalidOperationException or ObjectDisposedException)
-        {
-            Abort();
-        }
-    }
-
-    public void Abort() => context.Response.Abort();
+    // HttpListenerException: the client went away; ObjectDisposedException, InvalidOperationException: the engine closed the response itself.
+    private static bool IsGone(Exception ex) => ex is HttpListenerException or ObjectDisposedException or InvalidOperationException;
 }

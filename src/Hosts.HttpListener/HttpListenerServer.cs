@@ -82,7 +82,7 @@ internal sealed class HttpListenerServer : IRunningServer
         catch (Exception ex)
         {
             HostLog.ConnectionFailed(_runtime.Logger, ex, "request");
-            context.Response.Abort();
+            new HttpListenerResponseAdapter(context).Abort();
         }
     }
 

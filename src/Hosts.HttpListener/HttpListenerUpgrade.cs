@@ -18,6 +18,7 @@ internal sealed class HttpListenerUpgrade(HttpListenerContext context, IReadOnly
         if (subProtocol is null)
             context.Request.Headers.Remove("Sec-WebSocket-Protocol");
         var accepted = await context.AcceptWebSocketAsync(subProtocol, Options.KeepAliveInterval);
-        return new ConnectionClosingWebSocket(accepted.WebSocket, context);
+        // HttpListener frames the websocket over a stream that does not own the socket: aborting the response closes it.
+        return ClosingConnection(accepted.WebSocket, new HttpListenerResponseAdapter(context).Abort);
     }
 }

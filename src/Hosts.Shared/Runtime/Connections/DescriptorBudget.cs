@@ -35,13 +35,29 @@ public sealed class DescriptorBudget(long limit, long openAtStart)
         {
             if (!OperatingSystem.IsLinux() || ReadLimit(File.ReadLines("/proc/self/limits")) is not { } limit)
                 return null;
-            return new DescriptorBudget(limit, Directory.EnumerateFileSystemEntries("/proc/self/fd").LongCount());
+            return new DescriptorBudget(limit, OpenNow());
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return null;
         }
     }
+
+    /// <summary>How many descriptors are free now: <see cref="Limit"/> less those open (0 when they cannot be counted).</summary>
+    internal long FreeNow()
+    {
+        try
+        {
+            return Limit - OpenNow();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>How many descriptors this process has open now (Linux: the entries of <c>/proc/self/fd</c>).</summary>
+    private static long OpenNow() => Directory.EnumerateFileSystemEntries("/proc/self/fd").LongCount();
 
     /// <summary>The soft limit in the <c>Max open files</c> line of <c>/proc/self/limits</c>; null when unlimited or absent.</summary>
     internal static long? ReadLimit(IEnumerable<string> limits)

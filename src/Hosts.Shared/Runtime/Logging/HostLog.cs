@@ -51,4 +51,12 @@ public static partial class HostLog
     /// <summary>A client's TLS handshake failed (plain HTTP on a TLS port, no common protocol or cipher, too slow): the connection was closed.</summary>
     [LoggerMessage(EventId = 11, Level = LogLevel.Debug, Message = "TLS handshake with {Connection} failed: {Reason}; connection closed")]
     internal static partial void TlsHandshakeFailed(ILogger logger, string connection, string reason);
+
+    /// <summary>An engine that accepts every connection itself ran out of descriptors: its listening sockets are gated (the seam's <c>DescriptorGuard</c>); once every ten seconds.</summary>
+    [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Out of file descriptors (limit {Limit}): new connections wait until connections close ({Refusals} failed accepts since the last line). The engine accepts every connection itself; put a proxy that caps connections in front, or raise ulimit -n")]
+    internal static partial void EngineOutOfDescriptors(ILogger logger, long limit, long refusals);
+
+    /// <summary>Descriptors are free again after <see cref="EngineOutOfDescriptors"/>: the gate is open.</summary>
+    [LoggerMessage(EventId = 31, Level = LogLevel.Information, Message = "File descriptors are free again: accepting new connections")]
+    internal static partial void EngineAcceptingAgain(ILogger logger);
 }

@@ -79,16 +79,25 @@ public static class RequestPipeline
     /// <summary>
     /// Writes the answer to a refused request as every response is written: <paramref name="response"/>'s
     /// <see cref="IHostResponse.StartAsync"/> with <see cref="RequestRejections"/>' head, plan (<c>Connection: close</c>) and body,
-    /// then <see cref="IHostResponse.CompleteAsync"/>. An engine's <see cref="IHostResponse.RejectAsync"/> calls it, and adds only
-    /// what its engine needs around it (a check that nothing was sent yet, an abort when the client is gone).
+    /// then <see cref="IHostResponse.CompleteAsync"/>; when the client is gone (<see cref="ClientDisconnectedException"/>), the
+    /// connection is aborted, as a failed response's is. An engine's <see cref="IHostResponse.RejectAsync"/> calls it, and adds
+    /// only what its engine needs around it (a check that nothing was sent yet).
     /// </summary>
     public static async ValueTask WriteRefusalAsync<TResponse>(TResponse response, RequestRejection reason)
         where TResponse : IHostResponse
     {
         ArgumentNullException.ThrowIfNull(response);
         var plan = RequestRejections.Plan(reason);
-        await response.StartAsync(RequestRejections.Head(reason), plan, RequestRejections.Body(reason));
-        await response.CompleteAsync(plan);
+        try
+        {
+            await response.StartAsync(RequestRejections.Head(reason), plan, RequestRejections.Body(reason));
+            await response.CompleteAsync(plan);
+        }
+        catch (ClientDisconnectedException)
+        {
+            // No one to answer: the refusal was counted, and the connection goes.
+            response.Abort();
+        }
     }
 
     /// <summary>The body length a sent response had, when the plan knew it: 0 when none was sent, -1 for a streamed body of unknown length or no response.</summary>

@@ -98,6 +98,20 @@ public abstract class HostWebSocketUpgrade : WebSocketUpgrade
     }
 
     /// <summary>
+    /// The engine's own websocket (<paramref name="engineSocket"/>), for an engine that frames it over a stream that does not
+    /// own the connection: aborting or disposing it also runs <paramref name="closeConnection"/>, so that the session can
+    /// drop a connection it gave up on (the engine's own abort would leave a stuck read or write waiting forever).
+    /// </summary>
+    /// <param name="engineSocket">The websocket the engine's handshake returned.</param>
+    /// <param name="closeConnection">Drops the connection at once; called on every abort and dispose, so it must bear being called again.</param>
+    protected static WebSocket ClosingConnection(WebSocket engineSocket, Action closeConnection)
+    {
+        ArgumentNullException.ThrowIfNull(engineSocket);
+        ArgumentNullException.ThrowIfNull(closeConnection);
+        return new ConnectionClosingWebSocket(engineSocket, closeConnection);
+    }
+
+    /// <summary>
     /// Creates the engine websocket over an upgraded byte stream with these options, for hosts that frame the connection
     /// themselves. The stream is read through the host kit's frame header reader, so a message declared over the limit is
     /// refused at its header, and a connection whose close frame has gone out lingers until the peer has read it.

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 
-namespace HostKit.Hosts.HttpListener;
+namespace HostKit.Hosts;
 
 /// <summary>
 /// Hears of every accept that fails for want of file descriptors, in this process, on the thread that failed, before it

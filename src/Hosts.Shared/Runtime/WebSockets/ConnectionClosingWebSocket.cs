@@ -1,15 +1,15 @@
-using System.Net;
 using System.Net.WebSockets;
 
-namespace HostKit.Hosts.HttpListener;
+namespace HostKit.Hosts.Runtime;
 
 /// <summary>
-/// HttpListener's websocket, which also closes the TCP connection when it is aborted or disposed. HttpListener frames
-/// the websocket over a stream that does not own the socket, so the engine's own <see cref="WebSocket.Abort"/> leaves
-/// the connection open: a read or a write stuck on it (a peer that stopped reading, or stopped talking) would wait
-/// forever, and the session could never drop a connection it gave up on. Aborting the response closes the socket.
+/// An engine's own websocket that also closes its connection when it is aborted or disposed, for an engine that frames
+/// the websocket over a stream that does not own the socket (HttpListener's): there the engine's <see cref="WebSocket.Abort"/>
+/// leaves the connection open, a read or a write stuck on it (a peer that stopped reading, or stopped talking) would wait
+/// forever, and the session could never drop a connection it gave up on. The host's <c>closeConnection</c> drops it.
+/// (A websocket the kit frames itself gets the same from <see cref="WebSocketConnectionStream"/>.)
 /// </summary>
-internal sealed class ConnectionClosingWebSocket(WebSocket inner, HttpListenerContext context) : WebSocket
+internal sealed class ConnectionClosingWebSocket(WebSocket inner, Action closeConnection) : WebSocket
 {
     public override WebSocketCloseStatus? CloseStatus => inner.CloseStatus;
 
@@ -22,7 +22,7 @@ internal sealed class ConnectionClosingWebSocket(WebSocket inner, HttpListenerCo
     public override void Abort()
     {
         inner.Abort();
-        CloseConnection();
+        closeConnection();
     }
 
     public override Task CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) =>
@@ -50,18 +50,6 @@ internal sealed class ConnectionClosingWebSocket(WebSocket inner, HttpListenerCo
     public override void Dispose()
     {
         inner.Dispose();
-        CloseConnection();
-    }
-
-    private void CloseConnection()
-    {
-        try
-        {
-            context.Response.Abort();
-        }
-        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or HttpListenerException)
-        {
-            // Closed already.
-        }
+        closeConnection();
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 
-namespace HostKit.Hosts.HttpListener;
+namespace HostKit.Hosts;
 
 /// <summary>
 /// The listening sockets an engine opened itself, found by port in <c>/proc</c>, and a gate on them: closed, a socket
