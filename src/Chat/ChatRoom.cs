@@ -91,7 +91,7 @@ internal sealed class ChatRoom
                     // Serialised once here; every member gets the same bytes.
                     var json = ChatWire.Encode(chatEvent);
                     foreach (var member in _members)
-                        member.Deliver(chatEvent.Id, json);
+                        member.Deliver(chatEvent, json);
                 }
             }
         }
