@@ -10,7 +10,7 @@ namespace HostKit.Tests.Browser;
 /// <summary>
 /// The chat page showing a room, in Chromium at a desktop's and a phone's size: a long history scrolls inside the log
 /// with the newest line and the send box in view, own messages are marked, the member list follows joins and leaves,
-/// a name someone else already has is told, times are full. The screenshots in docs/images come from here.
+/// members who share a name are told apart, times are full. The screenshots in docs/images come from here.
 /// </summary>
 public class ChatPageRoomTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
@@ -104,6 +104,7 @@ public class ChatPageRoomTests(ChromiumFixture chromium) : IClassFixture<Chromiu
         await Expect(Messages(bob, "from the second ann").Locator(".who")).ToHaveTextAsync(second!);
         await Expect(Messages(otherAnn, "from the second ann")).ToHaveClassAsync(new Regex(@"\bown\b"));
         await Expect(Messages(ann, "from the second ann")).Not.ToHaveClassAsync(new Regex(@"\bown\b"));
+        await KeepScreenshotAsync(bob, "docs/images/chat-shared-name.png");
 
         // Full times: hours, minutes and seconds, the whole date in the tooltip.
         await Expect(Messages(bob, "from the first ann").Locator("time")).ToHaveTextAsync(new Regex(@"\d{1,2}:\d{2}:\d{2}"));
