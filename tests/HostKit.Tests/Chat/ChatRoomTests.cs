@@ -34,11 +34,13 @@ public class ChatRoomTests
         var atBob = await bob.ReceiveEventAsync();
         Assert.Equal(("message", "ann", "hello, bob", 3L), (atAnn.Type, atAnn.Name!, atAnn.Text!, atAnn.Id!.Value));
         Assert.Equal(atAnn.Raw, atBob.Raw);
+        Assert.Equal(annJoin.Member, atAnn.Member);                                 // the connection that spoke
         Assert.InRange(atAnn.Ts!.Value, DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.AddMinutes(1).ToUnixTimeMilliseconds());
 
         await bob.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
         var leave = await ann.ReceiveEventAsync();
-        Assert.Equal(("leave", "bob", 4L), (leave.Type, leave.Name!, leave.Id!.Value));
+        Assert.Equal(("leave", "bob", 4L, bobFirst[1].Member), (leave.Type, leave.Name!, leave.Id!.Value, leave.Member));
+        Assert.NotEqual(annJoin.Member, bobFirst[1].Member);
     }
 
     [Fact]
