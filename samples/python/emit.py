@@ -40,8 +40,9 @@ local function settle_room(key, synced)
   written_key, written_before = key, stamp
   written_now = run .. (synced and ' synced' or '')
 end
--- append_event(kind, name, text): text is nil for join and leave. Returns id, ts (a string), epoch.
-local function append_event(kind, name, text)
+-- append_event(kind, name, text, member): text is nil for join and leave; member (the connection's id) nil for none.
+-- Returns id, ts (a string), epoch.
+local function append_event(kind, name, text, member)
   local id = redis.call('INCR', KEYS[1])
   local now = redis.call('TIME')
   -- string.format, because Lua would print a large number in exponent form.
@@ -56,6 +57,10 @@ local function append_event(kind, name, text)
   if text ~= nil then
     table.insert(fields, 'text')
     table.insert(fields, text)
+  end
+  if member ~= nil then
+    table.insert(fields, 'member')
+    table.insert(fields, member)
   end
   redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], string.format('%d-0', id), unpack(fields))
   redis.call('PUBLISH', ARGV[2], string.format('%d', id))
@@ -76,10 +81,18 @@ end
 -- ARGV[3] = type: message, join or leave;  ARGV[4] = name;  ARGV[5] = text (messages only)
 -- ARGV[6] = cid (optional, messages only), ARGV[7] = how many cids to remember per sender, ARGV[8] = for how many seconds
 -- ARGV[9] = 'synced' when the writer knows Redis syncs its append-only file before answering (appendfsync always), else absent
+-- ARGV[10] = the member id of the connection that spoke (HostKit's nodes), optional (ARGV[5] to ARGV[9] are then '' where
+--            they have no value; a join or leave passes '' as its text)
 -- Returns {id, ts, epoch, 1 when the cid was already stored (nothing new was) else 0}.
-local kind, name, text, cid = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local kind, name, text, cid, member = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[10]
 if kind ~= 'message' and kind ~= 'join' and kind ~= 'leave' then
   return redis.error_reply('ERR type must be message, join or leave')
+end
+if kind ~= 'message' and text == '' then
+  text = nil
+end
+if member == '' then
+  member = nil
 end
 if name == nil or name == '' then
   return redis.error_reply('ERR name must not be empty')
@@ -113,7 +126,7 @@ if cid ~= nil and epoch then
   end
 end
 local id, ts
-id, ts, epoch = append_event(kind, name, text)
+id, ts, epoch = append_event(kind, name, text, member)
 if cid ~= nil then
   redis.call('ZADD', KEYS[4], id, epoch .. '/' .. cid)
   redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -1 - tonumber(ARGV[7]))

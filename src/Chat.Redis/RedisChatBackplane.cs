@@ -97,15 +97,16 @@ public sealed class RedisChatBackplane : IChatBackplane
         ArgumentNullException.ThrowIfNull(post);
         var keys = new RedisChatKeys(post.Room);
         RedisValue[] values = post.Text is null
-            // A join or leave has no text, so nothing after it either: such a write cannot vouch for Redis's syncing (the
-            // presence script, which writes joins and leaves here, can).
-            ? [_options.HistoryLimit, keys.Appended, TypeName(post.Type), post.Name]
-            // The cid is optional, but ARGV[9] (synced) comes after it: '' stands for "none".
+            // A join or leave has no text, and no cid: such a write cannot vouch for Redis's syncing (the presence script,
+            // which writes joins and leaves here, can). '' stands for "none" up to the member id, ARGV[10].
+            ? [_options.HistoryLimit, keys.Appended, TypeName(post.Type), post.Name, string.Empty, string.Empty, string.Empty, string.Empty,
+               string.Empty, post.Member ?? string.Empty]
+            // The cid is optional, but ARGV[9] (synced) and ARGV[10] (the member id) come after it: '' stands for "none".
             : [_options.HistoryLimit, keys.Appended, TypeName(post.Type), post.Name, post.Text, post.Cid ?? string.Empty,
-               IChatBackplane.RecentCidsPerSender, (long)_options.CidWindow.TotalSeconds, await SyncedArgumentAsync()];
+               IChatBackplane.RecentCidsPerSender, (long)_options.CidWindow.TotalSeconds, await SyncedArgumentAsync(), post.Member ?? string.Empty];
         var result = await CallAsync(db => db.ScriptEvaluateAsync(RedisChatScripts.Append, [keys.LastId, keys.Events, keys.Epoch, keys.Cids(post.Name), keys.Written], values));
         var stored = (RedisResult[])result!;
-        return new ChatEvent(post.Type, post.Room, post.Name, post.Text, (long)stored[0], (long)stored[1], RedisChatEntries.Epoch(stored[2]));
+        return new ChatEvent(post.Type, post.Room, post.Name, post.Text, (long)stored[0], (long)stored[1], RedisChatEntries.Epoch(stored[2]), post.Member);
     }
 
     /// <inheritdoc />

@@ -14,7 +14,7 @@ internal static class RedisChatEntries
         var parts = (RedisResult[])entry!;
         var entryId = (string)parts[0]!;
         var fields = (RedisResult[])parts[1]!;
-        string? type = null, name = null, text = null, ts = null;
+        string? type = null, name = null, text = null, ts = null, member = null;
         for (var i = 0; i + 1 < fields.Length; i += 2)
         {
             var value = (string?)fields[i + 1];
@@ -24,6 +24,7 @@ internal static class RedisChatEntries
                 case "name": name = value; break;
                 case "text": text = value; break;
                 case "ts": ts = value; break;
+                case "member": member = value; break; // absent from entries stored before members had ids
             }
         }
         var dash = entryId.IndexOf('-', StringComparison.Ordinal);
@@ -40,7 +41,7 @@ internal static class RedisChatEntries
             throw Malformed(room, entryId, "it has no name");
         if (!long.TryParse(ts, NumberStyles.None, CultureInfo.InvariantCulture, out var millis))
             throw Malformed(room, entryId, "its ts is not Unix milliseconds");
-        return new ChatEvent(kind, room, name, kind == ChatEventType.Message ? text ?? string.Empty : null, id, millis, epoch);
+        return new ChatEvent(kind, room, name, kind == ChatEventType.Message ? text ?? string.Empty : null, id, millis, epoch, member);
     }
 
     /// <summary>The result of read.lua: <c>{newest, {oldest entry} or {}, entries, epoch or ''}</c>, entries in id order.</summary>

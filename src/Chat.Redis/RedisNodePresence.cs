@@ -60,7 +60,9 @@ internal sealed class RedisNodePresence : IAsyncDisposable
         var incarnation = _current;
         if (!incarnation.IsRegistered)
             await RegisterAsync(incarnation);
-        var member = Interlocked.Increment(ref _lastMember).ToString(CultureInfo.InvariantCulture);
+        // Listed under the connection's member id, which its join and leave carry; a join posted without one (a backplane
+        // used on its own) gets a number of this node's.
+        var member = join.Member ?? Interlocked.Increment(ref _lastMember).ToString(CultureInfo.InvariantCulture);
         var keys = new RedisChatKeys(join.Room);
         // Listed in the node's rooms first: a node that dies right after is then found with this room, its member or not.
         await _backplane.CallAsync(db => db.SetAddAsync(RedisChatKeys.NodeRooms(incarnation.Node), join.Room));
@@ -208,7 +210,7 @@ internal sealed class RedisNodePresence : IAsyncDisposable
     private static ChatEvent ToEvent(ChatEventType type, string room, RedisResult appended)
     {
         var fields = (RedisResult[])appended!;
-        return new ChatEvent(type, room, (string)fields[2]!, null, (long)fields[0], (long)fields[1], RedisChatEntries.Epoch(fields[3]));
+        return new ChatEvent(type, room, (string)fields[2]!, null, (long)fields[0], (long)fields[1], RedisChatEntries.Epoch(fields[3]), fields.Length > 4 ? (string?)fields[4] : null);
     }
 
     /// <summary>A node id people can trace in Redis: the machine and process, and a random part so a restarted process never reuses one.</summary>

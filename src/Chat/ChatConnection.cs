@@ -16,7 +16,7 @@ internal sealed class ChatConnection(IWebSocket socket, ChatRequest request, Cha
 
     public async ValueTask RunAsync()
     {
-        var member = new ChatMember(socket, request.Room, request.Name, _options.SlowMemberCloseTimeout, _logger);
+        var member = new ChatMember(socket, request.Room, request.Name, ChatMemberId.New(), _options.SlowMemberCloseTimeout, _logger);
         ChatRoom room;
         try
         {
@@ -37,10 +37,10 @@ internal sealed class ChatConnection(IWebSocket socket, ChatRequest request, Cha
             room.Add(member);
             var (history, gap) = await ReadHistoryAsync();
             await member.CatchUpAsync(history, gap, CancellationToken.None);
-            presence = await _backplane.JoinAsync(new ChatPost(ChatEventType.Join, request.Room, request.Name));
+            presence = await _backplane.JoinAsync(new ChatPost(ChatEventType.Join, request.Room, request.Name, Member: member.Id));
             // Taken for dead with its node, the member may have been announced gone: it reconnects and joins again.
             using var expired = presence.Expired.Register(() => member.Close(WebSocketCloseStatus.InternalServerError, "presence expired; reconnect with after"));
-            await new ChatRelay(socket, request, chat).RunAsync();
+            await new ChatRelay(socket, request, member.Id, chat).RunAsync();
         }
         catch (WebSocketClosedException)
         {

@@ -15,4 +15,13 @@ namespace HostKit.Chat;
 /// data, an in-memory server restarted). A client resumes with <c>after=ID&amp;epoch=EPOCH</c>; null (left out) when the
 /// backplane has none for the room yet.
 /// </param>
-public sealed record ChatEvent(ChatEventType Type, string Room, string Name, string? Text, long Id, long Ts, string? Epoch = null);
+/// <param name="Member">
+/// The connection that joined, left or spoke: an opaque id the server gives each connection (<see cref="ChatMemberId"/>),
+/// unique among the room's members on every node, so two members who share a name can be told apart. Null (left out) for
+/// events stored before members had ids.
+/// </param>
+/// <param name="You">
+/// True on a member's own <c>join</c>, in the copy sent to that member only: how a client learns its own
+/// <paramref name="Member"/> id. Null (left out) otherwise; never stored.
+/// </param>
+public sealed record ChatEvent(ChatEventType Type, string Room, string Name, string? Text, long Id, long Ts, string? Epoch = null, string? Member = null, bool? You = null);

@@ -9,7 +9,7 @@ namespace HostKit.Chat;
 /// history, the live events that arrived meanwhile. Ids make the seam between history and live exact: an event at
 /// or below the last id sent is a duplicate and is dropped; one further ahead than the next id is a gap and is announced.
 /// </summary>
-internal sealed class ChatMember(IWebSocket socket, string room, string name, TimeSpan slowCloseTimeout, ILogger logger)
+internal sealed class ChatMember(IWebSocket socket, string room, string name, string id, TimeSpan slowCloseTimeout, ILogger logger)
 {
     /// <summary>RFC 6455's 1013 Try Again Later, which <see cref="WebSocketCloseStatus"/> does not name.</summary>
     public const WebSocketCloseStatus TryAgainLater = (WebSocketCloseStatus)1013;
@@ -24,12 +24,19 @@ internal sealed class ChatMember(IWebSocket socket, string room, string name, Ti
 
     public string Name => name;
 
+    /// <summary>The connection's member id (<see cref="ChatMemberId"/>), in its join, leave and message events.</summary>
+    public string Id => id;
+
     /// <summary>
     /// Called by the room's fan-out for every live event, in id order, with the bytes shared by every member.
     /// Never waits: a member whose send buffer is full is closed with 1013, and the room goes on.
     /// </summary>
-    public void Deliver(long id, WebSocketMessage json)
+    public void Deliver(ChatEvent chatEvent, WebSocketMessage json)
     {
+        // The member's own join, told apart by "you": true in its copy only, is how a client learns its member id.
+        if (chatEvent.Type == ChatEventType.Join && chatEvent.Member == Id)
+            json = ChatWire.Encode(chatEvent with { You = true });
+        var id = chatEvent.Id;
         lock (_gate)
         {
             if (_closed)

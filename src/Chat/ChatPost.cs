@@ -9,4 +9,5 @@ namespace HostKit.Chat;
 /// The sender's own id for a message (<c>cid</c>, docs/chat.md), or null. The backplane stores a message with a cid the sender
 /// used recently at most once: a resend gets the event stored the first time, and nothing new is stored.
 /// </param>
-public sealed record ChatPost(ChatEventType Type, string Room, string Name, string? Text = null, string? Cid = null);
+/// <param name="Member">The connection's member id (<see cref="ChatEvent.Member"/>), stored with the event; null for none.</param>
+public sealed record ChatPost(ChatEventType Type, string Room, string Name, string? Text = null, string? Cid = null, string? Member = null);

@@ -14,7 +14,7 @@ namespace HostKit.Chat;
 /// time, judges the rate on it and queues the message; the store loop appends the queue in order. While Redis is paused,
 /// messages keep their arrival times, and the backlog is not mistaken for a burst when it resumes.
 /// </remarks>
-internal sealed class ChatRelay(IWebSocket socket, ChatRequest request, ChatServer chat)
+internal sealed class ChatRelay(IWebSocket socket, ChatRequest request, string member, ChatServer chat)
 {
     /// <summary>Messages of one member waiting for the backplane; more are refused (not stored), never dropped silently.</summary>
     public const int MaxWaiting = 256;
@@ -129,7 +129,7 @@ internal sealed class ChatRelay(IWebSocket socket, ChatRequest request, ChatServ
         var cid = message.Cid;
         try
         {
-            var stored = await chat.Backplane.AppendAsync(new ChatPost(ChatEventType.Message, request.Room, request.Name, message.Text, cid));
+            var stored = await chat.Backplane.AppendAsync(new ChatPost(ChatEventType.Message, request.Room, request.Name, message.Text, cid, member));
             if (cid is null)
                 return;
             lock (_uncertain)

@@ -88,10 +88,10 @@ internal sealed class ChatRoom
             {
                 while (events.TryRead(out var chatEvent))
                 {
-                    // Serialised once here; every member gets the same bytes.
+                    // Serialised once here; every member gets the same bytes (but for a join, whose member gets its own copy, ChatMember.Deliver).
                     var json = ChatWire.Encode(chatEvent);
                     foreach (var member in _members)
-                        member.Deliver(chatEvent.Id, json);
+                        member.Deliver(chatEvent, json);
                 }
             }
         }

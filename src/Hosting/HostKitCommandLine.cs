@@ -112,23 +112,51 @@ public static class HostKitCommandLine
 
     /// <summary>
     /// The parse errors of <paramref name="result"/>, one line each in HostKit's words where it has them: an unknown option
-    /// is one line with a "did you mean" (the value typed after it is no second error).
+    /// is one line with a "did you mean" (the value typed after it is no second error), and so is a stray argument, a word
+    /// given without an option before it (<c>raw</c> for <c>--host raw</c>).
     /// </summary>
-    internal static IEnumerable<string> ErrorLines(ParseResult result)
+    /// <param name="result">The parse.</param>
+    /// <param name="hostNames">The hosts <c>--host</c> may name: a stray word that is one of them is taken for a host.</param>
+    internal static IEnumerable<string> ErrorLines(ParseResult result, IEnumerable<string> hostNames)
     {
+        var options = result.RootCommandResult.Command.Options.SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal)).ToList();
         var unknown = result.UnmatchedTokens.FirstOrDefault(t => t.Length > 1 && t[0] == '-');
+        // A word after an unknown option is most likely that option's value, not a second mistake.
+        var stray = unknown is null ? result.UnmatchedTokens.FirstOrDefault() : null;
         if (unknown is not null)
         {
             var name = unknown.Split('=', 2)[0];
-            var options = result.RootCommandResult.Command.Options.SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal));
             var guess = Suggestion.Closest(name, options) is { } option ? $" Did you mean {option}?" : "";
             yield return $"{name} is not an option of this program.{guess}";
         }
+        else if (stray is not null)
+        {
+            yield return $"'{stray}' is an argument this program does not take: every setting is an option, written --name value.{StrayFix(stray, options, hostNames)}";
+        }
         foreach (var error in result.Errors)
         {
-            if (unknown is null || !result.UnmatchedTokens.Any(t => error.Message.Contains($"'{t}'", StringComparison.Ordinal)))
+            if ((unknown is null && stray is null) || !result.UnmatchedTokens.Any(t => error.Message.Contains($"'{t}'", StringComparison.Ordinal)))
                 yield return error.Message;
         }
+    }
+
+    /// <summary>What a stray word most likely meant (" Did you mean ...?", or empty): a host, an address, a port, a config file, or an option typed without its dashes.</summary>
+    private static string StrayFix(string word, IReadOnlyList<string> options, IEnumerable<string> hostNames)
+    {
+        var hosts = hostNames.Append("list").ToList();
+        if (hosts.Contains(word, StringComparer.OrdinalIgnoreCase))
+            return $" Did you mean --host {word}?";
+        if (word.Contains("://", StringComparison.Ordinal) || word.StartsWith("unix:", StringComparison.OrdinalIgnoreCase))
+            return $" Did you mean --urls {word}?";
+        if (ushort.TryParse(word, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+            return $" Did you mean --port {word}?";
+        if (word.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            return $" Did you mean --config {word}?";
+        if (Suggestion.Closest(word, options.Select(o => o[2..])) is { } option)
+            return $" Did you mean --{option}?";
+        if (Suggestion.Closest(word, hosts) is { } host)
+            return $" Did you mean --host {host}?";
+        return ""; // the line after the errors says to run with --help
     }
 
     /// <summary>The options that were given, as configuration keys: the runner's as <c>HostKit:*</c>, the application's as their own keys.</summary>

@@ -126,8 +126,11 @@ public sealed record HostKitSettings
     {
         var shape = SettingsShape.Section();
         // The runner's own values are read (and their format checked) by From above; here only their names.
-        foreach (var key in new[] { "Host", "Urls", "Port", "Uds", "Workers", "Config", "LogLevel", "UnsafeInlineIo", "ShutdownTimeout", "ForwardedAllowIps", "AccessLog", "AccessLogFormat", "CertFile", "KeyFile", "KeyFilePassword", "Http2", "Worker:Id", "Worker:Urls" })
+        foreach (var key in new[] { "Host", "Urls", "Port", "Uds", "Workers", "Config", "LogLevel", "UnsafeInlineIo", "ShutdownTimeout", "ForwardedAllowIps", "AccessLog", "AccessLogFormat", "CertFile", "KeyFile", "KeyFilePassword", "Http2" })
             shape.Add(key, SettingsShape.Value(typeof(string)));
+        // Set by the --workers supervisor for its workers (HOSTKIT_WORKER__ID, HOSTKIT_WORKER__URLS), not by people: never listed.
+        foreach (var key in new[] { "Worker:Id", "Worker:Urls" })
+            shape.AddInternal(key, SettingsShape.Value(typeof(string)));
         shape.Add("Limits", SettingsShape.Of(typeof(HttpLimits)));
         shape.Add("WebSockets", SettingsShape.Of(typeof(WebSocketOptions)));
         const string Prefix = SettingsCheck.Root + ":";

@@ -30,7 +30,7 @@ internal sealed class RunSettings
         var parsed = HostKitCommandLine.Parse(args, options.Description ?? "Serves a HostKit application on the host of your choice.", options.Options);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var line in HostKitCommandLine.ErrorLines(parsed))
+            foreach (var line in HostKitCommandLine.ErrorLines(parsed, (options.Hosts ?? HostDiscovery.Registry).Hosts.Select(h => h.Name)))
                 Console.Error.WriteLine($"error: {line}");
             Console.Error.WriteLine("Run with --help for the options.");
             return (null, HostRunner.UsageError);

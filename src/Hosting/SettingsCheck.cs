@@ -70,7 +70,7 @@ internal static class SettingsCheck
     /// </summary>
     private static bool IsTypo(IConfigurationSection key, IConfigurationSection parent, SettingsShape shape) =>
         !string.Equals(parent.Path, Root, StringComparison.OrdinalIgnoreCase)
-        || (shape.ValueType is null && shape.Items is null && Suggestion.Closest(key.Key, shape.Settings.Keys) is not null);
+        || (shape.ValueType is null && shape.Items is null && Suggestion.Closest(key.Key, shape.PublicNames) is not null);
 
     private static HostStartException Unknown(IConfiguration configuration, IConfigurationSection key, IConfigurationSection parent, SettingsShape shape)
     {
@@ -79,7 +79,7 @@ internal static class SettingsCheck
             return new HostStartException($"{key.Path}{where} is not a setting: {parent.Path} takes a value, not settings below it.");
         if (shape.Items is not null)
             return new HostStartException($"{key.Path}{where} is not a setting: {parent.Path} is a list, whose items are numbered 0, 1, 2...");
-        var names = shape.Settings.Keys.Order(StringComparer.Ordinal).ToList();
+        var names = shape.PublicNames.Order(StringComparer.Ordinal).ToList();
         var valid = names.Count == 0 ? "has no settings" : "takes " + string.Join(", ", names);
         if (SettingsLayer.Of(configuration, key) is { IsChecked: false })
         {

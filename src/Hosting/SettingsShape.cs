@@ -28,6 +28,15 @@ internal sealed class SettingsShape
     /// <summary>For a section: its settings by name (case-insensitive, as configuration keys are).</summary>
     public IReadOnlyDictionary<string, SettingsShape> Settings => _settings;
 
+    /// <summary>
+    /// The settings people may write, for lists of valid keys and "did you mean": <see cref="Settings"/> without the internal
+    /// ones (<see cref="AddInternal"/>), which HostKit sets for itself.
+    /// </summary>
+    public IEnumerable<string> PublicNames => _settings.Where(s => !s.Value.IsInternal).Select(s => s.Key);
+
+    /// <summary>True for a setting HostKit writes for itself (<c>HostKit:Worker</c>, set by the <c>--workers</c> supervisor): read, never listed.</summary>
+    public bool IsInternal { get; private set; }
+
     /// <summary>A section with no settings yet (<see cref="Add"/> fills it).</summary>
     public static SettingsShape Section() => new(null, null);
 
@@ -60,6 +69,17 @@ internal sealed class SettingsShape
             section = next;
         }
         section._settings.TryAdd(names[^1], shape);
+        return this;
+    }
+
+    /// <summary>
+    /// Like <see cref="Add"/>, for a setting HostKit sets for itself: accepted where it is written, but never offered to
+    /// people. The first name of <paramref name="path"/> is marked internal, so everything below it is.
+    /// </summary>
+    public SettingsShape AddInternal(string path, SettingsShape shape)
+    {
+        Add(path, shape);
+        _settings[path.Split(':')[0]].IsInternal = true;
         return this;
     }
 

@@ -24,8 +24,17 @@
   const outbox = new Map();
   // Ids the server acknowledged for this page's messages: their events are marked as the reader's own.
   const ownIds = new Set();
-  // Who is in the room, from the join, leave and message events seen: name -> connections.
+  // The member ids of this page's connections (each learnt from its own join, the copy marked "you": true), the current
+  // one last: events carrying one of them are the reader's own, whatever name others use.
+  const myMembers = new Set();
+  let myMember = null;
+  // Who is in the room, from the join, leave and message events seen, one entry per connection (its member id), or per name
+  // for events from a server that gives no member ids: key -> { name, member, times }.
   const members = new Map();
+  // The member ids seen under each name, and the names two connections have had at once: those are told apart, on every
+  // line and in the list, by a short id after the name ("ann #3f9a"), for the rest of the page's life.
+  const idsByName = new Map();
+  const sharedNames = new Set();
   const session = Math.random().toString(36).slice(2, 10) + Date.now().toString(36);
   let sequence = 0;
 
@@ -127,22 +136,64 @@
     return tag;
   }
 
+  // The name as shown: with a short id after it ("ann #3f9a") once two connections have had the name at once, the whole id
+  // when two of those share the short one. Without a member id (a server before them), the name alone.
+  function label(who, member) {
+    if (!member || !sharedNames.has(who)) return who;
+    const short = member.slice(0, 4);
+    const clash = [...(idsByName.get(who) || [])].some((id) => id !== member && id.slice(0, 4) === short);
+    return `${who} #${clash ? member : short}`;
+  }
+
+  // A name in a line of the log, kept up to date by relabel() when the name comes to be shared.
+  function nameSpan(span, event) {
+    span.dataset.name = event.name;
+    if (event.member) {
+      span.dataset.member = event.member;
+      span.title = `member ${event.member}`;
+    }
+    span.textContent = label(event.name, event.member);
+  }
+
+  function relabel(who) {
+    for (const span of $("messages").querySelectorAll("[data-member]")) {
+      if (span.dataset.name === who) span.textContent = label(who, span.dataset.member);
+    }
+  }
+
+  function isOwn(event) {
+    return ownIds.has(eventKey(event.id)) || (typeof event.member === "string" && myMembers.has(event.member));
+  }
+
   function showMessage(event) {
     const waiting = [...outbox].filter(([, entry]) => entry.id === event.id);
-    const own = waiting.length > 0 || ownIds.has(eventKey(event.id));
-    const item = line(own ? "message own" : "message", [["who", event.name], ["text", event.text]], event.ts);
+    const own = waiting.length > 0 || isOwn(event);
+    const item = line(own ? "message own" : "message", [["who", ""], ["text", event.text]], event.ts);
+    nameSpan(item.querySelector(".who"), event);
     if (own) item.querySelector(".who").after(youTag());
     item.dataset.key = eventKey(event.id);
     addLine(item);
     for (const [cid] of waiting) settle(cid);
   }
 
+  function showPresence(event, what) {
+    const item = line("event", [["name", ""], [null, ` ${what}`]], event.ts);
+    nameSpan(item.querySelector(".name"), event);
+    addLine(item);
+  }
+
   // --- members -------------------------------------------------------------------------------------------------
 
-  function count(who, change) {
-    const next = Math.max(0, (members.get(who) || 0) + change);
-    if (next === 0) members.delete(who);
-    else members.set(who, next);
+  function keyOf(event) {
+    return typeof event.member === "string" ? `m:${event.member}` : `n:${event.name}`;
+  }
+
+  function count(event, change) {
+    const key = keyOf(event);
+    const entry = members.get(key) || { name: event.name, member: event.member || null, times: 0 };
+    entry.times = Math.max(0, entry.times + change);
+    if (entry.times === 0) members.delete(key);
+    else members.set(key, entry);
   }
 
   // This page's own connection is in the room while it is open, whatever the events say: after a reset its join may be
@@ -151,59 +202,83 @@
     return socket !== null && socket.readyState === WebSocket.OPEN;
   }
 
-  function present(who) {
-    const seen = members.get(who) || 0;
-    return who === name && connected() ? Math.max(1, seen) : seen;
+  // Who is listed: everyone the events say is here, but of this page's connections only the current one, and that one
+  // while it is connected, from before its own join arrives.
+  function listed() {
+    const entries = [...members.values()].filter((entry) => !(entry.member && myMembers.has(entry.member) && entry.member !== myMember));
+    const self = myMember ? members.has(`m:${myMember}`) : members.has(`n:${name}`);
+    if (connected() && !self) entries.push({ name, member: myMember, times: 1 });
+    return entries;
   }
 
   function renderMembers() {
     const list = $("members");
     list.replaceChildren();
-    const names = new Set(members.keys());
-    if (connected()) names.add(name);
     let everyone = 0;
-    for (const who of [...names].sort((a, b) => a.localeCompare(b))) {
-      const times = present(who);
-      everyone += times;
+    const entries = listed().map((entry) => ({ ...entry, shown: label(entry.name, entry.member) }));
+    for (const entry of entries.sort((a, b) => a.shown.localeCompare(b.shown))) {
+      everyone += entry.times;
       const item = document.createElement("li");
-      item.textContent = who;
-      item.dataset.name = who;
-      if (times > 1) {
+      item.textContent = entry.shown;
+      item.dataset.name = entry.name;
+      if (entry.member) item.dataset.member = entry.member;
+      if (entry.member && entry.member === myMember) item.className = "own";
+      if (entry.times > 1) {
+        // Only without member ids: connections the page cannot tell apart.
         const badge = document.createElement("span");
         badge.className = "count";
-        badge.textContent = `\u00d7${times}`;
-        badge.title = `${times} members use this name`;
+        badge.textContent = `\u00d7${entry.times}`;
+        badge.title = `${entry.times} members use this name`;
         item.append(badge);
       }
       list.append(item);
     }
-    // Connections, not names: "ann ×2" and "bob" are three people here.
+    // Connections, not names: "ann #3f9a", "ann #c21b" and "bob" are three people here.
     $("member-count").textContent = `(${everyone})`;
     $("people").hidden = room === null;
   }
 
+  // A name two listed connections have at once becomes shared: from then on its lines and entries carry their short ids.
+  function noteNames(who) {
+    const present = listed().filter((entry) => entry.name === who);
+    if (!sharedNames.has(who) && present.filter((entry) => entry.member).length > 1) sharedNames.add(who);
+    if (sharedNames.has(who)) relabel(who);
+    return present.reduce((sum, entry) => sum + entry.times, 0);
+  }
+
   function track(event) {
+    if (typeof event.member === "string") {
+      if (!idsByName.has(event.name)) idsByName.set(event.name, new Set());
+      idsByName.get(event.name).add(event.member);
+    }
     switch (event.type) {
       case "join":
-        count(event.name, +1);
-        // Two connections under this page's name, the page's own among them (its join is the last of a first connection's
-        // history), or someone taking the name later.
-        if (checkingName && event.name === name && members.get(name) > 1) {
-          checkingName = false;
-          showNotice(`Someone in ${room} is already called "${name}". The server lets members share a name; ` +
-            `this page marks your own messages "you", but the others cannot tell you apart. Join again with another name to be told apart.`, "name");
+        if (event.you === true && typeof event.member === "string") {
+          myMember = event.member;
+          myMembers.add(event.member);
         }
+        count(event, +1);
         break;
       case "leave":
-        count(event.name, -1);
+        if (members.has(keyOf(event))) count(event, -1);
+        // A connection that joined under a server before member ids, and left under one with them.
+        else if (members.has(`n:${event.name}`)) count({ name: event.name }, -1);
         break;
       case "message":
-        // Said by someone who joined before the oldest event this page got: present until their leave comes. Not under
-        // this page's own name: that may be the page itself, from its connection before a reset, which is gone.
-        if (!members.has(event.name) && event.name !== name) count(event.name, +1);
+        // Said by someone who joined before the oldest event this page got: present until their leave comes. Not one of
+        // this page's own connections (without member ids: not under its name): those before the current one are gone.
+        if (members.has(keyOf(event))) break;
+        if (typeof event.member === "string" ? !myMembers.has(event.member) : event.name !== name) count(event, +1);
         break;
       default:
         return;
+    }
+    const namesakes = noteNames(event.name);
+    // Two connections under this page's name, the page's own among them, or someone taking the name later.
+    if (event.type === "join" && checkingName && event.name === name && namesakes > 1) {
+      checkingName = false;
+      showNotice(`Someone in ${room} is already called "${name}". The server lets members share a name: this page marks ` +
+        `your own messages "you", and every page here tells the two of you apart by a short id after the name.`, "name");
     }
     renderMembers();
   }
@@ -278,9 +353,11 @@
     ownIds.add(key);
     const shown = document.querySelector(`#messages li[data-key="${key}"]`);
     if (shown) {
-      // The event came before its ack: mark it now.
-      shown.classList.add("own");
-      shown.querySelector(".who").after(youTag());
+      // The event came before its ack: mark it now (unless its member id marked it already).
+      if (!shown.classList.contains("own")) {
+        shown.classList.add("own");
+        shown.querySelector(".who").after(youTag());
+      }
       settle(event.cid);
       return;
     }
@@ -332,10 +409,10 @@
         showMessage(event);
         break;
       case "join":
-        addLine(line("event", [[null, `${event.name} joined`]], event.ts));
+        showPresence(event, "joined");
         break;
       case "leave":
-        addLine(line("event", [[null, `${event.name} left`]], event.ts));
+        showPresence(event, "left");
         break;
       case "gap":
         gap(event);
@@ -376,6 +453,8 @@
     const ws = new WebSocket(url);
     let opened = false;
     socket = ws;
+    // A new connection, a new member id: known when its own join arrives.
+    myMember = null;
     ws.onopen = () => {
       opened = true;
       attempt = 0;
@@ -416,6 +495,7 @@
       $("outbox").replaceChildren();
       outbox.clear();
       ownIds.clear();
+      myMembers.clear();
     }
     room = newRoom;
     name = newName;
@@ -432,6 +512,8 @@
     $("messages").replaceChildren();
     caughtUp();
     members.clear();
+    idsByName.clear();
+    sharedNames.clear();
     renderMembers();
     connect();
   });

@@ -24,8 +24,9 @@ local function settle_room(key, synced)
   written_key, written_before = key, stamp
   written_now = run .. (synced and ' synced' or '')
 end
--- append_event(kind, name, text): text is nil for join and leave. Returns id, ts (a string), epoch.
-local function append_event(kind, name, text)
+-- append_event(kind, name, text, member): text is nil for join and leave; member (the connection's id) nil for none.
+-- Returns id, ts (a string), epoch.
+local function append_event(kind, name, text, member)
   local id = redis.call('INCR', KEYS[1])
   local now = redis.call('TIME')
   -- string.format, because Lua would print a large number in exponent form.
@@ -40,6 +41,10 @@ local function append_event(kind, name, text)
   if text ~= nil then
     table.insert(fields, 'text')
     table.insert(fields, text)
+  end
+  if member ~= nil then
+    table.insert(fields, 'member')
+    table.insert(fields, member)
   end
   redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], string.format('%d-0', id), unpack(fields))
   redis.call('PUBLISH', ARGV[2], string.format('%d', id))

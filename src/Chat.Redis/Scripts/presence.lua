@@ -8,10 +8,11 @@
 --           'leave' (ARGV[4] = member id): takes the member off and appends its leave, if it was still listed
 --           'expire': takes every member of the node off (the node stopped renewing) and appends a leave for each
 -- ARGV[6] = 'synced' as for the append script (ARGV[4] and ARGV[5] are then passed as '' where a mode has none)
--- Returns the events appended, each {id, ts, name, epoch}: a leave is appended exactly once, by whoever takes the member off.
-local function append(kind, name)
-  local id, ts, epoch = append_event(kind, name, nil)
-  return {id, tonumber(ts), name, epoch}
+-- Returns the events appended, each {id, ts, name, epoch, member}: a leave is appended exactly once, by whoever takes the
+-- member off. The member id is stored in the join and the leave, so that members who share a name are told apart.
+local function append(kind, name, member)
+  local id, ts, epoch = append_event(kind, name, nil, member)
+  return {id, tonumber(ts), name, epoch, member}
 end
 if KEYS[5] == nil then
   return redis.error_reply('ERR pass hostkit:chat:{ROOM}:written as KEYS[5] (docs/backplane.md)')
@@ -23,20 +24,20 @@ if mode == 'join' then
     return redis.error_reply('ERR name must not be empty')
   end
   redis.call('HSET', KEYS[4], ARGV[4], ARGV[5])
-  return {append('join', ARGV[5])}
+  return {append('join', ARGV[5], ARGV[4])}
 elseif mode == 'leave' then
   local name = redis.call('HGET', KEYS[4], ARGV[4])
   if not name then
     return {}
   end
   redis.call('HDEL', KEYS[4], ARGV[4])
-  return {append('leave', name)}
+  return {append('leave', name, ARGV[4])}
 elseif mode == 'expire' then
   local members = redis.call('HGETALL', KEYS[4])
   redis.call('DEL', KEYS[4])
   local appended = {}
   for i = 2, #members, 2 do
-    table.insert(appended, append('leave', members[i]))
+    table.insert(appended, append('leave', members[i], members[i - 1]))
   end
   return appended
 end

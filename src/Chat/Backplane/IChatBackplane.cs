@@ -83,6 +83,6 @@ public interface IChatBackplane : IAsyncDisposable
     async ValueTask<ChatEvent?> LeaveAsync(ChatPresence presence, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(presence);
-        return await AppendAsync(new ChatPost(ChatEventType.Leave, presence.Join.Room, presence.Join.Name), cancellationToken);
+        return await AppendAsync(new ChatPost(ChatEventType.Leave, presence.Join.Room, presence.Join.Name, Member: presence.Join.Member), cancellationToken);
     }
 }

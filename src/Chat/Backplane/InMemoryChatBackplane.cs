@@ -99,9 +99,9 @@ public sealed class InMemoryChatBackplane : IChatBackplane
                     if (!_cids.TryGetValue(post.Name, out recent))
                         _cids[post.Name] = recent = new RecentCids();
                     if (recent.TryGet(cid, out var firstId))
-                        return firstId > OldestKeptId - 1 ? _ring[firstId % _ring.Length] : new ChatEvent(post.Type, post.Room, post.Name, post.Text, firstId, 0, epoch);
+                        return firstId > OldestKeptId - 1 ? _ring[firstId % _ring.Length] : new ChatEvent(post.Type, post.Room, post.Name, post.Text, firstId, 0, epoch, post.Member);
                 }
-                var stored = new ChatEvent(post.Type, post.Room, post.Name, post.Text, _newestId + 1, ts, epoch);
+                var stored = new ChatEvent(post.Type, post.Room, post.Name, post.Text, _newestId + 1, ts, epoch, post.Member);
                 recent?.Add(post.Cid!, stored.Id);
                 if (_count == _ring.Length && _count < limit)
                     Grow();

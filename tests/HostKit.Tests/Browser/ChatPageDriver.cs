@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using HostKit.Tests.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -24,7 +25,8 @@ public static class ChatPageDriver
         await page.Locator("#name").FillAsync(name);
         await page.GetByRole(AriaRole.Button, new() { Name = "Join" }).ClickAsync();
         await Expect(page.Locator("#state")).ToHaveAttributeAsync("data-state", "open");
-        await Expect(page.Locator("#messages li.event").Last).ToContainTextAsync($"{name} joined");
+        // "ann joined", or "ann #3f9a joined" when the name is shared.
+        await Expect(page.Locator("#messages li.event").Last).ToContainTextAsync(new Regex($"{Regex.Escape(name)}( #[0-9a-f]+)? joined"));
         return page;
     }
 

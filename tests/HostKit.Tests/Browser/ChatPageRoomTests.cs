@@ -10,7 +10,7 @@ namespace HostKit.Tests.Browser;
 /// <summary>
 /// The chat page showing a room, in Chromium at a desktop's and a phone's size: a long history scrolls inside the log
 /// with the newest line and the send box in view, own messages are marked, the member list follows joins and leaves,
-/// a name someone else already has is told, times are full. The screenshots in docs/images come from here.
+/// members who share a name are told apart, times are full. The screenshots in docs/images come from here.
 /// </summary>
 public class ChatPageRoomTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
@@ -67,7 +67,7 @@ public class ChatPageRoomTests(ChromiumFixture chromium) : IClassFixture<Chromiu
     }
 
     [Fact]
-    public async Task Own_messages_are_marked_the_member_list_follows_the_room_and_a_shared_name_is_told()
+    public async Task Own_messages_are_marked_the_member_list_follows_the_room_and_members_sharing_a_name_are_told_apart()
     {
         var browser = await chromium.GetBrowserAsync();
         await using var demo = await DemoProcess.StartAsync();
@@ -76,28 +76,47 @@ public class ChatPageRoomTests(ChromiumFixture chromium) : IClassFixture<Chromiu
         var bob = await OpenAsync(context, demo.Address, "names", "bob");
         await Expect(ann.Locator("#notice")).ToBeHiddenAsync();
 
-        // The server lets a second member take a name in use (names are labels, not accounts); the page says so.
+        // The server lets a second member take a name in use (names are labels, not accounts); the page says so, and every
+        // page tells the two apart by a short id after the name, each page knowing which one it is.
         var otherAnn = await OpenAsync(context, demo.Address, "names", "ann");
         await Expect(otherAnn.Locator("#notice")).ToContainTextAsync("already called \"ann\"");
-        await Expect(bob.Locator("#members li")).ToHaveTextAsync(["ann×2", "bob"]);
-        await Expect(ann.Locator("#members li")).ToHaveTextAsync(["ann×2", "bob"]);
+        var twin = new Regex(@"^ann #[0-9a-f]{4}$");
+        await Expect(ann.Locator("#members li.own")).ToHaveTextAsync(twin);
+        await Expect(otherAnn.Locator("#members li.own")).ToHaveTextAsync(twin);
+        var first = await ann.Locator("#members li.own").TextContentAsync();
+        var second = await otherAnn.Locator("#members li.own").TextContentAsync();
+        Assert.NotEqual(first, second);
+        string[] everyone = [.. new[] { first!, second! }.Order(StringComparer.Ordinal), "bob"];
+        foreach (var page in new[] { ann, otherAnn, bob })
+            await Expect(page.Locator("#members li")).ToHaveTextAsync(everyone);
         await Expect(ann.Locator("#member-count")).ToHaveTextAsync("(3)");                  // people, not names
 
-        // Only the page that wrote a message marks it as its own, even under a shared name.
+        // Only the page that wrote a message marks it as its own, even under a shared name; every page names its writer apart.
         await SayAsync(ann, "from the first ann");
         await Expect(Messages(ann, "from the first ann")).ToHaveClassAsync(new Regex(@"\bown\b"));
         await Expect(Messages(ann, "from the first ann").Locator(".you")).ToHaveTextAsync("you");
         await Expect(Messages(otherAnn, "from the first ann")).ToHaveCountAsync(1);
         await Expect(Messages(otherAnn, "from the first ann")).Not.ToHaveClassAsync(new Regex(@"\bown\b"));
         await Expect(Messages(bob, "from the first ann")).Not.ToHaveClassAsync(new Regex(@"\bown\b"));
+        foreach (var page in new[] { ann, otherAnn, bob })
+            await Expect(Messages(page, "from the first ann").Locator(".who")).ToHaveTextAsync(first!);
+        await SayAsync(otherAnn, "from the second ann");
+        await Expect(Messages(bob, "from the second ann").Locator(".who")).ToHaveTextAsync(second!);
+        await Expect(Messages(otherAnn, "from the second ann")).ToHaveClassAsync(new Regex(@"\bown\b"));
+        await Expect(Messages(ann, "from the second ann")).Not.ToHaveClassAsync(new Regex(@"\bown\b"));
+        await KeepScreenshotAsync(bob, "docs/images/chat-shared-name.png");
 
         // Full times: hours, minutes and seconds, the whole date in the tooltip.
         await Expect(Messages(bob, "from the first ann").Locator("time")).ToHaveTextAsync(new Regex(@"\d{1,2}:\d{2}:\d{2}"));
 
-        await bob.CloseAsync();
-        await Expect(ann.Locator("#members li")).ToHaveTextAsync(["ann×2"]);
+        // One of the two anns leaves: the lists keep the other one, the lines above keep their names apart.
         await otherAnn.CloseAsync();
-        await Expect(ann.Locator("#members li")).ToHaveTextAsync(["ann"]);
+        await Expect(bob.Locator("#members li")).ToHaveTextAsync([first!, "bob"]);
+        await Expect(ann.Locator("#members li")).ToHaveTextAsync([first!, "bob"]);
+        await Expect(bob.Locator("#messages li.event").Last).ToHaveTextAsync(new Regex($"{Regex.Escape(second!)} left$"));
+        await Expect(Messages(bob, "from the second ann").Locator(".who")).ToHaveTextAsync(second!);
+        await bob.CloseAsync();
+        await Expect(ann.Locator("#members li")).ToHaveTextAsync([first!]);
         await Expect(ann.Locator("#member-count")).ToHaveTextAsync("(1)");
     }
 

@@ -23,20 +23,24 @@ public class ChatRoomTests
 
         using var bob = await client.ConnectWebSocketAsync(ChatApps.Path("lobby", "bob"));
         var bobFirst = await bob.ReceiveEventsAsync(2);
-        Assert.Equal(annJoin.Raw, bobFirst[0].Raw); // the history: the very same event
+        // The history: the very same event, but for the "you" that only a member's own copy of its join carries.
+        Assert.True(annJoin.You);
+        Assert.Equal(annJoin.Raw.Replace(""","you":true""", "", StringComparison.Ordinal), bobFirst[0].Raw);
         Assert.Equal(("join", "bob", 2L), (bobFirst[1].Type, bobFirst[1].Name!, bobFirst[1].Id!.Value));
-        Assert.Equal(bobFirst[1].Raw, (await ann.ReceiveEventAsync()).Raw);
+        Assert.Equal(bobFirst[1].Raw.Replace(""","you":true""", "", StringComparison.Ordinal), (await ann.ReceiveEventAsync()).Raw);
 
         await ann.SendTextAsync("hello, bob");
         var atAnn = await ann.ReceiveEventAsync();
         var atBob = await bob.ReceiveEventAsync();
         Assert.Equal(("message", "ann", "hello, bob", 3L), (atAnn.Type, atAnn.Name!, atAnn.Text!, atAnn.Id!.Value));
         Assert.Equal(atAnn.Raw, atBob.Raw);
+        Assert.Equal(annJoin.Member, atAnn.Member);                                 // the connection that spoke
         Assert.InRange(atAnn.Ts!.Value, DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.AddMinutes(1).ToUnixTimeMilliseconds());
 
         await bob.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
         var leave = await ann.ReceiveEventAsync();
-        Assert.Equal(("leave", "bob", 4L), (leave.Type, leave.Name!, leave.Id!.Value));
+        Assert.Equal(("leave", "bob", 4L, bobFirst[1].Member), (leave.Type, leave.Name!, leave.Id!.Value, leave.Member));
+        Assert.NotEqual(annJoin.Member, bobFirst[1].Member);
     }
 
     [Fact]

@@ -4,7 +4,7 @@ namespace HostKit.Tests.Chat;
 
 /// <summary>A chat message as a client reads it off the wire (any of join, leave, message, gap, error, ack), with its raw JSON.</summary>
 public sealed record ReceivedEvent(string Type, string? Room, string? Name, string? Text, long? Id, long? Ts, long? From, long? To, string? Reason,
-    string? Cid = null, string? Outcome = null, bool? Reset = null, string? Epoch = null)
+    string? Cid = null, string? Outcome = null, bool? Reset = null, string? Epoch = null, string? Member = null, bool? You = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

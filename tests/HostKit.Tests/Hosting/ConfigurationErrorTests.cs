@@ -30,6 +30,11 @@ public sealed class ConfigurationErrorTests : IDisposable
     [InlineData(new[] { "--set", "HostKit:Chat:Tokne=secret" }, "HostKit:Chat:Tokne on the command line is not a setting HostKit or this application reads. Did you mean HostKit:Chat:Token?")]
     [InlineData(new[] { "--hots", "raw" }, "--hots is not an option of this program. Did you mean --host?")]
     [InlineData(new[] { "--workres=2" }, "--workres is not an option of this program. Did you mean --workers?")]
+    [InlineData(new[] { "raw" }, "'raw' is an argument this program does not take: every setting is an option, written --name value. Did you mean --host raw?")]
+    [InlineData(new[] { "--urls", "http://127.0.0.1:0", "8080" }, "'8080' is an argument this program does not take: every setting is an option, written --name value. Did you mean --port 8080?")]
+    [InlineData(new[] { "http://127.0.0.1:0" }, "'http://127.0.0.1:0' is an argument this program does not take: every setting is an option, written --name value. Did you mean --urls http://127.0.0.1:0?")]
+    [InlineData(new[] { "workers", "2" }, "'workers' is an argument this program does not take: every setting is an option, written --name value. Did you mean --workers?")]
+    [InlineData(new[] { "foo" }, "'foo' is an argument this program does not take: every setting is an option, written --name value.")]
     [InlineData(new[] { "--set", "Urls=http://127.0.0.1:0" }, "Urls on the command line is outside the HostKit section, where HostKit does not read it: write it as HostKit:Urls")]
     [InlineData(new[] { "--set", "HostKit:Limits:MaxRequestBodyBytes=lots" }, "HostKit:Limits:MaxRequestBodyBytes = 'lots' on the command line is not valid: write a whole number.")]
     [InlineData(new[] { "--set", "HostKit:Limits:MaxRequestLineBytes=" }, "HostKit:Limits:MaxRequestLineBytes = '' on the command line is not valid: write a whole number.")]
@@ -110,6 +115,24 @@ public sealed class ConfigurationErrorTests : IDisposable
         await File.WriteAllTextAsync(file, json);
         var (code, output) = await DemoProcess.RunToEndInAsync(_directory, "--urls", "http://127.0.0.1:0");
         AssertOneError(code, output, expected.Replace("FILE", file, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_valid_keys_an_unknown_key_lists_are_only_those_people_may_set()
+    {
+        var configuration = HostKitConfiguration.Build(new Dictionary<string, string?> { ["HostKit:Hots"] = "raw" }, new Dictionary<string, string>(), _directory, applicationDirectory: _directory);
+        var error = Assert.Throws<HostStartException>(() => SettingsCheck.Check(configuration, HostKitSettings.Shape(new HostRunnerOptions())));
+        const string Takes = " HostKit takes ";
+        var listed = error.Message[(error.Message.IndexOf(Takes, StringComparison.Ordinal) + Takes.Length)..].TrimEnd('.').Split(", ");
+        Assert.Contains("Workers", listed);
+        Assert.Contains("Host", listed);
+        Assert.DoesNotContain("Worker", listed); // set by the --workers supervisor for its workers, never by people
+
+        // Still read where the supervisor sets it, and never offered as a "did you mean".
+        var worker = HostKitConfiguration.Build(new Dictionary<string, string?>(), new Dictionary<string, string> { ["HOSTKIT_WORKER__ID"] = "1", ["HOSTKIT_WORKER__URLS"] = "http://127.0.0.1:0" }, _directory, applicationDirectory: _directory);
+        SettingsCheck.Check(worker, HostKitSettings.Shape(new HostRunnerOptions()));
+        var typo = HostKitConfiguration.Build(new Dictionary<string, string?> { ["HostKit:Workes"] = "2" }, new Dictionary<string, string>(), _directory, applicationDirectory: _directory);
+        Assert.Contains("Did you mean HostKit:Workers?", Assert.Throws<HostStartException>(() => SettingsCheck.Check(typo, HostKitSettings.Shape(new HostRunnerOptions()))).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -148,6 +148,55 @@ public class RedisChatClusterTests
         static bool IsOutageLine(string line) => line.Contains("is unreachable", StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Two_members_sharing_a_name_on_two_nodes_are_told_apart_by_member_id_and_events_stored_before_ids_still_read()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        // An entry as HostKit stored it before members had ids (and as writers from outside still store it): no member field.
+        Assert.Equal(":1", await redis.CommandAsync("INCR hostkit:chat:{twins}:last-id"));
+        Assert.Equal("$3", await redis.CommandAsync("XADD hostkit:chat:{twins}:events 1-0 type message name ann ts 1764600000000 text before"));
+        await using var kestrel = await StartNodeAsync("kestrel", redis);
+        await using var raw = await StartNodeAsync("raw", redis);
+
+        using var first = await ChatSockets.ConnectAsync(kestrel.Address, ChatApps.Path("twins", "ann"));
+        var before = await first.ReceiveEventAsync();
+        Assert.Equal(("message", "ann", 1L, "before"), (before.Type, before.Name!, before.Id!.Value, before.Text!));
+        Assert.Null(before.Member);
+        var firstJoin = await first.ReceiveEventAsync();
+        Assert.Equal(("join", "ann", 2L, true), (firstJoin.Type, firstJoin.Name!, firstJoin.Id!.Value, firstJoin.You));
+        Assert.Matches("^[0-9a-f]{12}$", firstJoin.Member);
+
+        using var second = await ChatSockets.ConnectAsync(raw.Address, ChatApps.Path("twins", "ann"));
+        var atSecond = await second.ReceiveEventsAsync(3);
+        Assert.Equal([null, firstJoin.Member], atSecond.Take(2).Select(e => e.Member));
+        Assert.Null(atSecond[1].You);                                                   // the other ann's join: not "you"
+        var secondJoin = atSecond[2];
+        Assert.Equal(("join", "ann", 3L, true), (secondJoin.Type, secondJoin.Name!, secondJoin.Id!.Value, secondJoin.You));
+        Assert.NotEqual(firstJoin.Member, secondJoin.Member);
+        var secondJoinAtFirst = await first.ReceiveEventAsync();
+        Assert.Equal((secondJoin.Member, (bool?)null), (secondJoinAtFirst.Member, secondJoinAtFirst.You));
+
+        // Each message names the connection that sent it, the same on both nodes.
+        await first.SendTextAsync("from the first ann");
+        var atFirst = new List<ReceivedEvent> { await first.ReceiveEventAsync() };           // stored before the second speaks
+        await second.SendTextAsync("from the second ann");
+        atFirst.Add(await first.ReceiveEventAsync());
+        foreach (var messages in new[] { atFirst, await second.ReceiveEventsAsync(2) })
+            Assert.Equal([("from the first ann", firstJoin.Member), ("from the second ann", secondJoin.Member)], messages.Select(e => (e.Text!, e.Member)));
+
+        // One of them leaves: the leave says which one, so the room's list keeps the other.
+        await second.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        var leave = await first.ReceiveEventAsync();
+        Assert.Equal(("leave", "ann", 6L, secondJoin.Member), (leave.Type, leave.Name!, leave.Id!.Value, leave.Member));
+
+        // Replayed from Redis on either node, old and new events read alike, member ids kept.
+        using var resumed = await ChatSockets.ConnectAsync(raw.Address, ChatApps.Path("twins", "cy", after: 0));
+        var replay = await resumed.ReceiveUntilAsync(e => e is { Type: "join", Name: "cy" });
+        Assert.Equal([null, firstJoin.Member, secondJoin.Member, firstJoin.Member, secondJoin.Member, secondJoin.Member],
+            replay.SkipLast(1).Select(e => e.Member));
+        replay.AssertContiguousFrom(1);
+    }
+
     private static async Task SayAsync(WebSocket socket, string prefix, int count)
     {
         for (var i = 0; i < count; i++)

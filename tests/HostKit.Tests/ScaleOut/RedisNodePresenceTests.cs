@@ -40,6 +40,27 @@ public class RedisNodePresenceTests
     }
 
     [Fact]
+    public async Task Joins_messages_and_leaves_carry_the_member_id_the_leave_of_a_dead_nodes_member_included()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var node = await ConnectAsync(redis);
+        await using var feed = await node.SubscribeAsync("room");
+        var ann = await node.JoinAsync(new ChatPost(ChatEventType.Join, "room", "ann", Member: "aaaa11112222"));
+        var twin = await node.JoinAsync(new ChatPost(ChatEventType.Join, "room", "ann", Member: "bbbb33334444"));
+        await node.AppendAsync(new ChatPost(ChatEventType.Message, "room", "ann", "hi", "c1", Member: "bbbb33334444"));
+        await node.LeaveAsync(twin);
+        Assert.Equal(("aaaa11112222", "bbbb33334444"), (ann.Join.Member, twin.Join.Member));
+        Assert.Equal([(ChatEventType.Join, "aaaa11112222"), (ChatEventType.Join, "bbbb33334444"), (ChatEventType.Message, "bbbb33334444"), (ChatEventType.Leave, "bbbb33334444")],
+            (await ReadAsync(feed, 4)).Select(e => (e.Type, e.Member)));
+
+        // A member of a dead node is announced gone by another, under the id it joined with.
+        Assert.Equal(":1", await redis.CommandAsync("SADD hostkit:chat:node:dead-node:rooms room"));
+        Assert.Equal(":1", await redis.CommandAsync("HSET hostkit:chat:{room}:members:dead-node cccc55556666 ann"));
+        Assert.Equal(":1", await redis.CommandAsync("ZADD hostkit:chat:nodes 1 dead-node"));
+        Assert.Equal((ChatEventType.Leave, "ann", "cccc55556666"), (await ReadAsync(feed, 1)).Select(e => (e.Type, e.Name, e.Member)).Single());
+    }
+
+    [Fact]
     public async Task Joins_and_leaves_carry_the_rooms_epoch_and_a_room_created_by_a_join_gets_one()
     {
         // The presence script appends with the append script's own steps (event.lua): a join may be a room's first event.
