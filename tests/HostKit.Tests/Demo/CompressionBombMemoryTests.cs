@@ -28,10 +28,8 @@ public class CompressionBombMemoryTests(ITestOutputHelper output)
 
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(60);
 
-    // Not yet "kestrel": in one run of three there, one of the 50 chat-bomb clients read a connection reset instead of
-    // the 1009 close (its memory figures were within the bound in all three). Until that is understood, a row for it
-    // would be a flaky test (docs/websockets.md says so).
     [Theory]
+    [InlineData("kestrel")]
     [InlineData("raw")]
     [InlineData("kestrel-transport")]
     [InlineData("uring")]
