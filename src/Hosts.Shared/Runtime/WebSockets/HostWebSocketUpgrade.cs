@@ -108,7 +108,7 @@ public abstract class HostWebSocketUpgrade : WebSocketUpgrade
     /// <param name="abortDropsUnsentWrites">
     /// True when <paramref name="abortConnection"/> throws away what was written but not yet sent (Kestrel's output pipe): once
     /// our close frame is written, the connection is then left to end with the request, which sends it first, and aborted
-    /// only after <see cref="WebSocketOptions.CloseTimeout"/>, so that the peer reads the close code rather than a reset.
+    /// only after <see cref="WebSocketOptions.CloseTimeout"/> (at least 5 s), so that the peer reads the close code rather than a reset.
     /// Only for a connection nothing else will use once the request has ended (an HTTP/1.1 upgrade, not an HTTP/2 stream).
     /// </param>
     protected WebSocket CreateFromStream(Stream stream, string? subProtocol, Action? abortConnection = null, bool abortDropsUnsentWrites = false)

@@ -28,11 +28,17 @@ namespace HostKit.Hosts.Runtime;
 /// True when <paramref name="abortConnection"/> throws away what was written but not yet sent (Kestrel's: a write completes once it
 /// is in the connection's output pipe, and an abort cancels the loop that sends it). After our close frame was written, the
 /// connection is then not aborted at once but left to end with the request, which sends what was written first; it is
-/// aborted only if it is still there after <paramref name="lingerTimeout"/> (a peer that stopped reading).
+/// aborted only if it is still there after <paramref name="lingerTimeout"/>, and at least 5 s (a peer that stopped reading).
 /// </param>
 internal sealed class WebSocketConnectionStream(Stream inner, TimeSpan lingerTimeout, Action? abortConnection, bool abortDropsUnsentWrites = false) : Stream
 {
     private const int DrainBufferBytes = 1024;
+
+    /// <summary>
+    /// The least time a written close frame is given to be sent before an abort that would throw it away: Kestrel sends
+    /// from the thread pool, and under a burst (50 compression bombs on a loaded machine) that took seconds.
+    /// </summary>
+    private static readonly TimeSpan SendGrace = TimeSpan.FromSeconds(5);
 
     private readonly FrameHeaderReader _inbound = new();
     private readonly FrameHeaderReader _outbound = new();
@@ -178,7 +184,7 @@ internal sealed class WebSocketConnectionStream(Stream inner, TimeSpan lingerTim
     /// </summary>
     private async Task AbortLaterAsync()
     {
-        await Task.Delay(lingerTimeout);
+        await Task.Delay(lingerTimeout > SendGrace ? lingerTimeout : SendGrace);
         abortConnection?.Invoke();
     }
 
