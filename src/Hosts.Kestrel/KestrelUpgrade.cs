@@ -25,7 +25,8 @@ internal sealed class KestrelUpgrade(IFeatureCollection features, WebSocketHands
             headers.SecWebSocketExtensions = Compression.ResponseHeader;
         // Kestrel's upgraded stream does nothing when disposed (it cannot tell a close from an abort): a websocket that is
         // dropped (a peer that stopped answering pings) aborts the request, as ASP.NET Core's websocket middleware does.
+        // The abort also throws away what is still in the output pipe, so after our close frame it waits (see CreateFromStream).
         var stream = await features.GetRequiredFeature<IHttpUpgradeFeature>().UpgradeAsync();
-        return CreateFromStream(stream, subProtocol, features.GetRequiredFeature<IHttpRequestLifetimeFeature>().Abort);
+        return CreateFromStream(stream, subProtocol, features.GetRequiredFeature<IHttpRequestLifetimeFeature>().Abort, abortDropsUnsentWrites: true);
     }
 }

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using HostKit.Conformance.Support;
@@ -61,6 +62,61 @@ public abstract class WebSocketLimitConformanceTests
             await client.SendBytesAsync(RawWebSocketClient.Header(0x80, 41));
         }
         Assert.Equal(1009, await client.ReadCloseCodeAsync());
+    }
+
+    /// <summary>How many hostile clients come at once: a burst keeps the server busy, as the compression bombs did.</summary>
+    private const int HostileClients = 20;
+
+    /// <summary>
+    /// The hostile case: a message over the limit, then more frames for as long as the connection lasts, and never a
+    /// close frame. The close handshake then ends at the close timeout (short here) and the server drops the connection
+    /// with the client's bytes still coming; the 1009 it wrote before must be what the client reads, not a reset. (On
+    /// Kestrel the drop once threw away the close frame still in its output pipe: under load, one client in 150 read a
+    /// reset.)
+    /// </summary>
+    [HostTheory, MemberData(nameof(NetworkHosts))]
+    public async Task A_message_over_the_limit_is_answered_with_a_1009_the_client_reads_while_it_keeps_sending(string host)
+    {
+        await using var server = await ServerUnderTest.StartAsync(host, o => o with { WebSockets = o.WebSockets with { CloseTimeout = TimeSpan.FromMilliseconds(250) } });
+        var codes = await Task.WhenAll(Enumerable.Range(0, HostileClients).Select(_ => OverTheLimitThenKeepSendingAsync(server)));
+        Assert.All(codes, code => Assert.Equal(1009, code));
+    }
+
+    private static async Task<int?> OverTheLimitThenKeepSendingAsync(ServerUnderTest server)
+    {
+        await using var client = await RawWebSocketClient.ConnectAsync(server.Address, "/ws/echo-100");
+        await client.SendFrameAsync(0x2, new byte[2 * ConformanceApp.SmallRouteLimit]);
+        using var stop = new CancellationTokenSource();
+        var sending = KeepSendingAsync(client, stop.Token);
+        try
+        {
+            return await client.ReadCloseCodeAsync(Timeout);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await sending;
+        }
+    }
+
+    /// <summary>Sends small frames until stopped or the connection refuses them.</summary>
+    private static async Task KeepSendingAsync(RawWebSocketClient client, CancellationToken stop)
+    {
+        var frame = RawWebSocketClient.Frame(0x2, new byte[64]);
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await client.SendBytesAsync(frame);
+                // A write that found room completed at once: without a yield, 20 clients would hold every thread of the pool
+                // that an in-process server sends from.
+                await Task.Yield();
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or TimeoutException)
+        {
+            // The server dropped the connection: that is where sending ends.
+        }
     }
 
     public static TheoryData<string, string> NetworkHostsAndUnfinishedShapes()

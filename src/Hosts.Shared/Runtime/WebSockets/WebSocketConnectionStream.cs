@@ -24,9 +24,21 @@ namespace HostKit.Hosts.Runtime;
 /// <param name="inner">The connection as the engine's stream.</param>
 /// <param name="lingerTimeout">The longest wait for the peer to close its side after our close frame.</param>
 /// <param name="abortConnection">Drops the connection at once, for an engine (Kestrel) whose stream does nothing on dispose; null when disposing <paramref name="inner"/> is enough.</param>
-internal sealed class WebSocketConnectionStream(Stream inner, TimeSpan lingerTimeout, Action? abortConnection) : Stream
+/// <param name="abortDropsUnsentWrites">
+/// True when <paramref name="abortConnection"/> throws away what was written but not yet sent (Kestrel's: a write completes once it
+/// is in the connection's output pipe, and an abort cancels the loop that sends it). After our close frame was written, the
+/// connection is then not aborted at once but left to end with the request, which sends what was written first; it is
+/// aborted only if it is still there after <paramref name="lingerTimeout"/>, and at least 5 s (a peer that stopped reading).
+/// </param>
+internal sealed class WebSocketConnectionStream(Stream inner, TimeSpan lingerTimeout, Action? abortConnection, bool abortDropsUnsentWrites = false) : Stream
 {
     private const int DrainBufferBytes = 1024;
+
+    /// <summary>
+    /// The least time a written close frame is given to be sent before an abort that would throw it away: Kestrel sends
+    /// from the thread pool, and under a burst (50 compression bombs on a loaded machine) that took seconds.
+    /// </summary>
+    private static readonly TimeSpan SendGrace = TimeSpan.FromSeconds(5);
 
     private readonly FrameHeaderReader _inbound = new();
     private readonly FrameHeaderReader _outbound = new();
@@ -159,9 +171,21 @@ internal sealed class WebSocketConnectionStream(Stream inner, TimeSpan lingerTim
             graceful = await DrainUntilPeerEndsAsync();
         else if (graceful && !_inbound.SawClose && !_peerEnded)
             graceful = false;
-        if (!graceful)
+        if (!graceful && _outbound.SawClose && abortDropsUnsentWrites)
+            _ = AbortLaterAsync();
+        else if (!graceful)
             abortConnection?.Invoke();
         inner.Dispose();
+    }
+
+    /// <summary>
+    /// Aborts after the linger time: an abort now could throw away our close frame before it is sent, and the peer would
+    /// read a reset instead of the close code. The request ends meanwhile, which sends what was written and closes.
+    /// </summary>
+    private async Task AbortLaterAsync()
+    {
+        await Task.Delay(lingerTimeout > SendGrace ? lingerTimeout : SendGrace);
+        abortConnection?.Invoke();
     }
 
     /// <summary>Reads and drops what the peer sends until it closes its side: true when it did within the linger time.</summary>
