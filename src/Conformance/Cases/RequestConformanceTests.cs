@@ -176,4 +176,28 @@ public abstract class RequestConformanceTests
         Assert.Equal("Hello, World!", await server.Http.GetStringAsync("/plaintext"));
         Assert.DoesNotContain(server.Log.Entries, e => e.Exception is not null && e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
     }
+
+    [HostTheory, MemberData(nameof(NetworkHosts))]
+    public async Task A_body_the_client_cuts_short_is_refused_not_an_application_error(string host)
+    {
+        foreach (var halfClose in new[] { true, false })
+        {
+            await using var server = await ServerUnderTest.StartAsync(host);
+            await using (var connection = await server.OpenConnectionAsync())
+            {
+                // Content-Length promises more than comes, then the client stops: it half-closes, or closes outright.
+                await connection.SendAsync($"POST /echo HTTP/1.1\r\nHost: {server.Address.Authority}\r\nContent-Length: 100000\r\n\r\nhello");
+                if (halfClose)
+                {
+                    connection.ShutdownSend();
+                    Assert.True(await connection.IsClosedByServerAsync(), "the connection stayed open after its body was cut short");
+                }
+            }
+            // The body ended early (RequestRejection.IncompleteBody): a refusal, counted and logged as one.
+            await server.Log.WaitForAsync(e => e.EventId.Id == 7 && e.Message.Contains(nameof(RequestRejection.IncompleteBody), StringComparison.Ordinal));
+            Assert.Equal("Hello, World!", await server.Http.GetStringAsync("/plaintext"));
+            // Not the application's failure (no 500 logged), and no exception from the host answering a client that left.
+            Assert.DoesNotContain(server.Log.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
+        }
+    }
 }
