@@ -4,7 +4,7 @@ namespace HostKit.Hosts.Kestrel;
 
 /// <summary>
 /// Kestrel's open connections, upgraded or not, held to the host kit's <see cref="HostRuntime.ConnectionLimit"/>: a
-/// connection is counted when it is accepted (<see cref="LimitedConnectionListener"/>), and counted closed, and reported
+/// connection is counted when it is accepted (<see cref="LimitedSocketListener"/>), and counted closed, and reported
 /// to the host kit's metrics under the same names as every host, by the connection middleware <see cref="Count"/>.
 /// </summary>
 internal sealed class ConnectionCounter(HostRuntime runtime)

@@ -99,14 +99,24 @@ internal sealed class KestrelEnviron : Environ
     /// of declared length can only have ended early, and so has a chunked one once Kestrel closed the connection on the
     /// end of its input (<see cref="RequestAborted"/>); any other 400 is a malformed chunked body.
     /// </summary>
+    /// <remarks>
+    /// A client that cuts its body short and closes also aborts the request, often before the read reports the early end: an
+    /// application that reads the body with <see cref="RequestAborted"/> (as it should) then sees its read canceled. With a
+    /// body declared (a length, or chunked), that is the body ending early too, as every other host reports it, not the
+    /// application's failure. (Kestrel does not say whether the body had been read whole: an application canceled by a
+    /// client that left after sending all of it is counted a refusal too, where other hosts log a 500 nobody receives.)
+    /// </remarks>
     private RequestRejection? Classify(Exception exception) => exception switch
     {
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => RequestRejection.BodyTooLarge,
         BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout } => RequestRejection.BodyTimeout,
         BadHttpRequestException when ContentLength is not null || RequestAborted.IsCancellationRequested => RequestRejection.IncompleteBody,
         BadHttpRequestException => RequestRejection.InvalidChunkedBody,
+        OperationCanceledException when RequestAborted.IsCancellationRequested && DeclaresBody => RequestRejection.IncompleteBody,
         _ => null,
     };
+
+    private bool DeclaresBody => ContentLength > 0 || _request.Headers.TransferEncoding.Count > 0;
 
     /// <summary>
     /// The framing rule this request breaks, or null. Kestrel is more lenient than RFC 9112 (it takes

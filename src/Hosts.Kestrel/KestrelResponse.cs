@@ -32,7 +32,7 @@ internal readonly struct KestrelResponse(IFeatureCollection features, RequestSum
         // request ends, so a plaintext response goes out in one send (and pipelined ones batch).
         var output = features.GetRequiredFeature<IHttpResponseBodyFeature>();
         await output.StartAsync();
-        output.Writer.Write(body.Span);
+        WriteOrThrow(output.Writer, body.Span);
     }
 
     public ValueTask CompleteAsync(ResponsePlan plan) => ValueTask.CompletedTask;
@@ -49,7 +49,33 @@ internal readonly struct KestrelResponse(IFeatureCollection features, RequestSum
             return;
         }
         response.Headers.Clear(); // what the application set before its body was refused is not the refusal's
-        await RequestPipeline.WriteRefusalAsync(this, reason);
+        try
+        {
+            await RequestPipeline.WriteRefusalAsync(this, reason);
+        }
+        catch (ClientDisconnectedException)
+        {
+            Abort(); // the client left before the refusal (a body it cut short): nobody to answer
+        }
+    }
+
+    /// <summary>
+    /// Copies <paramref name="bytes"/> into Kestrel's output. Once the connection is gone Kestrel's writer hands out less
+    /// room than asked, or none (where <c>PipeWriter.Write</c> would throw <see cref="ArgumentOutOfRangeException"/>): the
+    /// client went away.
+    /// </summary>
+    private static void WriteOrThrow(IBufferWriter<byte> writer, ReadOnlySpan<byte> bytes)
+    {
+        while (!bytes.IsEmpty)
+        {
+            var room = writer.GetSpan();
+            if (room.IsEmpty)
+                throw new ClientDisconnectedException(new IOException("Kestrel's response writer has no room: the connection is gone."));
+            var count = Math.Min(room.Length, bytes.Length);
+            bytes[..count].CopyTo(room);
+            writer.Advance(count);
+            bytes = bytes[count..];
+        }
     }
 
     public void Abort() => features.GetRequiredFeature<IHttpRequestLifetimeFeature>().Abort();

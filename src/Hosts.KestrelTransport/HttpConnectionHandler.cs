@@ -9,7 +9,7 @@ internal sealed class HttpConnectionHandler(HostRuntime runtime) : ConnectionHan
     /// <summary>The open connections, for the connection limit and the host kit's stop order.</summary>
     public ConnectionSet<Http1PipeConnection> Connections { get; } = new(runtime);
 
-    /// <summary>Serves <paramref name="connection"/>, admitted when it was accepted (<see cref="LimitedSocketListener"/>); Kestrel closes it when this returns.</summary>
+    /// <summary>Serves <paramref name="connection"/>, admitted when it was accepted (<see cref="LimitedSocketListener"/>, by <see cref="ConnectionSet{TConnection}.TryAdmit"/>); Kestrel closes it when this returns.</summary>
     public override Task OnConnectedAsync(ConnectionContext connection)
     {
         try

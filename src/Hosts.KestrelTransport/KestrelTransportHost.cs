@@ -39,20 +39,10 @@ public sealed class KestrelTransportHost : IServerHost
         // UseConnectionHandler<T> takes its handler from the server's services: the one made here.
         var kestrelOptions = new KestrelServerOptions { AddServerHeader = false, ApplicationServices = new ServiceCollection().AddSingleton(handler).BuildServiceProvider() };
         foreach (var url in options.Urls)
-        {
-            if (ListenAddress.IsUnixSocket(url))
-            {
-                // Checked before Kestrel takes the path, which refuses a long one in its own words; bound by LimitedSocketTransport.
-                UnixSocketFile.Prepare(url, Name);
-                kestrelOptions.ListenUnixSocket(ListenAddress.UnixSocketPath(url), listen => listen.UseConnectionHandler<HttpConnectionHandler>());
-            }
-            else
-            {
-                kestrelOptions.Listen(ListenAddress.Parse(url, Name), listen => listen.UseConnectionHandler<HttpConnectionHandler>());
-            }
-        }
+            LimitedSocketTransport.Listen(kestrelOptions, url, Name, listen => listen.UseConnectionHandler<HttpConnectionHandler>());
         // Kestrel's socket connections, accepted by the host kit: bound as on every host, held to the connection limit.
-        var server = new KestrelServer(Options.Create(kestrelOptions), new LimitedSocketTransport(handler, runtime, Name), options.LoggerFactory);
+        var transport = new LimitedSocketTransport(runtime, Name, handler.Connections.TryAdmit);
+        var server = new KestrelServer(Options.Create(kestrelOptions), transport, options.LoggerFactory);
         await server.StartAsync(new NoHttpApplication(), cancellationToken);
         var bound = server.Features.Get<IServerAddressesFeature>()!.Addresses.Select(ListenAddress.FromKestrel).ToList();
         bound.ForEach(address => HostLog.Listening(runtime.Logger, Name, address.ToString(), runtime.ConnectionLimit.Description));

@@ -176,4 +176,30 @@ public abstract class RequestConformanceTests
         Assert.Equal("Hello, World!", await server.Http.GetStringAsync("/plaintext"));
         Assert.DoesNotContain(server.Log.Entries, e => e.Exception is not null && e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
     }
+
+    [HostTheory, MemberData(nameof(NetworkHosts))]
+    public async Task A_body_the_client_cuts_short_is_refused_not_an_application_error(string host)
+    {
+        // Read by the application (/echo), or by the host as the response body (/echo-streamed); the client half-closes, or closes outright.
+        foreach (var (route, halfClose) in new[] { ("/echo", true), ("/echo", false), ("/echo-streamed", true), ("/echo-streamed", false) })
+        {
+            await using var server = await ServerUnderTest.StartAsync(host);
+            await using (var connection = await server.OpenConnectionAsync())
+            {
+                // Content-Length promises more than comes, then the client stops.
+                await connection.SendAsync($"POST {route} HTTP/1.1\r\nHost: {server.Address.Authority}\r\nContent-Length: 100000\r\n\r\nhello");
+                if (halfClose)
+                {
+                    connection.ShutdownSend();
+                    Assert.True(await connection.IsClosedByServerAsync(), $"{route}: the connection stayed open after its body was cut short");
+                }
+            }
+            // The body ended early (RequestRejection.IncompleteBody): a refusal, counted as one; or, sending, a client that left.
+            await server.Log.WaitForAsync(e => e.EventId.Id == 9 || (e.EventId.Id == 7 && e.Message.Contains(nameof(RequestRejection.IncompleteBody), StringComparison.Ordinal)));
+            Assert.Equal("Hello, World!", await server.Http.GetStringAsync("/plaintext"));
+            // Not the application's failure (no 500, no "failed after the response started"), and no exception from the host.
+            Assert.False(server.Log.Entries.Any(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning),
+                $"{route}, {(halfClose ? "half-closed" : "closed")}: " + string.Join(" | ", server.Log.Entries.Select(e => e.Message)));
+        }
+    }
 }

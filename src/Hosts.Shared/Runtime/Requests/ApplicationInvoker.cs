@@ -42,6 +42,9 @@ public readonly record struct ApplicationResult(ApplicationOutcome Outcome, Body
 
     /// <summary>The request's activity (<see cref="RequestTracing"/>), or null when nobody traces.</summary>
     public System.Diagnostics.Activity? Activity { get; init; }
+
+    /// <summary>The engine's classification of its request body errors, for a response body that reads the request body (<see cref="ApplicationInvoker.BodyRejection"/>).</summary>
+    internal Func<Exception, RequestRejection?>? ClassifyBodyError { get; init; }
 }
 
 /// <summary>
@@ -98,7 +101,7 @@ public static class ApplicationInvoker
             return new ApplicationResult(ApplicationOutcome.WebSocket, body, failure) { Environ = seen, StartTimestamp = started, WebSocketRequest = logged, Activity = activity, WebSocket = upgrade };
         if (failure is not null)
         {
-            if (((failure as RequestRejectedException)?.Reason ?? classify?.Invoke(failure)) is { } rejection)
+            if (BodyRejection(failure, classify) is { } rejection)
             {
                 HostLog.RequestRefused(logger, failure, environ.RequestMethod, environ.PathInfo, RequestRejections.Status(rejection));
                 return new ApplicationResult(ApplicationOutcome.Reject, default, failure, rejection) { Environ = seen, StartTimestamp = started, Activity = activity };
@@ -113,8 +116,17 @@ public static class ApplicationInvoker
             await ResponseBodyWriter.DiscardAsync(body);
             return new ApplicationResult(ApplicationOutcome.Fail, default, failure) { Environ = seen, StartTimestamp = started, Activity = activity };
         }
-        return new ApplicationResult(ApplicationOutcome.Respond, body, null) { Environ = seen, StartTimestamp = started, Activity = activity };
+        return new ApplicationResult(ApplicationOutcome.Respond, body, null) { Environ = seen, StartTimestamp = started, Activity = activity, ClassifyBodyError = classify };
     }
+
+    /// <summary>
+    /// The rejection <paramref name="exception"/> stands for when it is a request body the client got wrong (the host kit's
+    /// <see cref="RequestRejectedException"/>, or what the engine's <paramref name="classify"/> says of its own), else null:
+    /// the client's error, not the application's, whether the application let it escape or the host met it sending a
+    /// body that reads the request body.
+    /// </summary>
+    internal static RequestRejection? BodyRejection(Exception exception, Func<Exception, RequestRejection?>? classify) =>
+        (exception as RequestRejectedException)?.Reason ?? classify?.Invoke(exception);
 
     /// <summary>
     /// The upgrade <paramref name="environ"/> offers, as the host kit made it (<see cref="WebSocketOffer.For"/>). One it did not

@@ -139,6 +139,13 @@ public static class RequestPipeline
         {
             HostLog.ClientWentAway(logger, ex, environ.RequestMethod, environ.PathInfo);
         }
+        catch (Exception ex) when (ApplicationInvoker.BodyRejection(ex, result.ClassifyBodyError) is { } rejection)
+        {
+            // The body being sent reads the request body (an echo), which the client broke (cut it short): its error, not
+            // the application's, counted as a refusal; the response may have begun, so the connection is dropped, not answered.
+            HostLog.RequestRefused(logger, ex, environ.RequestMethod, environ.PathInfo, RequestRejections.Status(rejection));
+            runtime.Rejected(rejection);
+        }
         catch (Exception ex)
         {
             // Bytes may be out already: the only honest signal left is to drop the connection.

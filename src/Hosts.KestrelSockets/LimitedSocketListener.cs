@@ -3,15 +3,17 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
-namespace HostKit.Hosts.KestrelTransport;
+namespace HostKit.Hosts.KestrelSockets;
 
 /// <summary>
 /// A listening socket as Kestrel asks for connections, accepted the host kit's way: through <see cref="AcceptLoop"/>
 /// (which waits out a want of descriptors where Kestrel's own listener retries at once), each connection counted
-/// against the limit as it is accepted (<see cref="ConnectionSet{TConnection}.TryAdmit"/>) and, over it, refused at once
-/// (<see cref="ConnectionRefusal"/>) before the next accept. Admitted ones become Kestrel's socket connections.
+/// against the limit as it is accepted (<paramref name="tryAdmit"/>) and, over it, refused at once (<see cref="ConnectionRefusal"/>)
+/// before the next accept. Admitted ones become Kestrel's socket connections. (Kestrel's own limit, or a connection
+/// middleware, counts a connection only after Kestrel has queued it to the thread pool: a busy process accepts hundreds
+/// before it refuses the first, which once ran the runtime out of descriptors.)
 /// </summary>
-internal sealed class LimitedSocketListener(Socket socket, SocketConnectionContextFactory connections, HttpConnectionHandler handler, HostRuntime runtime)
+internal sealed class LimitedSocketListener(Socket socket, SocketConnectionContextFactory connections, Func<bool> tryAdmit, HostRuntime runtime)
     : IConnectionListener
 {
     private volatile bool _unbound;
@@ -24,11 +26,11 @@ internal sealed class LimitedSocketListener(Socket socket, SocketConnectionConte
         {
             while (await AcceptLoop.AcceptAsync(() => socket.AcceptAsync(cancellationToken), runtime) is { } accepted)
             {
-                if (handler.Connections.TryAdmit())
+                if (tryAdmit())
                 {
                     if (accepted.AddressFamily != AddressFamily.Unix)
                         accepted.NoDelay = true; // TCP's; a unix socket has no Nagle to turn off
-                    return connections.Create(accepted); // the admission ends in the handler, once the connection is added
+                    return connections.Create(accepted); // counted open from here: the host ends the admission where it serves it
                 }
                 ConnectionRefusal.Refuse(accepted, RequestRejection.TooManyConnections, runtime);
             }
