@@ -72,7 +72,7 @@ internal sealed class UringConnection : IHostConnection
             {
             }
         }
-        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (ConnectionLoss.IsClientGone(ex))
         {
             // The client went away, or the server dropped the connection.
         }

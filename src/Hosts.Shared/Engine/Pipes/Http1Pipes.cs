@@ -16,7 +16,7 @@ public static class Http1Pipes
     /// (<see cref="HeadStatus.Rejected"/>, input that ended inside a head included); <see cref="HeadStatus.NeedMore"/> means
     /// the input ended between requests, or the read was woken by <see cref="PipeReader.CancelPendingRead"/> (how a host
     /// stops an idle connection). It returns in those cases and throws only for <paramref name="cancellationToken"/>
-    /// (<see cref="OperationCanceledException"/>) or the transport's own failure. No timeouts: <see cref="HeadReadTimeouts"/> adds them.
+    /// (<see cref="OperationCanceledException"/>) or the transport's own failure. No timeouts: <see cref="Http1PipeConnection"/> keeps them (<see cref="HeadDeadline"/>).
     /// </summary>
     public static async ValueTask<HeadStatus> ReadHeadAsync(PipeReader input, Http1Protocol protocol, CancellationToken cancellationToken = default)
     {
@@ -70,7 +70,7 @@ public static class Http1Pipes
             if (gone)
                 await aborted.CancelAsync();
         }
-        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ConnectionLoss.IsClientGone(ex))
         {
             await aborted.CancelAsync();
         }
