@@ -74,6 +74,15 @@ public sealed class Http1PipeConnection : IHostConnection
     /// </summary>
     public ConnectionSet<IHostConnection>? WebSocketHandOff { get; init; }
 
+    /// <summary>
+    /// Runs just before the application is called (after the answers waiting went out, when it may wait for the network):
+    /// where an engine that runs the protocol steps on its own thread (uring's ring) moves the application off it.
+    /// </summary>
+    public Func<ValueTask>? EnteringApplication { get; init; }
+
+    /// <summary>Runs once the application's answer is written: the protocol steps that follow may run on the engine's thread again.</summary>
+    public Action? LeftApplication { get; init; }
+
     /// <summary>Where the connection stands.</summary>
     public Http1ConnectionStatus Status { get; private set; }
 
@@ -174,6 +183,7 @@ public sealed class Http1PipeConnection : IHostConnection
             Status = Http1ConnectionStatus.OutputEnded; // a websocket, a refusal, or an aborted answer: the connection is done
             return false;
         }
+        LeftApplication?.Invoke();
         _protocol.FinishResponse();
         if (_protocol.Phase == Http1Phase.Draining)
         {
@@ -187,10 +197,13 @@ public sealed class Http1PipeConnection : IHostConnection
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ApplicationResult?> RunApplicationAsync(HostWebSocketUpgrade? upgrade)
     {
-        if (_protocol.Head.HasBody)
-            await FlushAsync(); // the application may read the body, which waits for the network: answers made go out first
-        // Looked at before the application runs: once it runs it may write to the output itself (a 100 Continue) and be
-        // flushing it, and a second flush beside that one would run two writes at once.
+        // The application may read the body, which waits for the network, or write a 101: answers made go out first.
+        if (_protocol.Head.HasBody || upgrade is not null)
+            await FlushAsync();
+        if (EnteringApplication is not null)
+            await EnteringApplication();
+        // Looked at before the application runs: once it runs it may write to the output itself (a 100 Continue, a 101)
+        // and be flushing it, and a second flush beside that one would run two writes at once.
         var answersWaiting = AnswersWaiting;
         var invocation = ApplicationInvoker.InvokeAsync(_runtime, _environ, _head);
         if (invocation.IsCompleted)
