@@ -27,7 +27,8 @@ public sealed class KestrelTransportHost : IServerHost
         HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols | HostCapabilities.WebSocketKeepAliveTimeout |
         HostCapabilities.Network | HostCapabilities.RequestLimits | HostCapabilities.StrictRequestParsing | HostCapabilities.HttpPipelining |
         HostCapabilities.WebSocketFrameHeaderLimits | HostCapabilities.WebSocketCompression | HostCapabilities.RequestTimeouts |
-        HostCapabilities.AbortsFailedResponses | HostCapabilities.SharedPort | HostCapabilities.ConnectionLimit | HostCapabilities.UnixSockets;
+        HostCapabilities.AbortsFailedResponses | HostCapabilities.SharedPort | HostCapabilities.ConnectionLimit | HostCapabilities.UnixSockets |
+        HostCapabilities.SignalsClientDisconnect;
 
     /// <inheritdoc />
     public async Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)

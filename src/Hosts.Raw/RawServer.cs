@@ -1,25 +1,33 @@
+using System.IO.Pipelines;
 using System.Net.Sockets;
-using HostKit.Hosts.Raw.Connection;
 using Microsoft.Extensions.Logging;
 
 namespace HostKit.Hosts.Raw;
 
-/// <summary>A running Raw server: its listening sockets, accept loops and open connections.</summary>
+/// <summary>
+/// A running Raw server: its listening sockets, accept loops and open connections. Each connection is the host kit's
+/// request loop (<see cref="Http1PipeConnection"/>) over the socket's pipes; an accepted websocket is handed off to the
+/// kit's small websocket connection, so that an idle one holds no HTTP machinery.
+/// </summary>
 internal sealed class RawServer : IRunningServer
 {
+    /// <summary>
+    /// The input waits for data with a zero-byte read and only then rents a buffer, so an idle keep-alive connection holds
+    /// none; the buffer is 16 KiB, so a request head with a 4 KiB body arrives in one read (with 4 KiB, the pipe's default,
+    /// its body came in two, and a streamed echo went out in two writes).
+    /// </summary>
+    private static readonly StreamPipeReaderOptions InputOptions = new(bufferSize: 16 * 1024, useZeroByteReads: true);
+
     private readonly List<Socket> _listeners;
     private readonly Lock _stopGate = new();
-    private readonly Timer _heartbeat;
     private Task? _stopping;
 
     public RawServer(Application application, ServerOptions options, List<(Socket Socket, TlsOptions? Tls)> listeners, IReadOnlyList<Uri> addresses)
     {
         Runtime = new HostRuntime(RawHost.HostName, application, options);
-        Connections = new ConnectionSet<IRawConnection>(Runtime);
+        Connections = new ConnectionSet<IHostConnection>(Runtime);
         _listeners = [.. listeners.Select(l => l.Socket)];
         Addresses = addresses;
-        var beat = HeadDeadline.HeartbeatPeriod(options.Limits);
-        _heartbeat = new Timer(static server => ((RawServer)server!).Beat(), this, beat, beat);
         foreach (var (listener, tls) in listeners)
             _ = AcceptLoop.RunAsync(() => listener.AcceptAsync(CancellationToken.None), socket => Serve(socket, tls), Runtime); // the ValueTask overload: no Task per connection
     }
@@ -27,40 +35,20 @@ internal sealed class RawServer : IRunningServer
     /// <summary>The server as the host kit sees it: application, options, logger, activity, metrics.</summary>
     public HostRuntime Runtime { get; }
 
-    public ServerOptions Options => Runtime.Options;
-
     public ILogger Logger => Runtime.Logger;
 
-    /// <summary>The open connections: HTTP ones (<see cref="HttpConnection"/>), and websockets that took their place (<see cref="WebSocketConnection"/>).</summary>
-    public ConnectionSet<IRawConnection> Connections { get; }
+    /// <summary>The open connections: HTTP ones, and websockets that took their place.</summary>
+    public ConnectionSet<IHostConnection> Connections { get; }
 
     public IReadOnlyList<Uri> Addresses { get; }
 
     public Task StopAsync(CancellationToken cancellationToken = default)
     {
         lock (_stopGate)
-            return _stopping ??= RunStopAsync(cancellationToken);
+            return _stopping ??= GracefulStop.RunAsync(Runtime, () => _listeners.ForEach(l => l.Dispose()), Connections, cancellationToken);
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
-
-    private async Task RunStopAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await GracefulStop.RunAsync(Runtime, () => _listeners.ForEach(l => l.Dispose()), Connections, cancellationToken);
-        }
-        finally
-        {
-            await _heartbeat.DisposeAsync();
-        }
-    }
-
-    private void Beat()
-    {
-        var now = Environment.TickCount64;
-        Connections.ForEach(connection => connection.OnHeartbeat(now));
-    }
 
     private void Serve(Socket socket, TlsOptions? tls)
     {
@@ -71,8 +59,30 @@ internal sealed class RawServer : IRunningServer
             ConnectionRefusal.Refuse(socket, RequestRejection.TooManyConnections, Runtime);
             return;
         }
-        var connection = new HttpConnection(socket, this, tls);
-        Connections.Add(connection);
+        var connection = Open(socket, tls);
+        Connections.Add(connection); // before Start: a websocket handed off replaces a connection already in the set
         connection.Start();
+    }
+
+    /// <summary>
+    /// The connection on <paramref name="socket"/>: the kit's pipes over the kit's <see cref="SocketStream"/> (a write is a
+    /// non-blocking send, and only what the kernel cannot take at once waits), with TLS over it on an https:// address.
+    /// </summary>
+    internal Http1PipeConnection Open(Socket socket, TlsOptions? tls)
+    {
+        var (local, remote) = (socket.LocalEndPoint!, socket.RemoteEndPoint!);
+        var stream = TlsHandshake.Wrap(new SocketStream(socket), tls);
+        return new Http1PipeConnection(new SocketPipeTransport(socket, stream, InputOptions), Runtime, local, remote, isTls: tls is not null)
+        {
+            Opening = aborted => TlsHandshake.AuthenticateAsync(stream, tls, Runtime, remote, aborted),
+            Closed = () =>
+            {
+                socket.Dispose();
+                if (tls is not null)
+                    stream.Dispose(); // the TLS state; after the socket, whose close (a reset after Abort) stays as it was
+                return ValueTask.CompletedTask;
+            },
+            WebSocketHandOff = Connections,
+        };
     }
 }

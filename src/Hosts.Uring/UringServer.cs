@@ -10,21 +10,21 @@ internal sealed class UringServer : IRunningServer
     private readonly HostRuntime _runtime;
     private readonly UringLoop _loop;
     private readonly List<RingAccept> _accepts;
-    private readonly ConnectionSet<UringConnection> _connections;
+    private readonly ConnectionSet<Http1PipeConnection> _connections;
     private Task? _stopping;
 
     public UringServer(HostRuntime runtime, UringLoop loop, List<Socket> listeners, IReadOnlyList<Uri> addresses)
     {
         (_runtime, _loop, Addresses) = (runtime, loop, addresses);
-        _connections = new ConnectionSet<UringConnection>(runtime);
+        _connections = new ConnectionSet<Http1PipeConnection>(runtime);
         _accepts = [.. listeners.Select(l => new RingAccept(loop, l, Accepted, AcceptFailed, runtime))];
         _accepts.ForEach(a => a.Start());
     }
 
     public IReadOnlyList<Uri> Addresses { get; }
 
-    // On the loop's thread: the connection runs there until its first wait (its first receive). Over the connection
-    // limit, refused (503) and closed at once, before the next completion: refusals hold no descriptor.
+    // On the loop's thread. Over the connection limit, refused (503) and closed at once, before the next completion:
+    // refusals hold no descriptor.
     private void Accepted(int fd)
     {
         if (_connections.IsFull)
@@ -32,7 +32,7 @@ internal sealed class UringServer : IRunningServer
             ConnectionRefusal.Refuse(new Socket(new SafeSocketHandle(fd, ownsHandle: true)), RequestRejection.TooManyConnections, _runtime);
             return;
         }
-        var connection = new UringConnection(_loop, fd, _runtime);
+        var connection = UringConnection.Open(_loop, fd, _runtime);
         connection.Start();
         _connections.Add(connection); // after Start: the set follows the connection's run to its end
     }

@@ -2,11 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using HostKit.Hosts;
 using HostKit.Hosts.Raw;
-using HostKit.Hosts.Raw.Connection;
 
 namespace HostKit.Tests.Raw;
 
-/// <summary>The Raw host's connection object itself, for what the wire cannot show.</summary>
+/// <summary>The Raw host's connection object itself (the kit's <see cref="Http1PipeConnection"/>), for what the wire cannot show.</summary>
 public class HttpConnectionTests
 {
     [Fact]
@@ -26,7 +25,7 @@ public class HttpConnectionTests
         await client.ConnectAsync(listener.LocalEndPoint!);
         var accepted = await listener.AcceptAsync();
 
-        var connection = new HttpConnection(accepted, (RawServer)server);
+        var connection = ((RawServer)server).Open(accepted, tls: null);
         Assert.False(connection.Completion.IsCompleted);
         connection.Start();
         client.Shutdown(SocketShutdown.Send);

@@ -1,38 +1,43 @@
+using System.IO.Pipelines;
 using System.Net;
-using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using HostKit.Hosts.Protocol;
 using HostKit.Hosts.Runtime;
 
 namespace HostKit.Hosts;
 
 /// <summary>
-/// One HTTP/1.1 connection of a pipe-based host, whole: the kit's request loop over an <see cref="IPipeTransport"/>. It
-/// reads a head within the timeouts (<see cref="HeadReadTimeouts"/>: <see cref="HttpLimits.KeepAliveTimeout"/> until its
-/// first byte, then <see cref="HttpLimits.RequestHeadersTimeout"/> or a 408), offers the websocket
-/// (<see cref="Http1Pipes.OfferWebSocket"/>), runs the application (<see cref="ApplicationInvoker"/>), answers
-/// (<see cref="RequestPipeline.AnswerAsync"/> through <see cref="Http1PipeResponse"/>), flushes, drains a body the
-/// application left unread, and goes round again while keep-alive lasts. A refused head gets its status and a lingering
-/// close; a connection that starts while the server stops gets a 503.
+/// One HTTP/1.1 connection of a pipe-based host, whole: the kit's one request loop over an <see cref="IPipeTransport"/>
+/// (raw, minimal, kestrel-transport). It reads a head within its deadline (<see cref="HeadDeadline"/>:
+/// <see cref="HttpLimits.KeepAliveTimeout"/> until its first byte, then <see cref="HttpLimits.RequestHeadersTimeout"/> or a
+/// 408), offers the websocket (<see cref="Http1Pipes.OfferWebSocket"/>), runs the application (<see cref="ApplicationInvoker"/>)
+/// while it watches for a client that leaves, answers (<see cref="RequestPipeline.AnswerAsync"/> through
+/// <see cref="Http1PipeResponse"/>), drains a body the application left unread, and goes round again while keep-alive
+/// lasts. A refused head gets its status and a lingering close; a connection that starts while the server stops gets a 503.
 /// </summary>
 /// <remarks>
-/// A host makes one per connection, calls <see cref="Start"/>, then adds it to its <see cref="ConnectionSet{TConnection}"/>,
-/// which follows <see cref="Completion"/>. The loop never closes the transport: the host does, in <see cref="Closed"/> or
-/// once <see cref="Completion"/> completes (a transport's handler returns). <see cref="Environ.RequestAborted"/> fires on
-/// <see cref="Abort"/> and when the connection ends, not when the client leaves while the application runs; a half-close
-/// while the application reads the body ends the body early, which is a 400 (<see cref="RequestRejection.IncompleteBody"/>).
+/// <para>Answers are flushed only before the connection waits (for the network, or for an application that does not
+/// answer at once), so pipelined answers go out in one write, and a slow request never holds back the answers before it.</para>
+/// <para>While the application runs with its body all read, the input is watched (<see cref="Http1Pipes.WatchForDisconnectAsync"/>):
+/// a client that leaves fires <see cref="Environ.RequestAborted"/>. A half-close while the application reads the body ends
+/// the body early instead, which is a 400 (<see cref="RequestRejection.IncompleteBody"/>).</para>
+/// <para>A host makes one per connection, adds it to its <see cref="ConnectionSet{TConnection}"/> and calls <see cref="Start"/>
+/// (or the other way round; <see cref="Completion"/> exists from the start). The set's heartbeat drives the head deadline
+/// (<see cref="OnHeartbeat"/>). When the loop is done it completes the pipes, fires <see cref="Environ.RequestAborted"/> and
+/// runs <see cref="Closed"/>, where the host ends what it owns (its stream, its socket).</para>
 /// </remarks>
 public sealed class Http1PipeConnection : IHostConnection
 {
     private readonly IPipeTransport _transport;
     private readonly HostRuntime _runtime;
-    private readonly EndPoint _remote;
+    private readonly EndPoint? _remote;
     private readonly Http1Protocol _protocol;
-    private readonly HeadReadTimeouts _timeouts;
+    private readonly HeadDeadline _deadline;
     private readonly ResponseHead _head = new();
     private readonly Http1Environ _environ;
     private readonly Http1PipeResponse _response;
     private readonly CancellationTokenSource _aborted = new();
-    private volatile bool _idle;
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Serves HTTP/1.1 on <paramref name="transport"/> for <paramref name="runtime"/>.</summary>
     /// <param name="transport">The connection: <see cref="SocketPipeTransport"/> for a socket the host owns, <see cref="DuplexPipeTransport"/> for pipes it is handed.</param>
@@ -46,7 +51,7 @@ public sealed class Http1PipeConnection : IHostConnection
         ArgumentNullException.ThrowIfNull(runtime);
         (_transport, _runtime, _remote) = (transport, runtime, remote);
         _protocol = new Http1Protocol(runtime.Options.Limits);
-        _timeouts = new HeadReadTimeouts(transport.Input, runtime.Options.Limits);
+        _deadline = new HeadDeadline(transport.Input, runtime.Options.Limits);
         _response = new Http1PipeResponse(_protocol, transport, () => !runtime.Activity.IsStopping, _aborted);
         var body = new Http1RequestBody(transport.Input, transport.Output, _protocol);
         _environ = new Http1Environ(_protocol.Head, runtime.HostName, local, remote, body) { IsTls = isTls };
@@ -58,34 +63,55 @@ public sealed class Http1PipeConnection : IHostConnection
     /// </summary>
     public Func<CancellationToken, ValueTask<bool>>? Opening { get; init; }
 
-    /// <summary>Runs once the loop is done and <see cref="Environ.RequestAborted"/> has fired: where the host ends what it owns (its stream, its socket).</summary>
+    /// <summary>Runs once the connection is done and <see cref="Environ.RequestAborted"/> has fired: where the host ends what it owns (its stream, its socket).</summary>
     public Func<ValueTask>? Closed { get; init; }
 
+    /// <summary>
+    /// The host's connections, for a host that owns its socket: an application that accepts a websocket and goes on serving
+    /// it is then carried on by a small connection of the kit in this one's place (<see cref="ConnectionSet{TConnection}.Replace"/>),
+    /// so that an idle websocket holds none of the request loop; it runs <see cref="Closed"/> when the application returns.
+    /// Null (a host whose engine ends the connection with this one's <see cref="Completion"/>): the websocket runs inside the loop.
+    /// </summary>
+    public ConnectionSet<IHostConnection>? WebSocketHandOff { get; init; }
+
+    /// <summary>
+    /// Runs just before the application is called (after the answers waiting went out, when it may wait for the network):
+    /// where an engine that runs the protocol steps on its own thread (uring's ring) moves the application off it.
+    /// </summary>
+    public Func<ValueTask>? EnteringApplication { get; init; }
+
+    /// <summary>Runs once the application's answer is written: the protocol steps that follow may run on the engine's thread again.</summary>
+    public Action? LeftApplication { get; init; }
+
+    /// <summary>Where the connection stands.</summary>
+    public Http1ConnectionStatus Status { get; private set; }
+
     /// <inheritdoc />
-    public Task Completion { get; private set; } = Task.CompletedTask;
+    public Task Completion => _completion.Task;
 
-    /// <summary>Starts serving on the thread pool: from here <see cref="Completion"/> stands for the whole run. Call it once.</summary>
-    public void Start() => Completion = Task.Run(RunAsync);
+    /// <summary>Starts serving on the thread pool. Call it once.</summary>
+    public void Start() => ThreadPool.UnsafeQueueUserWorkItem(static connection => connection.Execute(), this, preferLocal: false);
 
-    private async Task RunAsync()
+    /// <summary>An idle connection closes now; a busy one after its answer (which then says <c>Connection: close</c>).</summary>
+    /// <remarks>The server is stopping already (<see cref="ServerActivity.IsStopping"/>): a wait that starts after this look sees it.</remarks>
+    public void RequestStop()
     {
+        if (_deadline.Status == HeadWaitStatus.Waiting)
+            _transport.Input.CancelPendingRead();
+    }
+
+    /// <summary>Drops the connection now (<see cref="IPipeTransport.Abort"/>) and fires <see cref="Environ.RequestAborted"/>.</summary>
+    public void Abort() => _response.Abort();
+
+    /// <summary>A wait for a head past its deadline is woken, and ends as a timeout (<see cref="HeadDeadline.OnHeartbeat"/>).</summary>
+    public void OnHeartbeat(long now) => _deadline.OnHeartbeat(now);
+
+    private async void Execute()
+    {
+        // async void: whatever escapes here would be an unhandled exception that ends the process, so nothing may.
         try
         {
-            if (Opening is not null && !await Opening(_aborted.Token))
-                return;
-            // An engine that listens until the stop is over (Kestrel's) still hands over connections meanwhile: refused.
-            if (_runtime.Activity.IsStopping)
-            {
-                await RefuseAsync(RequestRejection.ServerStopping);
-                return;
-            }
-            while (await ServeOneAsync())
-            {
-            }
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
-        {
-            // The client went away, or the server dropped the connection (Kestrel's ConnectionAbortedException is an OperationCanceledException).
+            await RunAsync();
         }
         catch (Exception ex)
         {
@@ -93,50 +119,229 @@ public sealed class Http1PipeConnection : IHostConnection
         }
         finally
         {
-            _aborted.Cancel();
-            _timeouts.Dispose();
-            if (Closed is not null)
-                await Closed();
+            _completion.TrySetResult();
         }
     }
 
-    // One request, from its head to the last byte of its answer; false when the connection closes.
-    private async Task<bool> ServeOneAsync()
+    private async Task RunAsync()
     {
-        _idle = !_runtime.Activity.IsStopping;
-        var status = _idle ? await _timeouts.ReadHeadAsync(_protocol) : HeadStatus.NeedMore;
-        _idle = false;
-        if (status == HeadStatus.Rejected)
-            return await RefuseAsync(_protocol.Rejection!.Value);
-        if (status != HeadStatus.Complete)
-            return false; // the client closed or idled out, or the server is stopping
+        try
+        {
+            if (await OpenAsync())
+                await ServeAllAsync();
+        }
+        catch (Exception ex) when (ConnectionLoss.IsClientGone(ex))
+        {
+            // The client went away, or the server dropped the connection: nothing to answer.
+        }
+        catch (Exception ex)
+        {
+            HostLog.ConnectionFailed(_runtime.Logger, ex, $"{_remote}");
+        }
+        if (Status != Http1ConnectionStatus.HandedOff)
+            await CloseAsync();
+    }
+
+    private async ValueTask<bool> OpenAsync()
+    {
+        if (Opening is not null && !await Opening(_aborted.Token))
+            return false;
+        if (!_runtime.Activity.IsStopping)
+            return true;
+        // An engine that listens until the stop is over (Kestrel's) still hands over connections meanwhile: refused.
+        return await RefuseAsync(RequestRejection.ServerStopping);
+    }
+
+    private async ValueTask ServeAllAsync()
+    {
+        while (await ServeOneAsync())
+        {
+        }
+        if (Status == Http1ConnectionStatus.Serving || Status == Http1ConnectionStatus.WaitingForHead)
+            await FlushAsync(); // the last answers, before the close
+    }
+
+    /// <summary>Serves one request; false when the connection should close.</summary>
+    /// <remarks>
+    /// This and the reads below wait for the network on most requests, so each would box its state machine once per
+    /// request; pooled builders reuse the boxes instead (each call is awaited once, which pooling requires).
+    /// </remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ServeOneAsync()
+    {
+        if (!await ReadHeadAsync())
+            return false;
         var offer = Http1Pipes.OfferWebSocket(_protocol, _transport, _environ, _head, _runtime);
         if (offer.Refusal is { } refused)
             return await RefuseAsync(refused);
         _head.Reset();
         _environ.Begin(offer.Upgrade, _aborted.Token);
-        var result = await ApplicationInvoker.InvokeAsync(_runtime, _environ, _head);
+        if (await RunApplicationAsync(offer.Upgrade) is not { } result)
+            return false; // handed off: the websocket carries the connection on
         if (await RequestPipeline.AnswerAsync(_runtime, result, _environ, _head, _response) is null)
-            return false; // a websocket, a refusal, or an aborted answer: the connection is done
-        await _transport.Output.FlushAsync();
+        {
+            Status = Http1ConnectionStatus.OutputEnded; // a websocket, a refusal, or an aborted answer: the connection is done
+            return false;
+        }
+        LeftApplication?.Invoke();
         _protocol.FinishResponse();
-        await Http1Pipes.DrainAsync(_transport.Input, _protocol);
+        if (_protocol.Phase == Http1Phase.Draining)
+        {
+            await FlushAsync(); // the answer goes out before the wait for the body it did not read
+            await Http1Pipes.DrainAsync(_transport.Input, _protocol, _aborted.Token);
+        }
         return _protocol.Phase == Http1Phase.Idle;
     }
 
-    private async Task<bool> RefuseAsync(RequestRejection reason)
+    /// <summary>Runs the application for the request just read; null when its websocket was handed off (<see cref="WebSocketHandOff"/>).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ApplicationResult?> RunApplicationAsync(HostWebSocketUpgrade? upgrade)
     {
+        // The application may read the body, which waits for the network, or write a 101: answers made go out first.
+        if (_protocol.Head.HasBody || upgrade is not null)
+            await FlushAsync();
+        if (EnteringApplication is not null)
+            await EnteringApplication();
+        // Looked at before the application runs: once it runs it may write to the output itself (a 100 Continue, a 101)
+        // and be flushing it, and a second flush beside that one would run two writes at once.
+        var answersWaiting = AnswersWaiting;
+        var invocation = ApplicationInvoker.InvokeAsync(_runtime, _environ, _head);
+        if (invocation.IsCompleted)
+            return await invocation;
+        if (upgrade is { Session: not null } && WebSocketHandOff is { } connections)
+        {
+            HandOff(invocation, connections);
+            return null;
+        }
+        if (answersWaiting)
+            await FlushAsync(); // a slow application must not hold back the answers pipelined before it
+        // While it waits, nobody reads the input: watch it, so a client that leaves fires RequestAborted.
+        var watch = _protocol.IsBodyComplete && !_protocol.Head.WantsWebSocket ? Http1Pipes.WatchForDisconnectAsync(_transport.Input, _aborted) : null;
+        var result = await invocation;
+        if (watch is not null)
+        {
+            if (!watch.IsCompleted)
+                _transport.Input.CancelPendingRead();
+            await watch;
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The application accepted a websocket and is serving it: a <see cref="HandedOffWebSocket"/> carries the connection on
+    /// from here, in this one's place, and this one (its parser, response writer and request loop) is left to be collected.
+    /// An application that waits before it accepts is not handed off: its websocket runs inside the loop, as correct.
+    /// </summary>
+    private void HandOff(ValueTask<ApplicationResult> invocation, ConnectionSet<IHostConnection> connections)
+    {
+        Status = Http1ConnectionStatus.HandedOff;
+        var websocket = new HandedOffWebSocket(_runtime, _transport, _aborted, Closed, _remote);
+        connections.Replace(this, websocket);
+        _environ.SwitchedProtocols();
+        websocket.Start(invocation, _environ);
+    }
+
+    /// <summary>Waits for a whole request head; false when the connection closed, idled out, was stopped, or the head was refused (and answered).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ReadHeadAsync()
+    {
+        Status = Http1ConnectionStatus.WaitingForHead;
+        _deadline.StartWaiting();
+        var status = HeadStatus.NeedMore;
+        try
+        {
+            status = await WaitForHeadAsync();
+        }
+        finally
+        {
+            // A head completed just as the heartbeat timed its wait out is not served (HeadDeadline.StopWaiting).
+            if (_deadline.StopWaiting() && status == HeadStatus.Complete)
+                status = HeadStatus.NeedMore;
+        }
+        Status = Http1ConnectionStatus.Serving;
+        return status == HeadStatus.Complete || status == HeadStatus.Rejected && await RefuseAsync(_protocol.Rejection!.Value);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<HeadStatus> WaitForHeadAsync()
+    {
+        while (!_runtime.Activity.IsStopping)
+        {
+            var read = await ReadInputAsync();
+            if (read.IsCanceled && (_runtime.Activity.IsStopping || _deadline.Status == HeadWaitStatus.TimedOut))
+            {
+                _transport.Input.AdvanceTo(read.Buffer.Start);
+                return CutShort(RequestRejection.HeadersTimeout);
+            }
+            // Any other cancellation is a disconnect watch's, stale: read on.
+            var wasIdle = _protocol.Phase == Http1Phase.Idle;
+            var status = _protocol.ReadHead(read.Buffer, out var consumed, out var examined);
+            _transport.Input.AdvanceTo(consumed, examined);
+            if (wasIdle && _protocol.Phase != Http1Phase.Idle)
+                _deadline.HeadStarted(); // the clock for a slow client starts with its first byte
+            if (status != HeadStatus.NeedMore)
+                return status;
+            if (read.IsCompleted)
+                return CutShort(RequestRejection.IncompleteHead);
+        }
+        return HeadStatus.NeedMore;
+    }
+
+    /// <summary>
+    /// A wait for a head that ended without one: between requests (idle too long, stopping, the client closed) the
+    /// connection closes quietly; inside a head begun (too slow, or cut short) the client hears why.
+    /// </summary>
+    private HeadStatus CutShort(RequestRejection reason)
+    {
+        if (_protocol.Phase != Http1Phase.ReadingHead || _runtime.Activity.IsStopping && reason == RequestRejection.HeadersTimeout)
+            return HeadStatus.NeedMore;
+        _protocol.Reject(reason);
+        return HeadStatus.Rejected;
+    }
+
+    /// <summary>Refuses a request before the application saw it: counted, logged, answered, closed gently. Always false.</summary>
+    private async ValueTask<bool> RefuseAsync(RequestRejection reason)
+    {
+        Status = Http1ConnectionStatus.OutputEnded; // the lingering close sends what waits, and ends the output
         await _runtime.RefuseAsync(reason, _response);
         return false;
     }
 
-    /// <summary>An idle connection closes now; a busy one after its answer (which then says <c>Connection: close</c>).</summary>
-    public void RequestStop()
+    /// <summary>What is already buffered, or else (after flushing what waits to go out) the next read from the network.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ReadResult> ReadInputAsync()
     {
-        if (_idle)
-            _transport.Input.CancelPendingRead();
+        if (_transport.Input.TryRead(out var buffered))
+            return buffered;
+        await FlushAsync();
+        return await _transport.Input.ReadAsync();
     }
 
-    /// <summary>Drops the connection now (<see cref="IPipeTransport.Abort"/>) and fires <see cref="Environ.RequestAborted"/>.</summary>
-    public void Abort() => _response.Abort();
+    // A writer that cannot count what it holds is flushed each time.
+    private bool AnswersWaiting => !_transport.Output.CanGetUnflushedBytes || _transport.Output.UnflushedBytes > 0;
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask FlushAsync()
+    {
+        if (AnswersWaiting)
+            await _transport.Output.FlushAsync(_aborted.Token);
+    }
+
+    private async ValueTask CloseAsync()
+    {
+        Status = Http1ConnectionStatus.Closed;
+        await _transport.Input.CompleteAsync();
+        try
+        {
+            await _transport.Output.CompleteAsync();
+        }
+        catch (Exception ex) when (ConnectionLoss.IsClientGone(ex))
+        {
+            // Completing flushes what is still buffered, which a client that went away cannot take.
+        }
+        _aborted.Cancel();
+        // _aborted is not disposed: the server may still Abort() this connection while stopping, and the app may still hold its RequestAborted token.
+        if (Closed is not null)
+            await Closed();
+    }
 }

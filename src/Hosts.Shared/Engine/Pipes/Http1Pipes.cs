@@ -6,39 +6,11 @@ namespace HostKit.Hosts;
 
 /// <summary>
 /// The I/O around <see cref="Http1Protocol"/> for a host that reads and writes its connection through
-/// pipes: reading a head, draining an unread body, offering and switching to a websocket. The Raw host adds
-/// timeouts and write batching around the same calls; a simple host uses these as they are.
+/// pipes: draining an unread body, watching for a client that leaves, offering and switching to a websocket. The kit's
+/// request loop (<see cref="Http1PipeConnection"/>) calls them, and reads heads itself, within their deadline.
 /// </summary>
 public static class Http1Pipes
 {
-    /// <summary>
-    /// Reads until <paramref name="protocol"/> has a whole head (<see cref="HeadStatus.Complete"/>) or refused one
-    /// (<see cref="HeadStatus.Rejected"/>, input that ended inside a head included); <see cref="HeadStatus.NeedMore"/> means
-    /// the input ended between requests, or the read was woken by <see cref="PipeReader.CancelPendingRead"/> (how a host
-    /// stops an idle connection). It returns in those cases and throws only for <paramref name="cancellationToken"/>
-    /// (<see cref="OperationCanceledException"/>) or the transport's own failure. No timeouts: <see cref="HeadReadTimeouts"/> adds them.
-    /// </summary>
-    public static async ValueTask<HeadStatus> ReadHeadAsync(PipeReader input, Http1Protocol protocol, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(protocol);
-        while (true)
-        {
-            var read = await input.ReadAsync(cancellationToken);
-            var status = protocol.ReadHead(read.Buffer, out var consumed, out var examined);
-            input.AdvanceTo(consumed, examined);
-            if (status != HeadStatus.NeedMore)
-                return status;
-            if (read.IsCompleted || read.IsCanceled)
-            {
-                // Bytes of a head and then the end: a request cut short, which the client hears about.
-                if (read.IsCompleted && protocol.Phase == Http1Phase.ReadingHead)
-                    protocol.Reject(RequestRejection.IncompleteHead);
-                return protocol.Phase == Http1Phase.Error ? HeadStatus.Rejected : HeadStatus.NeedMore;
-            }
-        }
-    }
-
     /// <summary>While <paramref name="protocol"/> is <see cref="Http1Phase.Draining"/>, reads and drops the rest of the request body.</summary>
     public static async ValueTask DrainAsync(PipeReader input, Http1Protocol protocol, CancellationToken cancellationToken = default)
     {
@@ -70,7 +42,7 @@ public static class Http1Pipes
             if (gone)
                 await aborted.CancelAsync();
         }
-        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ConnectionLoss.IsClientGone(ex))
         {
             await aborted.CancelAsync();
         }

@@ -4,7 +4,7 @@ namespace HostKit.Hosts;
 
 /// <summary>
 /// A connection as the host kit's HTTP/1.1 pieces (<see cref="Http1PipeConnection"/>, <see cref="Http1PipeResponse"/>,
-/// <see cref="LingeringClose"/>, <see cref="Http1Pipes"/>, <see cref="HeadReadTimeouts"/>) use it: two pipes and the two
+/// <see cref="LingeringClose"/>, <see cref="Http1Pipes"/>) use it: two pipes and the two
 /// ways the connection ends. A host that owns its socket uses <see cref="SocketPipeTransport"/>; a host handed the pipes
 /// of a transport it does not own (Kestrel's connection handlers) uses <see cref="DuplexPipeTransport"/>, or implements
 /// this over what it is handed.

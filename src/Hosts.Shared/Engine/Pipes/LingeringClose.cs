@@ -1,5 +1,5 @@
 using System.IO.Pipelines;
-using System.Net.Sockets;
+using HostKit.Hosts.Runtime;
 
 namespace HostKit.Hosts;
 
@@ -29,7 +29,7 @@ public static class LingeringClose
             await transport.CloseOutputAsync();
             await DiscardAsync(transport.Input);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception ex) when (ConnectionLoss.IsClientGone(ex) || ex is InvalidOperationException)
         {
             // The client closed or went quiet, or the transport ended the input with the output: the answer had its chance.
         }

@@ -5,7 +5,9 @@ namespace HostKit.Hosts.Runtime;
 
 /// <summary>
 /// The open connections of a host that owns its sockets: held to <see cref="HostRuntime.ConnectionLimit"/>,
-/// reported to <see cref="HostMetrics"/>, and stopped the way <see cref="GracefulStop"/> says.
+/// reported to <see cref="HostMetrics"/>, and stopped the way <see cref="GracefulStop"/> says. One heartbeat per set
+/// (<see cref="HeadDeadline.HeartbeatPeriod"/>, from the first connection until <see cref="AbortAllAsync"/>) visits every
+/// connection (<see cref="IHostConnection.OnHeartbeat"/>), so that no connection holds a timer of its own.
 /// </summary>
 /// <typeparam name="TConnection">The host's connection type.</typeparam>
 /// <param name="runtime">The server.</param>
@@ -17,6 +19,9 @@ public sealed class ConnectionSet<TConnection>(HostRuntime runtime) where TConne
     // Completed by the Forget that empties the set, once someone waits for that: a stop returns only after every
     // connection is forgotten and counted closed, not merely completed (the count comes just after).
     private TaskCompletionSource? _emptied;
+
+    // The heartbeat: started by the first Add, ended by AbortAllAsync (the last step of every stop).
+    private Timer? _heartbeat;
 
     // Connections admitted at accept (TryAdmit) whose object has not been added yet: counted against the limit with the open ones.
     private int _admitted;
@@ -51,6 +56,27 @@ public sealed class ConnectionSet<TConnection>(HostRuntime runtime) where TConne
         _open.TryAdd(connection, 0);
         runtime.Metrics.ConnectionOpened();
         ForgetWhenClosed(connection);
+        if (Volatile.Read(ref _heartbeat) is null)
+            StartHeartbeat();
+    }
+
+    private void StartHeartbeat()
+    {
+        var period = HeadDeadline.HeartbeatPeriod(runtime.Options.Limits);
+        Timer timer;
+        using (ExecutionContext.SuppressFlow()) // the first connection's context (its activity, say) is not the heartbeat's
+            timer = new Timer(static set => ((ConnectionSet<TConnection>)set!).Beat(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (Interlocked.CompareExchange(ref _heartbeat, timer, null) is null)
+            timer.Change(period, period);
+        else
+            timer.Dispose();
+    }
+
+    private void Beat()
+    {
+        var now = Environment.TickCount64;
+        foreach (var (connection, _) in _open)
+            connection.OnHeartbeat(now);
     }
 
     /// <summary>
@@ -114,6 +140,8 @@ public sealed class ConnectionSet<TConnection>(HostRuntime runtime) where TConne
         foreach (var connection in _open.Keys)
             connection.Abort();
         await WhenEmpty().WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(static _ => { }, TaskScheduler.Default);
+        if (Interlocked.Exchange(ref _heartbeat, null) is { } heartbeat)
+            await heartbeat.DisposeAsync();
     }
 
     /// <summary>Completes when no connection is open (and every one that was has been counted closed).</summary>

@@ -11,4 +11,13 @@ public interface IHostConnection
 
     /// <summary>Drop the connection now, with a reset.</summary>
     void Abort();
+
+    /// <summary>
+    /// Called by the set's heartbeat (<see cref="ConnectionSet{TConnection}"/>, <see cref="HeadDeadline.HeartbeatPeriod"/>) with
+    /// <see cref="Environment.TickCount64"/>: a connection past its deadline wakes its read (<see cref="HeadDeadline.OnHeartbeat"/>).
+    /// Nothing by default: a connection without deadlines (a websocket, one whose engine keeps the time) ignores it.
+    /// </summary>
+    void OnHeartbeat(long now)
+    {
+    }
 }

@@ -1,4 +1,4 @@
-namespace HostKit.Hosts;
+namespace HostKit.Hosts.Runtime;
 
 /// <summary>Where a connection's wait for a request head stands (<see cref="HeadDeadline"/>).</summary>
 public enum HeadWaitStatus

@@ -1,7 +1,7 @@
 using System.IO.Pipelines;
 using HostKit.Hosts.Protocol;
 
-namespace HostKit.Hosts;
+namespace HostKit.Hosts.Runtime;
 
 /// <summary>
 /// The request-head deadlines of one connection, in one object with one status (after Kestrel's <c>TimeoutControl</c>),
