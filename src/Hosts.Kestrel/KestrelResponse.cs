@@ -49,14 +49,7 @@ internal readonly struct KestrelResponse(IFeatureCollection features, RequestSum
             return;
         }
         response.Headers.Clear(); // what the application set before its body was refused is not the refusal's
-        try
-        {
-            await RequestPipeline.WriteRefusalAsync(this, reason);
-        }
-        catch (ClientDisconnectedException)
-        {
-            Abort(); // the client left before the refusal (a body it cut short): nobody to answer
-        }
+        await RequestPipeline.WriteRefusalAsync(this, reason); // a client that left (a body it cut short) is aborted there
     }
 
     /// <summary>
