@@ -147,6 +147,7 @@ public sealed class ConformanceApp
         "/echo-streamed" => EchoStreamed(environ, start),
         "/chunked" => Chunked(start),
         "/environ" => DescribeEnviron(environ, start),
+        "/header-x-a" => DescribeHeaderXA(environ, start),
         "/throw" => throw new InvalidOperationException("app failed on purpose"),
         "/throw-in-body" => ThrowInBody(start),
         "/no-start" => Body.Empty,
@@ -337,6 +338,19 @@ public sealed class ConformanceApp
         var values = keys.ToDictionary(k => k, k => environ[k]);
         start(200, [("Content-Type", "application/json")]);
         return Body.Of(JsonSerializer.SerializeToUtf8Bytes(values));
+    }
+
+    /// <summary>The three ways the contract gives header <c>X-A</c>: by name, by its CGI key, and its entries in <see cref="Environ.Headers"/>.</summary>
+    private static ValueTask<Body> DescribeHeaderXA(Environ environ, StartResponse start)
+    {
+        var seen = new
+        {
+            GetHeader = environ.GetHeader("X-A"),
+            Cgi = environ["HTTP_X_A"],
+            Headers = environ.Headers.Where(h => h.Key.Equals("X-A", StringComparison.OrdinalIgnoreCase)).Select(h => h.Value).ToArray(),
+        };
+        start(200, [("Content-Type", "application/json")]);
+        return Body.Of(JsonSerializer.SerializeToUtf8Bytes(seen));
     }
 
     private static ValueTask<Body> NotFound(StartResponse start)
