@@ -40,6 +40,33 @@ public class HeadDeadlineTests
     }
 
     [Fact]
+    public void A_wait_that_starts_inside_a_head_runs_on_the_header_clock_and_later_waits_do_not_push_it_back()
+    {
+        var pipe = new Pipe();
+        var deadline = new HeadDeadline(pipe.Reader, Limits);
+        deadline.StartWaiting(headStarted: true);
+        var headersDue = Environment.TickCount64 + (long)Limits.RequestHeadersTimeout.TotalMilliseconds;
+        deadline.StartWaiting(headStarted: true); // the next read of the same head, a byte later
+
+        deadline.OnHeartbeat(headersDue + 500);
+
+        Assert.Equal(HeadWaitStatus.TimedOut, deadline.Status);
+    }
+
+    [Fact]
+    public void A_head_that_started_without_a_wait_changes_no_deadline()
+    {
+        var pipe = new Pipe();
+        var deadline = new HeadDeadline(pipe.Reader, Limits);
+        deadline.HeadStarted(); // a pipelined head, already received: no wait, no clock
+
+        deadline.OnHeartbeat(long.MaxValue);
+
+        Assert.Equal(HeadWaitStatus.NotWaiting, deadline.Status);
+        Assert.False(deadline.StopWaiting());
+    }
+
+    [Fact]
     public void A_connection_that_does_not_wait_for_a_head_is_left_alone()
     {
         var pipe = new Pipe();

@@ -246,7 +246,6 @@ public sealed class Http1PipeConnection : IHostConnection
     private async ValueTask<bool> ReadHeadAsync()
     {
         Status = Http1ConnectionStatus.WaitingForHead;
-        _deadline.StartWaiting();
         var status = HeadStatus.NeedMore;
         try
         {
@@ -307,13 +306,21 @@ public sealed class Http1PipeConnection : IHostConnection
         return false;
     }
 
-    /// <summary>What is already buffered, or else (after flushing what waits to go out) the next read from the network.</summary>
+    /// <summary>
+    /// What is already buffered, or else (after flushing what waits to go out) the next read from the network, under the
+    /// head's deadline. The deadline starts only here, where the connection waits: a pipelined head already received
+    /// needs none.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadResult> ReadInputAsync()
     {
         if (_transport.Input.TryRead(out var buffered))
             return buffered;
         await FlushAsync();
+        _deadline.StartWaiting(headStarted: _protocol.Phase != Http1Phase.Idle);
+        // A stop that came before the wait started did not wake it (RequestStop wakes only a waiting read): wake it here.
+        if (_runtime.Activity.IsStopping)
+            _transport.Input.CancelPendingRead();
         return await _transport.Input.ReadAsync();
     }
 

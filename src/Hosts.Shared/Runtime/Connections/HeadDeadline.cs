@@ -20,21 +20,34 @@ public sealed class HeadDeadline(PipeReader input, HttpLimits limits)
     /// <summary>Where the wait stands; read by the host that stops the connection (an idle one is woken at once).</summary>
     public HeadWaitStatus Status => (HeadWaitStatus)Volatile.Read(ref _status);
 
-    /// <summary>Starts the wait for a head: the keep-alive timeout runs until its first byte (<see cref="HeadStarted"/>).</summary>
-    public void StartWaiting()
+    /// <summary>
+    /// Starts a wait for the network while a head is read: the keep-alive timeout when none of the head has come yet
+    /// (<paramref name="headStarted"/> false), else the head's own (<see cref="HttpLimits.RequestHeadersTimeout"/>) from now. A
+    /// wait already started keeps its deadline, so a head sent a byte at a time cannot push it back. Called only when the
+    /// connection is about to wait: a head already received (the next of pipelined requests) costs no clock reading.
+    /// </summary>
+    public void StartWaiting(bool headStarted = false)
     {
-        Volatile.Write(ref _deadline, DeadlineAfter(limits.KeepAliveTimeout));
+        if (Volatile.Read(ref _status) == (int)HeadWaitStatus.Waiting)
+            return;
+        Volatile.Write(ref _deadline, DeadlineAfter(headStarted ? limits.RequestHeadersTimeout : limits.KeepAliveTimeout));
         Volatile.Write(ref _status, (int)HeadWaitStatus.Waiting);
     }
 
-    /// <summary>The head's first byte came: the clock for a slow client (<see cref="HttpLimits.RequestHeadersTimeout"/>) starts now.</summary>
-    public void HeadStarted() => Volatile.Write(ref _deadline, DeadlineAfter(limits.RequestHeadersTimeout));
+    /// <summary>The head's first byte came during a wait: the clock for a slow client (<see cref="HttpLimits.RequestHeadersTimeout"/>) starts now.</summary>
+    public void HeadStarted()
+    {
+        if (Volatile.Read(ref _status) == (int)HeadWaitStatus.Waiting)
+            Volatile.Write(ref _deadline, DeadlineAfter(limits.RequestHeadersTimeout));
+    }
 
     /// <summary>
     /// Ends the wait; true when the heartbeat timed it out first. Its wake-up may then still be on its way and would cut
     /// short a later read, so a head completed just as its time ran out is not served: the connection closes.
     /// </summary>
-    public bool StopWaiting() => Interlocked.Exchange(ref _status, (int)HeadWaitStatus.NotWaiting) == (int)HeadWaitStatus.TimedOut;
+    public bool StopWaiting() =>
+        Volatile.Read(ref _status) != (int)HeadWaitStatus.NotWaiting && // no wait started: nothing the heartbeat could have changed
+        Interlocked.Exchange(ref _status, (int)HeadWaitStatus.NotWaiting) == (int)HeadWaitStatus.TimedOut;
 
     /// <summary>Called by the server's heartbeat with <see cref="Environment.TickCount64"/>: a wait past its deadline is timed out and its read woken.</summary>
     public void OnHeartbeat(long now)
