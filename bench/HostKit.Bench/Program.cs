@@ -5,7 +5,7 @@ using HostKit.Bench.Running;
 // The side-by-side benchmark (issue 17): every HostKit host and the baselines, the same Demo
 // routes, one report with charts. See docs/benchmarks.md.
 //   dotnet run -c Release --project bench/HostKit.Bench -- --hosts all
-var quick = new Option<bool>("--quick") { Description = "A smoke run under a minute: 0.5 s warm-up and window (wrk: no warm-up, 1 s), one round, fewer connections, HostKit hosts and bare-kestrel unless --hosts says otherwise. Written to bench/results/quick/ and marked QUICK." };
+var quick = new Option<bool>("--quick") { Description = "A smoke run (about 2.5 min on a quiet 2-core machine): 0.5 s warm-up and window (wrk: no warm-up, 1 s), one round, fewer connections, HostKit hosts and bare-kestrel unless --hosts says otherwise. Written to bench/results/quick/ and marked QUICK." };
 var hosts = new Option<string?>("--hosts") { Description = "Servers to run, comma-separated: names (kestrel, raw, bare-kestrel, node-ws...) or groups (all, hostkit, bare, python, node, baselines). Default: all. The operator-cost variants (raw+tls, raw+access-log, raw+otel, the same for kestrel) run only when named, or all of them with operator-costs; each brings its host, which its figures are ratios to." };
 var workloads = new Option<string?>("--workloads") { Description = "Workloads to run, comma-separated ids (plaintext, ws-echo-32x32B-text...), prefixes ending in * (ws-*, chat-*), or all. Default: all." };
 var duration = new Option<double?>("--duration") { Description = "Measurement window per workload, in seconds. Default: 5 (quick: 0.5)." };
