@@ -39,7 +39,7 @@ internal static class UringConnection
         var transport = new SocketPipeTransport(socket, stream, InputOptions, abort: stream.Reset);
         return new Http1PipeConnection(transport, runtime, socket.LocalEndPoint!, socket.RemoteEndPoint!)
         {
-            EnteringApplication = InlineSocketIo.IsEnabled ? null : () => LeaveLoopAsync(stream),
+            EnteringApplication = InlineSocketIo.IsEnabled ? null : () => LeaveLoop(stream),
             LeftApplication = () => stream.InlineCompletions = true, // the application is done: the rest is the protocol's
             Closed = async () =>
             {
@@ -52,13 +52,14 @@ internal static class UringConnection
     /// <summary>
     /// The rule: the application runs where the thread pool runs it, so that one that blocks cannot stall the ring (under
     /// HostKit:UnsafeInlineIo it runs on the loop's thread, as socket completions do on the other hosts). A request read
-    /// from bytes already received is served where the one before it was: on the thread pool.
+    /// from bytes already received is served where the one before it was: on the thread pool, with no step to wait for.
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private static async ValueTask LeaveLoopAsync(UringStream stream)
+    private static ValueTask LeaveLoop(UringStream stream)
     {
         stream.InlineCompletions = false;
-        if (stream.Loop.IsOnLoop)
-            await Task.Yield(); // no synchronization context here: this queues the rest to the thread pool
+        return stream.Loop.IsOnLoop ? ToThreadPoolAsync() : default;
     }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private static async ValueTask ToThreadPoolAsync() => await Task.Yield(); // no synchronization context here: this queues the rest to the thread pool
 }

@@ -176,8 +176,9 @@ public sealed class Http1PipeConnection : IHostConnection
             return await RefuseAsync(refused);
         _head.Reset();
         _environ.Begin(offer.Upgrade, _aborted.Token);
-        if (await RunApplicationAsync(offer.Upgrade) is not { } result)
-            return false; // handed off: the websocket carries the connection on
+        var result = await RunApplicationAsync(offer.Upgrade);
+        if (Status == Http1ConnectionStatus.HandedOff)
+            return false; // the websocket carries the connection on
         if (await RequestPipeline.AnswerAsync(_runtime, result, _environ, _head, _response) is null)
         {
             Status = Http1ConnectionStatus.OutputEnded; // a websocket, a refusal, or an aborted answer: the connection is done
@@ -193,25 +194,58 @@ public sealed class Http1PipeConnection : IHostConnection
         return _protocol.Phase == Http1Phase.Idle;
     }
 
-    /// <summary>Runs the application for the request just read; null when its websocket was handed off (<see cref="WebSocketHandOff"/>).</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<ApplicationResult?> RunApplicationAsync(HostWebSocketUpgrade? upgrade)
+    /// <summary>
+    /// Runs the application for the request just read. When its websocket was handed off (<see cref="WebSocketHandOff"/>),
+    /// <see cref="Status"/> says so and the result is default.
+    /// </summary>
+    /// <remarks>
+    /// Not a state machine itself, nor are its steps until one has to wait: the next of pipelined requests, answered at
+    /// once, goes from the parser to the application through no async step of its own, each of which every request would
+    /// pay for (its setup, and copies of the result, which is large). docs/benchmarks.md measures it.
+    /// </remarks>
+    private ValueTask<ApplicationResult> RunApplicationAsync(HostWebSocketUpgrade? upgrade)
     {
         // The application may read the body, which waits for the network, or write a 101: answers made go out first.
         if (_protocol.Head.HasBody || upgrade is not null)
-            await FlushAsync();
-        if (EnteringApplication is not null)
-            await EnteringApplication();
+            return FlushThenRunAsync(upgrade);
+        var entering = EnteringApplication?.Invoke() ?? default;
+        if (!entering.IsCompletedSuccessfully)
+            return RunWhenEnteredAsync(entering, upgrade);
+        entering.GetAwaiter().GetResult(); // a pooled source goes back to its pool
+        return InvokeApplication(upgrade);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ApplicationResult> FlushThenRunAsync(HostWebSocketUpgrade? upgrade)
+    {
+        await FlushAsync();
+        return await RunWhenEnteredAsync(EnteringApplication?.Invoke() ?? default, upgrade);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ApplicationResult> RunWhenEnteredAsync(ValueTask entering, HostWebSocketUpgrade? upgrade)
+    {
+        await entering;
+        return await InvokeApplication(upgrade);
+    }
+
+    private ValueTask<ApplicationResult> InvokeApplication(HostWebSocketUpgrade? upgrade)
+    {
         // Looked at before the application runs: once it runs it may write to the output itself (a 100 Continue, a 101)
         // and be flushing it, and a second flush beside that one would run two writes at once.
         var answersWaiting = AnswersWaiting;
         var invocation = ApplicationInvoker.InvokeAsync(_runtime, _environ, _head);
-        if (invocation.IsCompleted)
-            return await invocation;
+        return invocation.IsCompleted ? invocation : WaitForApplicationAsync(invocation, answersWaiting, upgrade);
+    }
+
+    /// <summary>The application did not answer at once: it is handed off (a websocket it serves), or waited for while the input is watched.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ApplicationResult> WaitForApplicationAsync(ValueTask<ApplicationResult> invocation, bool answersWaiting, HostWebSocketUpgrade? upgrade)
+    {
         if (upgrade is { Session: not null } && WebSocketHandOff is { } connections)
         {
             HandOff(invocation, connections);
-            return null;
+            return default;
         }
         if (answersWaiting)
             await FlushAsync(); // a slow application must not hold back the answers pipelined before it
@@ -241,11 +275,29 @@ public sealed class Http1PipeConnection : IHostConnection
         websocket.Start(invocation, _environ);
     }
 
-    /// <summary>Waits for a whole request head; false when the connection closed, idled out, was stopped, or the head was refused (and answered).</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> ReadHeadAsync()
+    /// <summary>Reads a whole request head; false when the connection closed, idled out, was stopped, or the head was refused (and answered).</summary>
+    /// <remarks>The next of pipelined requests, received with the one before, is read here at once, through no state machine.</remarks>
+    private ValueTask<bool> ReadHeadAsync()
     {
         Status = Http1ConnectionStatus.WaitingForHead;
+        if (!_runtime.Activity.IsStopping && _transport.Input.TryRead(out var buffered))
+        {
+            switch (ParseHead(buffered))
+            {
+                case HeadStatus.Complete:
+                    Status = Http1ConnectionStatus.Serving;
+                    return new ValueTask<bool>(true);
+                case HeadStatus.Rejected:
+                    Status = Http1ConnectionStatus.Serving;
+                    return RefuseAsync(_protocol.Rejection!.Value);
+            }
+        }
+        return WaitForWholeHeadAsync(); // the rest of a head begun above, if any, goes on from where the parser stopped
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> WaitForWholeHeadAsync()
+    {
         var status = HeadStatus.NeedMore;
         try
         {
@@ -273,17 +325,24 @@ public sealed class Http1PipeConnection : IHostConnection
                 return CutShort(RequestRejection.HeadersTimeout);
             }
             // Any other cancellation is a disconnect watch's, stale: read on.
-            var wasIdle = _protocol.Phase == Http1Phase.Idle;
-            var status = _protocol.ReadHead(read.Buffer, out var consumed, out var examined);
-            _transport.Input.AdvanceTo(consumed, examined);
-            if (wasIdle && _protocol.Phase != Http1Phase.Idle)
-                _deadline.HeadStarted(); // the clock for a slow client starts with its first byte
+            var status = ParseHead(read);
             if (status != HeadStatus.NeedMore)
                 return status;
             if (read.IsCompleted)
                 return CutShort(RequestRejection.IncompleteHead);
         }
         return HeadStatus.NeedMore;
+    }
+
+    /// <summary>Hands what was read to the parser, which takes what it can of a head.</summary>
+    private HeadStatus ParseHead(in ReadResult read)
+    {
+        var wasIdle = _protocol.Phase == Http1Phase.Idle;
+        var status = _protocol.ReadHead(read.Buffer, out var consumed, out var examined);
+        _transport.Input.AdvanceTo(consumed, examined);
+        if (wasIdle && _protocol.Phase != Http1Phase.Idle)
+            _deadline.HeadStarted(); // the clock for a slow client starts with its first byte
+        return status;
     }
 
     /// <summary>
