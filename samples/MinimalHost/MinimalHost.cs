@@ -25,7 +25,7 @@ public sealed class MinimalHost : IServerHost
         HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols | HostCapabilities.WebSocketKeepAliveTimeout |
         HostCapabilities.Network | HostCapabilities.RequestLimits | HostCapabilities.StrictRequestParsing | HostCapabilities.HttpPipelining |
         HostCapabilities.WebSocketFrameHeaderLimits | HostCapabilities.WebSocketCompression | HostCapabilities.RequestTimeouts | HostCapabilities.Tls |
-        HostCapabilities.UnixSockets | HostCapabilities.SignalsClientDisconnect;
+        HostCapabilities.UnixSockets | HostCapabilities.SignalsClientDisconnect | HostCapabilities.RepeatedHeaderLines;
 
     /// <inheritdoc />
     public Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)

@@ -17,29 +17,18 @@ internal sealed class MinimalServer : IRunningServer
         (_runtime, _listeners) = (runtime, listeners);
         _connections = new ConnectionSet<Http1PipeConnection>(runtime);
         Addresses = [.. listeners.Select(l => ListenAddress.Bound(l.Url, l.Socket))];
-        listeners.ForEach(l => _ = AcceptAsync(l.Socket, l.Tls));
+        // Step 3: accept connections, and run each on its own task. The host kit's accept loop outlives a failed accept,
+        // waits out a want of file descriptors, and ends when the server stops and closes its listeners.
+        listeners.ForEach(l => _ = AcceptLoop.RunAsync(() => l.Socket.AcceptAsync(CancellationToken.None), socket => Serve(socket, l.Tls), runtime));
     }
 
     public IReadOnlyList<Uri> Addresses { get; }
 
-    // Step 3: accept connections, and run each on its own task.
-    private async Task AcceptAsync(Socket listener, TlsOptions? tls)
+    private void Serve(Socket socket, TlsOptions? tls)
     {
-        while (true)
-        {
-            Socket socket;
-            try
-            {
-                socket = await listener.AcceptAsync();
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-            {
-                return; // the listener was stopped
-            }
-            var connection = Open(socket, tls);
-            connection.Start();
-            _connections.Add(connection); // after Start: the set follows the connection's run to its end
-        }
+        var connection = Open(socket, tls);
+        connection.Start();
+        _connections.Add(connection); // after Start: the set follows the connection's run to its end
     }
 
     // Step 4: a connection is the socket's stream (with TLS over it on an https:// address) read and written through the

@@ -19,6 +19,7 @@ public static class HostTable
         (HostCapabilities.RequestTimeouts, "timeouts"),
         (HostCapabilities.ConnectionLimit, "connection limit"),
         (HostCapabilities.StrictRequestParsing, "strict parsing"),
+        (HostCapabilities.RepeatedHeaderLines, "repeated headers"),
         (HostCapabilities.HttpPipelining, "pipelining"),
         (HostCapabilities.AbortsFailedResponses, "aborts failed responses"),
         (HostCapabilities.SignalsClientDisconnect, "abort on disconnect"),

@@ -42,8 +42,7 @@ public sealed class HttpListenerHost : IServerHost
         var (listener, addresses) = Listen(options.Urls);
         // The engine accepts every connection itself, and at the descriptor limit its accept loop recurses until the process dies.
         var guard = DescriptorGuard.Start(addresses.Select(a => a.Port).ToHashSet(), runtime);
-        foreach (var address in addresses)
-            HostLog.Listening(runtime.Logger, HostName, address.ToString(), DescriptorGuard.StartLine(runtime.ConnectionLimit, guard));
+        runtime.Listening(addresses, DescriptorGuard.StartLine(runtime.ConnectionLimit, guard));
         return Task.FromResult<IRunningServer>(new HttpListenerServer(listener, runtime, addresses, guard));
     }
 

@@ -11,44 +11,23 @@ internal readonly struct HttpListenerResponseAdapter(HttpListenerContext context
 {
     public RequestSummary Request => new(context.Request.HttpMethod == "HEAD", context.Request.ProtocolVersion >= System.Net.HttpVersion.Version11, context.Request.KeepAlive);
 
-    public async ValueTask StartAsync(ResponseHead head, ResponsePlan plan, ReadOnlyMemory<byte> body)
-    {
-        try
+    public ValueTask StartAsync(ResponseHead head, ResponsePlan plan, ReadOnlyMemory<byte> body) =>
+        OnResponseAsync((head, plan, body), static async (response, start) =>
         {
-            WriteHead(context.Response, head, plan);
-        }
-        catch (Exception ex) when (IsGone(ex))
-        {
-            throw new ClientDisconnectedException(ex);
-        }
-        if (!body.IsEmpty)
-            await WriteAsync(body, CancellationToken.None);
-    }
+            WriteHead(response, start.head, start.plan);
+            if (!start.body.IsEmpty)
+                await response.OutputStream.WriteAsync(start.body, CancellationToken.None);
+        });
 
-    public ValueTask CompleteAsync(ResponsePlan plan)
-    {
-        try
+    public ValueTask CompleteAsync(ResponsePlan plan) =>
+        OnResponseAsync(plan, static (response, _) =>
         {
-            context.Response.Close();
-        }
-        catch (Exception ex) when (IsGone(ex))
-        {
-            throw new ClientDisconnectedException(ex);
-        }
-        return ValueTask.CompletedTask;
-    }
+            response.Close();
+            return ValueTask.CompletedTask;
+        });
 
-    public async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await context.Response.OutputStream.WriteAsync(bytes, cancellationToken);
-        }
-        catch (Exception ex) when (IsGone(ex))
-        {
-            throw new ClientDisconnectedException(ex);
-        }
-    }
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) =>
+        OnResponseAsync((bytes, cancellationToken), static (response, write) => response.OutputStream.WriteAsync(write.bytes, write.cancellationToken));
 
     public ValueTask RejectAsync(RequestRejection reason) => RequestPipeline.WriteRefusalAsync(this, reason);
 
@@ -61,6 +40,19 @@ internal readonly struct HttpListenerResponseAdapter(HttpListenerContext context
         catch (Exception ex) when (IsGone(ex))
         {
             // Closed already.
+        }
+    }
+
+    /// <summary>Runs <paramref name="step"/> on the response, where the engine's ways of saying the client is gone become the kit's one exception.</summary>
+    private async ValueTask OnResponseAsync<TState>(TState state, Func<HttpListenerResponse, TState, ValueTask> step)
+    {
+        try
+        {
+            await step(context.Response, state);
+        }
+        catch (Exception ex) when (IsGone(ex))
+        {
+            throw new ClientDisconnectedException(ex);
         }
     }
 

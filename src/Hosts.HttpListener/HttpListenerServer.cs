@@ -26,7 +26,9 @@ internal sealed class HttpListenerServer : IRunningServer
         _runtime = runtime;
         _handler = new HttpListenerRequestHandler(runtime);
         Addresses = addresses;
-        _acceptLoop = AcceptLoopAsync();
+        // On the thread pool: a request already queued is not served inside this constructor.
+        _acceptLoop = Task.Run(() => AcceptLoop.RunAsync(() => new ValueTask<HttpListenerContext>(_listener.GetContextAsync()),
+            context => _ = Task.Run(() => ServeAsync(context)), AcceptFailureOf, runtime));
     }
 
     public IReadOnlyList<Uri> Addresses { get; }
@@ -43,31 +45,15 @@ internal sealed class HttpListenerServer : IRunningServer
         _stopping.Dispose();
     }
 
-    private async Task AcceptLoopAsync()
-    {
-        await Task.Yield();
-        while (!_stopping.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception) when (_stopping.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // Whatever the engine throws, the loop goes on: a server that stops accepting without a word is the worst outcome.
-                HostLog.ConnectionFailed(_runtime.Logger, ex, "accept");
-                if (ex is not (HttpListenerException or ObjectDisposedException or InvalidOperationException))
-                    await Task.Delay(AcceptLoop.OutOfDescriptorsBackoff);
-                continue;
-            }
-            _ = Task.Run(() => ServeAsync(context));
-        }
-    }
+    /// <summary>
+    /// What a failed <c>GetContextAsync</c> means to the kit's loop: the end once the listener is closed (HttpListener goes on
+    /// taking requests while the server stops); otherwise the loop goes on, pausing after what the engine does not explain.
+    /// </summary>
+    private AcceptFailure AcceptFailureOf(Exception ex) =>
+        // Whatever the engine throws, the loop goes on: a server that stops accepting without a word is the worst outcome.
+        _stopping.IsCancellationRequested ? AcceptFailure.Stopped
+        : ex is HttpListenerException or ObjectDisposedException or InvalidOperationException ? AcceptFailure.ConnectionFailed
+        : AcceptFailure.Unexplained;
 
     /// <summary>
     /// Runs one request. The host kit answers the application's own exceptions; what escapes it (an assembly the engine

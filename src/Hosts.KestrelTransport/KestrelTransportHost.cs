@@ -28,7 +28,7 @@ public sealed class KestrelTransportHost : IServerHost
         HostCapabilities.Network | HostCapabilities.RequestLimits | HostCapabilities.StrictRequestParsing | HostCapabilities.HttpPipelining |
         HostCapabilities.WebSocketFrameHeaderLimits | HostCapabilities.WebSocketCompression | HostCapabilities.RequestTimeouts |
         HostCapabilities.AbortsFailedResponses | HostCapabilities.SharedPort | HostCapabilities.ConnectionLimit | HostCapabilities.UnixSockets |
-        HostCapabilities.SignalsClientDisconnect;
+        HostCapabilities.SignalsClientDisconnect | HostCapabilities.RepeatedHeaderLines;
 
     /// <inheritdoc />
     public async Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)

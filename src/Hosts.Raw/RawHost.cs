@@ -25,7 +25,7 @@ public sealed class RawHost : IServerHost
         HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols |
         HostCapabilities.WebSocketKeepAliveTimeout | HostCapabilities.RequestLimits | HostCapabilities.Network | HostCapabilities.AbortsFailedResponses | HostCapabilities.HttpPipelining |
         HostCapabilities.SignalsClientDisconnect | HostCapabilities.StrictRequestParsing | HostCapabilities.RequestTimeouts | HostCapabilities.ConnectionLimit |
-        HostCapabilities.SharedPort | HostCapabilities.WebSocketFrameHeaderLimits | HostCapabilities.WebSocketCompression | HostCapabilities.Tls | HostCapabilities.UnixSockets;
+        HostCapabilities.SharedPort | HostCapabilities.WebSocketFrameHeaderLimits | HostCapabilities.WebSocketCompression | HostCapabilities.Tls | HostCapabilities.UnixSockets | HostCapabilities.RepeatedHeaderLines;
 
     /// <inheritdoc />
     public Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)
@@ -50,8 +50,7 @@ public sealed class RawHost : IServerHost
             throw;
         }
         var server = new RawServer(application, options, listeners, addresses);
-        foreach (var address in addresses)
-            HostLog.Listening(server.Logger, HostName, address.ToString(), server.Runtime.ConnectionLimit.Description);
+        server.Runtime.Listening(addresses);
         return Task.FromResult<IRunningServer>(server);
     }
 }

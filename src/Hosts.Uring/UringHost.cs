@@ -27,7 +27,7 @@ public sealed class UringHost : IServerHost
         HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols | HostCapabilities.WebSocketKeepAliveTimeout |
         HostCapabilities.Network | HostCapabilities.RequestLimits | HostCapabilities.StrictRequestParsing | HostCapabilities.HttpPipelining |
         HostCapabilities.WebSocketFrameHeaderLimits | HostCapabilities.WebSocketCompression | HostCapabilities.AbortsFailedResponses |
-        HostCapabilities.ConnectionLimit | HostCapabilities.UnixSockets | HostCapabilities.RequestTimeouts | HostCapabilities.SignalsClientDisconnect;
+        HostCapabilities.ConnectionLimit | HostCapabilities.UnixSockets | HostCapabilities.RequestTimeouts | HostCapabilities.SignalsClientDisconnect | HostCapabilities.RepeatedHeaderLines;
 
     /// <inheritdoc />
     public Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)

@@ -19,7 +19,7 @@ public sealed class InMemoryHost : IServerHost
     /// <inheritdoc />
     public HostCapabilities Capabilities =>
         HostCapabilities.Http | HostCapabilities.WebSockets | HostCapabilities.WebSocketSubProtocols | HostCapabilities.WebSocketKeepAliveTimeout |
-        HostCapabilities.WebSocketFrameHeaderLimits;
+        HostCapabilities.WebSocketFrameHeaderLimits | HostCapabilities.RepeatedHeaderLines;
 
     /// <inheritdoc />
     public Task<IRunningServer> StartAsync(Application application, ServerOptions options, CancellationToken cancellationToken = default)

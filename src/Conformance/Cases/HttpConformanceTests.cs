@@ -180,8 +180,8 @@ public abstract class HttpConformanceTests
         await using var server = await ServerUnderTest.StartAsync(host);
         var seen = JsonDocument.Parse(await SendRepeatedXAAsync(server)).RootElement;
         // HttpListener's managed engine keeps the last line of a name only (its parser sets the header, it does not add it):
-        // the first is gone before the adapter sees the request (docs/hosts.md).
-        var expected = host == "httplistener" ? "two, three" : "one, two, three";
+        // the first is gone before the adapter sees the request (docs/hosts.md). Such a host does not declare RepeatedHeaderLines.
+        var expected = server.Host.Capabilities.HasFlag(HostCapabilities.RepeatedHeaderLines) ? "one, two, three" : "two, three";
         Assert.Equal(expected, seen.GetProperty("GetHeader").GetString());
         Assert.Equal(expected, seen.GetProperty("Cgi").GetString());
         Assert.Equal([expected], seen.GetProperty("Headers").EnumerateArray().Select(v => v.GetString()));

@@ -4,7 +4,8 @@ using HostKit.Hosts.Runtime;
 namespace HostKit.Hosts;
 
 /// <summary>
-/// The accept loop of a host that owns its listening sockets. A failed accept never ends it. Out of descriptors
+/// The accept loop of a host that owns its listening sockets, or of an engine that hands out what it accepted one at a
+/// time (<see cref="RunAsync{T}"/>). A failed accept never ends it. Out of descriptors
 /// (EMFILE, ENFILE) the next accept fails the same way until connections close, so retrying at once would spin and
 /// log without end: it waits <see cref="OutOfDescriptorsBackoff"/> between attempts (the waiting clients stay in the
 /// kernel's backlog) and logs once per interval without a stack (<see cref="HostRuntime.OutOfDescriptors"/>). It ends
@@ -26,14 +27,38 @@ public static class AcceptLoop
     public static ValueTask<Socket?> AcceptAsync(Func<ValueTask<Socket>> accept, HostRuntime runtime) =>
         AcceptAsync(accept, runtime, OutOfDescriptorsBackoff);
 
-    internal static async Task RunAsync(Func<ValueTask<Socket>> accept, Action<Socket> serve, HostRuntime runtime, TimeSpan outOfDescriptorsBackoff)
+    /// <summary>
+    /// Accepts with <paramref name="accept"/> and hands each <typeparamref name="T"/> it gives to <paramref name="serve"/>
+    /// until the server stops: for an engine whose accept gives something other than a socket (HttpListener's request
+    /// context). <paramref name="classify"/> says what each failure means (<see cref="AcceptFailure"/>), and the loop does
+    /// the rest as it does for sockets: it never ends on a failure, only on <see cref="AcceptFailure.Stopped"/>.
+    /// </summary>
+    public static Task RunAsync<T>(Func<ValueTask<T>> accept, Action<T> serve, Func<Exception, AcceptFailure> classify, HostRuntime runtime)
+        where T : class
     {
-        ArgumentNullException.ThrowIfNull(serve);
-        while (await AcceptAsync(accept, runtime, outOfDescriptorsBackoff) is { } socket)
-            serve(socket);
+        ArgumentNullException.ThrowIfNull(classify);
+        return LoopAsync(accept, serve, (ex, _) => classify(ex), runtime, OutOfDescriptorsBackoff);
     }
 
-    internal static async ValueTask<Socket?> AcceptAsync(Func<ValueTask<Socket>> accept, HostRuntime runtime, TimeSpan outOfDescriptorsBackoff)
+    internal static Task RunAsync(Func<ValueTask<Socket>> accept, Action<Socket> serve, HostRuntime runtime, TimeSpan outOfDescriptorsBackoff) =>
+        LoopAsync(accept, serve, SocketFailure, runtime, outOfDescriptorsBackoff);
+
+    internal static ValueTask<Socket?> AcceptAsync(Func<ValueTask<Socket>> accept, HostRuntime runtime, TimeSpan outOfDescriptorsBackoff) =>
+        NextAsync(accept, SocketFailure, runtime, outOfDescriptorsBackoff);
+
+    private static async Task LoopAsync<T>(Func<ValueTask<T>> accept, Action<T> serve, Func<Exception, HostRuntime, AcceptFailure?> classify, HostRuntime runtime,
+        TimeSpan outOfDescriptorsBackoff)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(serve);
+        while (await NextAsync(accept, classify, runtime, outOfDescriptorsBackoff) is { } accepted)
+            serve(accepted);
+    }
+
+    /// <summary>The next <typeparamref name="T"/> <paramref name="accept"/> gives, past failed accepts; null once <paramref name="classify"/> calls a failure the stop. A failure it calls null is not an accept's, and ends the loop.</summary>
+    private static async ValueTask<T?> NextAsync<T>(Func<ValueTask<T>> accept, Func<Exception, HostRuntime, AcceptFailure?> classify, HostRuntime runtime,
+        TimeSpan outOfDescriptorsBackoff)
+        where T : class
     {
         ArgumentNullException.ThrowIfNull(accept);
         ArgumentNullException.ThrowIfNull(runtime);
@@ -43,21 +68,34 @@ public static class AcceptLoop
             {
                 return await accept();
             }
-            catch (Exception ex) when (ex is ObjectDisposedException or SocketException && runtime.Activity.IsStopping)
+            catch (Exception ex) when (classify(ex, runtime) is { } failure)
             {
-                return null;
-            }
-            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.TooManyOpenSockets)
-            {
-                await BackOffAsync(runtime, outOfDescriptorsBackoff);
-            }
-            catch (SocketException ex)
-            {
-                // A connection that failed between SYN and accept (reset): keep accepting.
-                HostLog.ConnectionFailed(runtime.Logger, ex, "accept");
+                switch (failure)
+                {
+                    case AcceptFailure.Stopped:
+                        return null;
+                    case AcceptFailure.OutOfDescriptors:
+                        await BackOffAsync(runtime, outOfDescriptorsBackoff);
+                        break;
+                    default:
+                        HostLog.ConnectionFailed(runtime.Logger, ex, "accept");
+                        if (failure == AcceptFailure.Unexplained)
+                            await Task.Delay(outOfDescriptorsBackoff);
+                        break;
+                }
             }
         }
     }
+
+    /// <summary>What a socket's failed accept means; null for what is no accept's failure, which ends the loop.</summary>
+    private static AcceptFailure? SocketFailure(Exception ex, HostRuntime runtime) => ex switch
+    {
+        ObjectDisposedException or SocketException when runtime.Activity.IsStopping => AcceptFailure.Stopped,
+        SocketException { SocketErrorCode: SocketError.TooManyOpenSockets } => AcceptFailure.OutOfDescriptors,
+        // A connection that failed between SYN and accept (reset): keep accepting.
+        SocketException => AcceptFailure.ConnectionFailed,
+        _ => null,
+    };
 
     /// <summary>
     /// What an accept that failed for want of descriptors (EMFILE, ENFILE) is followed by, on every host: the line

@@ -88,4 +88,13 @@ public enum HostCapabilities
     /// removed at stop), and the request as <see cref="UnixSocketPeer"/> says the application sees it.
     /// </summary>
     UnixSockets = 131072,
+
+    /// <summary>
+    /// Keeps every line of a repeated header: field lines of one name, apart in the request and each perhaps a list
+    /// itself, reach the application as one value, joined in order with <c>", "</c> (RFC 9110 section 5.3), the same
+    /// through <see cref="Environ.GetHeader"/>, its CGI variable and <see cref="Environ.Headers"/>. A host without it
+    /// gives the last line of a name only: its engine sets each line over the one before (HttpListener's managed parser),
+    /// so the first are gone before the adapter sees the request.
+    /// </summary>
+    RepeatedHeaderLines = 262144,
 }

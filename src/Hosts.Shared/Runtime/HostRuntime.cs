@@ -81,6 +81,18 @@ public sealed class HostRuntime
     }
 
     /// <summary>
+    /// Logs the start line for each of <paramref name="addresses"/> the server listens on, with how many connections it
+    /// holds at once (<see cref="ConnectionLimit"/>), or <paramref name="connections"/> for an engine that decides that
+    /// itself (<c>DescriptorGuard.StartLine</c>).
+    /// </summary>
+    public void Listening(IEnumerable<Uri> addresses, string? connections = null)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        foreach (var address in addresses)
+            HostLog.Listening(Logger, HostName, address.ToString(), connections ?? ConnectionLimit.Description);
+    }
+
+    /// <summary>
     /// Reports that accepting a connection failed for want of file descriptors (EMFILE, ENFILE): logged once every ten
     /// seconds, without a stack, since the next attempt fails the same way until connections close.
     /// </summary>

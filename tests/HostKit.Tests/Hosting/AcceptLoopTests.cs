@@ -65,4 +65,39 @@ public class AcceptLoopTests
         runtime.Activity.BeginStopping();
         Assert.Null(await AcceptLoop.AcceptAsync(() => ValueTask.FromException<Socket>(new ObjectDisposedException("listener")), runtime));
     }
+
+    [Fact]
+    public async Task An_engine_s_loop_logs_each_failure_serves_what_it_accepts_and_ends_only_when_its_classifier_says_stopped()
+    {
+        var log = new CapturingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(log).SetMinimumLevel(LogLevel.Debug));
+        var runtime = new HostRuntime("test", (_, _) => ValueTask.FromResult(Body.Empty), new ServerOptions { LoggerFactory = loggerFactory });
+        var attempts = 0;
+        var served = new List<string>();
+
+        // As HttpListener's contexts come: the engine accepted the connection, the loop gets what it made of it.
+        var loop = AcceptLoop.RunAsync(
+            () => ++attempts switch
+            {
+                1 => ValueTask.FromException<string>(new InvalidOperationException("the engine failed one")),
+                2 => ValueTask.FromException<string>(new FileLoadException("no descriptor for an assembly")),
+                3 => ValueTask.FromResult("request"),
+                _ => ValueTask.FromException<string>(new ObjectDisposedException("listener")),
+            },
+            served.Add,
+            ex => ex switch
+            {
+                ObjectDisposedException => AcceptFailure.Stopped,
+                InvalidOperationException => AcceptFailure.ConnectionFailed,
+                _ => AcceptFailure.Unexplained,
+            },
+            runtime);
+
+        await loop.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(["request"], served);
+        Assert.Equal(4, attempts);
+        // Both failures logged with their stacks (event 6), none taken for a want of descriptors (event 10).
+        Assert.Equal(2, log.Entries.Count(e => e.EventId.Id == 6 && e.Exception is not null));
+        Assert.DoesNotContain(log.Entries, e => e.EventId.Id == 10);
+    }
 }
