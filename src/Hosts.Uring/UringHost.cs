@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using HostKit.Hosts;
-using HostKit.Hosts.Uring.Ring;
+using HostKit.Engines.Uring.Ring;
 
 [assembly: ServerHost(typeof(HostKit.Hosts.Uring.UringHost), Order = 30)]
 
