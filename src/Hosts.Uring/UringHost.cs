@@ -1,6 +1,6 @@
 using System.Net.Sockets;
-using HostKit.Hosts;
 using HostKit.Engines.Uring.Ring;
+using HostKit.Hosts;
 
 [assembly: ServerHost(typeof(HostKit.Hosts.Uring.UringHost), Order = 30)]
 
