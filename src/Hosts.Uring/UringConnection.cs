@@ -1,7 +1,8 @@
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using HostKit.Hosts.Uring.Ring;
+using HostKit.Engines.Uring;
+using HostKit.Engines.Uring.Ring;
 
 namespace HostKit.Hosts.Uring;
 

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
+using HostKit.Engines.Uring.Ring;
 using HostKit.Hosts;
-using HostKit.Hosts.Uring.Ring;
 
 [assembly: ServerHost(typeof(HostKit.Hosts.Uring.UringHost), Order = 30)]
 

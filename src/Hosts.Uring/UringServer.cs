@@ -1,5 +1,6 @@
 using System.Net.Sockets;
-using HostKit.Hosts.Uring.Ring;
+using HostKit.Engines.Uring;
+using HostKit.Engines.Uring.Ring;
 using Microsoft.Extensions.Logging;
 
 namespace HostKit.Hosts.Uring;
@@ -17,7 +18,7 @@ internal sealed class UringServer : IRunningServer
     {
         (_runtime, _loop, Addresses) = (runtime, loop, addresses);
         _connections = new ConnectionSet<Http1PipeConnection>(runtime);
-        _accepts = [.. listeners.Select(l => new RingAccept(loop, l, Accepted, AcceptFailed, runtime))];
+        _accepts = [.. listeners.Select(l => new RingAccept(loop, l, Accepted, AcceptFailed, () => AcceptLoop.BackOffAsync(runtime)))];
         _accepts.ForEach(a => a.Start());
     }
 

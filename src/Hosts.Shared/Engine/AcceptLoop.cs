@@ -104,12 +104,6 @@ public static class AcceptLoop
     /// </summary>
     public static Task BackOffAsync(HostRuntime runtime) => BackOffAsync(runtime, OutOfDescriptorsBackoff);
 
-    /// <summary>True for the errno values (EMFILE, ENFILE) of an accept that failed for want of descriptors.</summary>
-    public static bool IsOutOfDescriptors(int errno) => errno is EMFILE or ENFILE;
-
-    private const int ENFILE = 23;
-    private const int EMFILE = 24;
-
     private static Task BackOffAsync(HostRuntime runtime, TimeSpan backoff)
     {
         ArgumentNullException.ThrowIfNull(runtime);

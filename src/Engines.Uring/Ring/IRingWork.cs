@@ -1,4 +1,4 @@
-namespace HostKit.Hosts.Uring.Ring;
+namespace HostKit.Engines.Uring.Ring;
 
 /// <summary>Something another thread asks the loop to do on its own thread (the ring has one user: the loop).</summary>
 internal interface IRingWork

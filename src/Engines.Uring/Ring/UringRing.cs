@@ -1,6 +1,6 @@
-using HostKit.Hosts.Uring.Native;
+using HostKit.Engines.Uring.Native;
 
-namespace HostKit.Hosts.Uring.Ring;
+namespace HostKit.Engines.Uring.Ring;
 
 /// <summary>
 /// One io_uring instance: the submission and completion rings the kernel shares with us, mapped into this

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
-using HostKit.Hosts.Uring.Native;
+using HostKit.Engines.Uring.Native;
 
-namespace HostKit.Hosts.Uring.Ring;
+namespace HostKit.Engines.Uring.Ring;
 
 /// <summary>
 /// The engine's loop: one thread that owns one ring. Each turn it runs what other threads posted, submits every

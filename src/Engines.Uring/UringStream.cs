@@ -1,11 +1,11 @@
 using System.Net.Sockets;
-using HostKit.Hosts.Uring.Native;
-using HostKit.Hosts.Uring.Ring;
+using HostKit.Engines.Uring.Native;
+using HostKit.Engines.Uring.Ring;
 
-namespace HostKit.Hosts.Uring;
+namespace HostKit.Engines.Uring;
 
 /// <summary>
-/// A connection's descriptor as a <see cref="Stream"/>, read and written through the ring: what the host kit's
+/// A connection's descriptor as a <see cref="Stream"/>, read and written through the ring: what a host's
 /// pipes and websocket framing sit on, as they sit on a <see cref="NetworkStream"/> elsewhere. Closing cancels
 /// whatever the kernel still holds and closes the descriptor once the last of it has completed, on the loop.
 /// </summary>

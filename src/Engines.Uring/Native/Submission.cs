@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace HostKit.Hosts.Uring.Native;
+namespace HostKit.Engines.Uring.Native;
 
 /// <summary><c>struct io_uring_sqe</c>, 64 bytes, with the fields this engine fills (unions named for their use here).</summary>
 [StructLayout(LayoutKind.Explicit, Size = 64)]

@@ -1,19 +1,20 @@
 using System.Net.Sockets;
-using HostKit.Hosts.Uring.Native;
-using HostKit.Hosts.Uring.Ring;
+using HostKit.Engines.Uring.Native;
+using HostKit.Engines.Uring.Ring;
 
-namespace HostKit.Hosts.Uring;
+namespace HostKit.Engines.Uring;
 
 /// <summary>
 /// The accept of one listening socket, one connection at a time: each accepted descriptor is a completion, handed to
 /// <paramref name="accepted"/> on the loop's thread, and the accept is submitted again after it. Not multishot
 /// (IORING_ACCEPT_MULTISHOT), on purpose: a multishot accept takes every connection waiting in the backlog before the
 /// loop sees the first, so a burst ran the process to its descriptor limit however low the connection limit was; one
-/// at a time, the kernel holds at most one descriptor the loop has not yet admitted or refused (<see cref="ConnectionRefusal"/>).
-/// Out of descriptors (EMFILE, ENFILE), it is submitted again after the host kit's back-off
-/// (<see cref="AcceptLoop.BackOffAsync"/>: a line per interval, then a pause).
+/// at a time, the kernel holds at most one descriptor the loop has not yet admitted or refused (<paramref name="accepted"/>
+/// does either). An accept that failed otherwise goes to <paramref name="failed"/> with its errno. Out of descriptors
+/// (EMFILE, ENFILE), it is submitted again once the task <paramref name="backOff"/> returns completes (the host's back-off:
+/// a line per interval, then a pause).
 /// </summary>
-internal sealed unsafe class RingAccept(UringLoop loop, Socket listener, Action<int> accepted, Action<int> failed, HostRuntime runtime) : RingOperation
+internal sealed unsafe class RingAccept(UringLoop loop, Socket listener, Action<int> accepted, Action<int> failed, Func<Task> backOff) : RingOperation
 {
     private volatile bool _stopped;
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -55,11 +56,11 @@ internal sealed unsafe class RingAccept(UringLoop loop, Socket listener, Action<
     {
         if (result >= 0)
             accepted(result);
-        else if (result != -LinuxCalls.ECANCELED && !AcceptLoop.IsOutOfDescriptors(-result))
+        else if (result != -LinuxCalls.ECANCELED && !LinuxCalls.IsOutOfDescriptors(-result))
             failed(-result);
         if (_stopped)
             Close();
-        else if (AcceptLoop.IsOutOfDescriptors(-result))
+        else if (LinuxCalls.IsOutOfDescriptors(-result))
             _ = ResubmitLaterAsync(); // at once would spin: wait for descriptors to come back
         else
             loop.Submit(this);
@@ -74,7 +75,7 @@ internal sealed unsafe class RingAccept(UringLoop loop, Socket listener, Action<
         _closed.TrySetResult();
     }
 
-    private Task ResubmitLaterAsync() => AcceptLoop.BackOffAsync(runtime).ContinueWith(_ => loop.Post(this), TaskScheduler.Default);
+    private Task ResubmitLaterAsync() => backOff().ContinueWith(_ => loop.Post(this), TaskScheduler.Default);
 
     private sealed class StopWork(RingAccept accept) : IRingWork
     {

@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Threading.Tasks.Sources;
-using HostKit.Hosts.Uring.Native;
-using HostKit.Hosts.Uring.Ring;
+using HostKit.Engines.Uring.Native;
+using HostKit.Engines.Uring.Ring;
 
-namespace HostKit.Hosts.Uring;
+namespace HostKit.Engines.Uring;
 
 /// <summary>
 /// A connection's receive, or its send: one at a time, as a stream allows. The caller's buffer is pinned while

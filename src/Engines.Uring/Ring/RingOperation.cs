@@ -1,6 +1,6 @@
-using HostKit.Hosts.Uring.Native;
+using HostKit.Engines.Uring.Native;
 
-namespace HostKit.Hosts.Uring.Ring;
+namespace HostKit.Engines.Uring.Ring;
 
 /// <summary>
 /// One kind of work the loop hands to the kernel: it writes its submission entry, and is told its completion.

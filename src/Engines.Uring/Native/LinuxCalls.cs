@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace HostKit.Hosts.Uring.Native;
+namespace HostKit.Engines.Uring.Native;
 
 /// <summary>
 /// The C library calls the engine needs. io_uring has no libc wrappers (liburing's helpers are inline functions
@@ -20,6 +20,8 @@ internal static partial class LinuxCalls
     public const int ENOSYS = 38;
     public const int EBUSY = 16;
     public const int ECANCELED = 125;
+    public const int ENFILE = 23;
+    public const int EMFILE = 24;
 
     public const int ProtRead = 0x1;
     public const int ProtWrite = 0x2;
@@ -51,6 +53,9 @@ internal static partial class LinuxCalls
 
     [LibraryImport(Libc, EntryPoint = "setsockopt", SetLastError = true)]
     public static unsafe partial int SetSockOpt(int fd, int level, int name, void* value, uint length);
+
+    /// <summary>True for the errno values (EMFILE, ENFILE) of an accept that failed for want of descriptors.</summary>
+    public static bool IsOutOfDescriptors(int errno) => errno is EMFILE or ENFILE;
 
     /// <summary>The errno of the last call above.</summary>
     public static int LastError => Marshal.GetLastPInvokeError();

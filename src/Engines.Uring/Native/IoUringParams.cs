@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace HostKit.Hosts.Uring.Native;
+namespace HostKit.Engines.Uring.Native;
 
 /// <summary><c>struct io_uring_params</c> (linux/io_uring.h): what io_uring_setup takes and fills in.</summary>
 [StructLayout(LayoutKind.Sequential)]

@@ -1,6 +1,6 @@
-using HostKit.Hosts.Uring.Native;
+using HostKit.Engines.Uring.Native;
 
-namespace HostKit.Hosts.Uring.Ring;
+namespace HostKit.Engines.Uring.Ring;
 
 /// <summary>The kernel refused io_uring; the message names the cause in words the operator can act on.</summary>
 internal sealed class UringUnavailableException(string message) : Exception(message)
