@@ -1,4 +1,3 @@
-using HostKit.Hosts.Kestrel.Http2;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Abstractions;
 using Microsoft.AspNetCore.Http.Features;

@@ -1,5 +1,5 @@
+using HostKit.Engines.KestrelH2c;
 using HostKit.Hosts;
-using HostKit.Hosts.Kestrel.Http2;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -44,7 +44,10 @@ public sealed class KestrelHost : IServerHost
         var connections = new ConnectionCounter(runtime);
         using var tlsServices = endpoints.Any(e => e.Tls is not null) ? KestrelTls.Services(options.LoggerFactory) : null;
         kestrelOptions.ApplicationServices = tlsServices?.Services!;
-        var h2c = options.Http2 ? new H2cPriorKnowledge(runtime) : null;
+        // h2c beside HTTP/1.1 on each http:// address (src/Engines.KestrelH2c); a client stopped mid-preface is a slow head: the kit's 408.
+        var h2c = options.Http2
+            ? new H2cPriorKnowledge(options.Limits.RequestHeadersTimeout, c => ConnectionRefusal.RefuseAsync(c.Transport.Output, RequestRejection.HeadersTimeout, runtime))
+            : null;
         foreach (var (url, tls) in endpoints)
         {
             LimitedSocketTransport.Listen(kestrelOptions, url, HostName, listen =>

@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace HostKit.Hosts.Kestrel.Http2;
+namespace HostKit.Hosts.Kestrel;
 
 /// <summary>
 /// A websocket over HTTP/2 (RFC 8441): an extended CONNECT with <c>:protocol</c> <c>websocket</c>, which Kestrel accepts with
