@@ -5,30 +5,18 @@ namespace HostKit.Hosts.Kestrel;
 
 /// <summary>
 /// A websocket over HTTP/2 (RFC 8441): an extended CONNECT with <c>:protocol</c> <c>websocket</c>, which Kestrel accepts with
-/// a 200 and a stream of its own (no 101, no key). The application sees the same offer and gets the same <see cref="IWebSocket"/>
-/// as over HTTP/1.1, framed by <see cref="WebSocket.CreateFromStream(Stream, WebSocketCreationOptions)"/> over the HTTP/2 stream;
-/// its <see cref="Environ.RequestMethod"/> is <c>CONNECT</c>, as sent.
+/// a 200 and a stream of its own (no 101, no key). The application sees the same offer (the kit's offer step,
+/// <see cref="WebSocketOffer.ForExtendedConnect"/>) and gets the same <see cref="IWebSocket"/> as over HTTP/1.1, framed by
+/// <see cref="WebSocket.CreateFromStream(Stream, WebSocketCreationOptions)"/> over the HTTP/2 stream; its
+/// <see cref="Environ.RequestMethod"/> is <c>CONNECT</c>, as sent.
 /// </summary>
-internal sealed class KestrelExtendedConnect(IFeatureCollection features, IReadOnlyList<string> subProtocols, ResponseHead head, HostRuntime runtime)
-    : HostWebSocketUpgrade(subProtocols, head, runtime)
+internal sealed class KestrelExtendedConnect(IFeatureCollection features, WebSocketHandshakeRequest handshake, ResponseHead head, HostRuntime runtime)
+    : HostWebSocketUpgrade(handshake.SubProtocols, head, runtime)
 {
-    /// <summary>
-    /// Offers the upgrade when <paramref name="environ"/> is a websocket extended CONNECT; returns why it is refused (a version
-    /// other than 13) or null, also when the request is no such CONNECT.
-    /// </summary>
-    public static RequestRejection? Offer(KestrelEnviron environ, HostRuntime runtime)
-    {
-        if (environ.Features.Get<IHttpExtendedConnectFeature>() is not { IsExtendedConnect: true, Protocol: { } protocol } ||
-            !protocol.Equals("websocket", StringComparison.OrdinalIgnoreCase))
-            return null;
-        if (WebSocketHandshake.ValidateVersion(environ.GetHeader("Sec-WebSocket-Version")) is { } refused)
-            return refused;
-        environ.Offer(new KestrelExtendedConnect(environ.Features, WebSocketHandshake.SubProtocols(environ.GetHeader("Sec-WebSocket-Protocol")), environ.Head, runtime)
-        {
-            RequestedExtensions = environ.GetHeader("Sec-WebSocket-Extensions"),
-        });
-        return null;
-    }
+    /// <summary>True when the request is an extended CONNECT for a websocket, as Kestrel reports it (<c>:protocol</c>, any case).</summary>
+    public static bool IsRequested(IFeatureCollection features) =>
+        features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true, Protocol: { } protocol } &&
+        protocol.Equals("websocket", StringComparison.OrdinalIgnoreCase);
 
     protected override async ValueTask<WebSocket> HandshakeAsync(string? subProtocol)
     {

@@ -41,7 +41,9 @@ public sealed class KestrelHost : IServerHost
 
         var kestrelOptions = new KestrelServerOptions { AddServerHeader = false, AllowSynchronousIO = true };
         ApplyLimits(kestrelOptions.Limits, options.Limits);
-        var connections = new ConnectionCounter(runtime);
+        // Kestrel's open connections, upgraded or not, held to the kit's limit: counted at accept (LimitedSocketListener), and
+        // reported and counted closed by a connection middleware around each.
+        var connections = new ConnectionCount(runtime);
         using var tlsServices = endpoints.Any(e => e.Tls is not null) ? KestrelTls.Services(options.LoggerFactory) : null;
         kestrelOptions.ApplicationServices = tlsServices?.Services!;
         // h2c beside HTTP/1.1 on each http:// address (src/Engines.KestrelH2c); a client stopped mid-preface is a slow head: the kit's 408.
@@ -52,7 +54,7 @@ public sealed class KestrelHost : IServerHost
         {
             LimitedSocketTransport.Listen(kestrelOptions, url, HostName, listen =>
             {
-                listen.Use(connections.Count);
+                listen.Use(next => connection => connections.ServeAsync(next.Invoke, connection));
                 if (tls is not null)
                     KestrelTls.Use(listen, tls, options.Limits, options.Http2);
                 else
@@ -67,7 +69,7 @@ public sealed class KestrelHost : IServerHost
         await server.StartAsync(new KestrelApplication(runtime), cancellationToken);
         var bound = server.Features.Get<IServerAddressesFeature>()!.Addresses
             .Where(a => !H2cPriorKnowledge.IsHandOff(a)).Select(ListenAddress.FromKestrel).ToList();
-        bound.ForEach(address => HostLog.Listening(runtime.Logger, HostName, address.ToString(), runtime.ConnectionLimit.Description));
+        runtime.Listening(bound);
         return new RunningKestrel(server, runtime, bound);
     }
 

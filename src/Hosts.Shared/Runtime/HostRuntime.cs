@@ -80,6 +80,15 @@ public sealed class HostRuntime
         return response.RejectAsync(reason);
     }
 
+    /// <summary>Logs the start line for each address in <paramref name="addresses"/> (<see cref="HostLog.Listening"/>): the host, the address, and <see cref="ConnectionLimit"/>.</summary>
+    /// <param name="addresses">The addresses the server listens on, as it reports them.</param>
+    public void Listening(IEnumerable<Uri> addresses)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        foreach (var address in addresses)
+            HostLog.Listening(Logger, HostName, address.ToString(), ConnectionLimit.Description);
+    }
+
     /// <summary>
     /// Reports that accepting a connection failed for want of file descriptors (EMFILE, ENFILE): logged once every ten
     /// seconds, without a stack, since the next attempt fails the same way until connections close.
