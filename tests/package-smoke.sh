@@ -102,8 +102,8 @@ export NUGET_PACKAGES="$work/nuget-packages"
   || { cat "$work/add-uring.log" >&2; fail "dotnet add package HostKit.Hosts.Uring failed"; }
 (cd "$app" && dotnet build SmokeApp.slnx -c Release -nologo -v quiet) || fail "the app made from the template does not build (output above)"
 (cd "$app" && dotnet test SmokeApp.slnx -c Release --no-build -nologo) || fail "the app's tests failed (output above)"
-for id in HostKit.Abstractions HostKit.Hosting HostKit.Hosts.Shared HostKit.Hosts.Kestrel HostKit.Hosts.Raw HostKit.Hosts.Uring \
-          HostKit.Engines.Uring HostKit.Testing; do
+for id in HostKit.Abstractions HostKit.Hosting HostKit.Hosts.Shared HostKit.Hosts.Kestrel HostKit.Engines.KestrelH2c HostKit.Hosts.Raw \
+          HostKit.Hosts.Uring HostKit.Engines.Uring HostKit.Testing; do
   [ -d "$NUGET_PACKAGES/${id,,}/$version" ] || fail "$id $version was not restored from $artifacts"
 done
 

@@ -1,4 +1,3 @@
-using HostKit.Hosts.Kestrel.Http2;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Abstractions;
 using Microsoft.AspNetCore.Http.Features;
@@ -37,11 +36,7 @@ internal sealed class KestrelApplication(HostRuntime runtime) : IHttpApplication
             await runtime.RefuseAsync(ambiguous, response);
             return;
         }
-        var offer = WebSocketOffer.For(environ, WebSocketOffer.IsRequested(environ) && features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true },
-            (environ, runtime), static (handshake, request) => new KestrelUpgrade(request.environ.Features, handshake, request.environ.Head, request.runtime)
-            {
-                RequestedExtensions = handshake.Extensions,
-            });
+        var offer = OfferWebSocket(environ);
         if (offer.Refusal is { } refused)
         {
             await runtime.RefuseAsync(refused, response);
@@ -49,12 +44,20 @@ internal sealed class KestrelApplication(HostRuntime runtime) : IHttpApplication
         }
         if (offer.Upgrade is { } upgrade)
             environ.Offer(upgrade);
-        else if (environ.IsHttp2 && KestrelExtendedConnect.Offer(environ, runtime) is { } refusedOverHttp2)
-        {
-            await runtime.RefuseAsync(refusedOverHttp2, response);
-            return;
-        }
         var result = await ApplicationInvoker.InvokeAsync(runtime, environ, environ.Head, environ.ClassifyBodyError);
         await RequestPipeline.AnswerAsync(runtime, result, environ, environ.Head, response);
     }
+
+    /// <summary>A websocket over HTTP/1.1 is an upgrade (101), over HTTP/2 an extended CONNECT (RFC 8441): the kit's offer step for each.</summary>
+    private WebSocketOffer OfferWebSocket(KestrelEnviron environ) => environ.IsHttp2
+        ? WebSocketOffer.ForExtendedConnect(environ, KestrelExtendedConnect.IsRequested(environ.Features), (environ, runtime),
+            static (handshake, request) => new KestrelExtendedConnect(request.environ.Features, handshake, request.environ.Head, request.runtime)
+            {
+                RequestedExtensions = handshake.Extensions,
+            })
+        : WebSocketOffer.For(environ, WebSocketOffer.IsRequested(environ) && environ.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true },
+            (environ, runtime), static (handshake, request) => new KestrelUpgrade(request.environ.Features, handshake, request.environ.Head, request.runtime)
+            {
+                RequestedExtensions = handshake.Extensions,
+            });
 }

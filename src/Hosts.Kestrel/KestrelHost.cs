@@ -1,5 +1,5 @@
+using HostKit.Engines.KestrelH2c;
 using HostKit.Hosts;
-using HostKit.Hosts.Kestrel.Http2;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -41,15 +41,20 @@ public sealed class KestrelHost : IServerHost
 
         var kestrelOptions = new KestrelServerOptions { AddServerHeader = false, AllowSynchronousIO = true };
         ApplyLimits(kestrelOptions.Limits, options.Limits);
-        var connections = new ConnectionCounter(runtime);
+        // Kestrel's open connections, upgraded or not, held to the kit's limit: counted at accept (LimitedSocketListener), and
+        // reported and counted closed by a connection middleware around each.
+        var connections = new ConnectionCount(runtime);
         using var tlsServices = endpoints.Any(e => e.Tls is not null) ? KestrelTls.Services(options.LoggerFactory) : null;
         kestrelOptions.ApplicationServices = tlsServices?.Services!;
-        var h2c = options.Http2 ? new H2cPriorKnowledge(runtime) : null;
+        // h2c beside HTTP/1.1 on each http:// address (src/Engines.KestrelH2c); a client stopped mid-preface is a slow head: the kit's 408.
+        var h2c = options.Http2
+            ? new H2cPriorKnowledge(options.Limits.RequestHeadersTimeout, c => ConnectionRefusal.RefuseAsync(c.Transport.Output, RequestRejection.HeadersTimeout, runtime))
+            : null;
         foreach (var (url, tls) in endpoints)
         {
             LimitedSocketTransport.Listen(kestrelOptions, url, HostName, listen =>
             {
-                listen.Use(connections.Count);
+                listen.Use(next => connection => connections.ServeAsync(next.Invoke, connection));
                 if (tls is not null)
                     KestrelTls.Use(listen, tls, options.Limits, options.Http2);
                 else
@@ -64,7 +69,7 @@ public sealed class KestrelHost : IServerHost
         await server.StartAsync(new KestrelApplication(runtime), cancellationToken);
         var bound = server.Features.Get<IServerAddressesFeature>()!.Addresses
             .Where(a => !H2cPriorKnowledge.IsHandOff(a)).Select(ListenAddress.FromKestrel).ToList();
-        bound.ForEach(address => HostLog.Listening(runtime.Logger, HostName, address.ToString(), runtime.ConnectionLimit.Description));
+        runtime.Listening(bound);
         return new RunningKestrel(server, runtime, bound);
     }
 

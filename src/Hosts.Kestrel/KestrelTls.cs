@@ -1,4 +1,3 @@
-using System.Net.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -10,29 +9,23 @@ using Microsoft.Extensions.Logging;
 namespace HostKit.Hosts.Kestrel;
 
 /// <summary>
-/// Kestrel's own HTTPS on an <c>https://</c> listener, with the host kit's TLS policy (<see cref="TlsOptions.CreateAuthenticationOptions"/>:
+/// Kestrel's own HTTPS on an <c>https://</c> listener, with the host kit's TLS policy (<see cref="TlsOptions.CreateAuthenticationOptions(bool)"/>:
 /// the protocols, cipher suites and certificate Raw serves with) and the head timeout as its handshake timeout, as on Raw.
 /// </summary>
 internal static class KestrelTls
 {
     /// <summary>
     /// Serves <paramref name="listen"/> over TLS: HTTP/1.1 only, so ALPN offers <c>http/1.1</c> alone, or with <paramref name="http2"/>
-    /// HTTP/2 too, ALPN offering <c>h2</c> first (RFC 9113 section 3.2; the policy's TLS 1.2+ and AEAD suites are what it requires).
+    /// HTTP/2 too, ALPN offering <c>h2</c> first (the kit's policy, <see cref="TlsOptions.CreateAuthenticationOptions(bool)"/>).
     /// </summary>
     public static void Use(ListenOptions listen, TlsOptions tls, HttpLimits limits, bool http2)
     {
         listen.Protocols = http2 ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1;
         listen.UseHttps(new TlsHandshakeCallbackOptions
         {
-            OnConnection = _ => ValueTask.FromResult(http2 ? WithHttp2(tls.CreateAuthenticationOptions()) : tls.CreateAuthenticationOptions()),
+            OnConnection = _ => ValueTask.FromResult(tls.CreateAuthenticationOptions(http2)),
             HandshakeTimeout = limits.RequestHeadersTimeout,
         });
-    }
-
-    private static SslServerAuthenticationOptions WithHttp2(SslServerAuthenticationOptions options)
-    {
-        options.ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11];
-        return options;
     }
 
     /// <summary>

@@ -46,7 +46,7 @@ public sealed class KestrelTransportHost : IServerHost
         var server = new KestrelServer(Options.Create(kestrelOptions), transport, options.LoggerFactory);
         await server.StartAsync(new NoHttpApplication(), cancellationToken);
         var bound = server.Features.Get<IServerAddressesFeature>()!.Addresses.Select(ListenAddress.FromKestrel).ToList();
-        bound.ForEach(address => HostLog.Listening(runtime.Logger, Name, address.ToString(), runtime.ConnectionLimit.Description));
+        runtime.Listening(bound);
         return new KestrelTransportServer(server, runtime, handler.Connections, bound);
     }
 }

@@ -49,7 +49,7 @@ public sealed class UringHost : IServerHost
         }
         var addresses = options.Urls.Zip(listeners, ListenAddress.Bound).ToList();
         var runtime = new HostRuntime(HostName, application, options);
-        addresses.ForEach(address => HostLog.Listening(runtime.Logger, HostName, address.ToString(), runtime.ConnectionLimit.Description));
+        runtime.Listening(addresses);
         return Task.FromResult<IRunningServer>(new UringServer(runtime, loop, listeners, addresses));
     }
 

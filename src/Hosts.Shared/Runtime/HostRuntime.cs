@@ -85,6 +85,8 @@ public sealed class HostRuntime
     /// holds at once (<see cref="ConnectionLimit"/>), or <paramref name="connections"/> for an engine that decides that
     /// itself (<c>DescriptorGuard.StartLine</c>).
     /// </summary>
+    /// <param name="addresses">The addresses the server listens on, as it reports them.</param>
+    /// <param name="connections">What the line says of connections, when not <see cref="ConnectionLimit"/>'s description.</param>
     public void Listening(IEnumerable<Uri> addresses, string? connections = null)
     {
         ArgumentNullException.ThrowIfNull(addresses);

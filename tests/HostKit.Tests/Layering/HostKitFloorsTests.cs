@@ -2,6 +2,7 @@ using ArchUnitNET.Domain;
 using ArchUnitNET.Fluent;
 using ArchUnitNET.Loader;
 using ArchUnitNET.xUnitV3;
+using HostKit.Engines.KestrelH2c;
 using static ArchUnitNET.Fluent.ArchRuleDefinition;
 using static ArchUnitNET.Fluent.Slices.SliceRuleDefinition;
 
@@ -11,6 +12,8 @@ namespace HostKit.Tests.Layering;
 /// The host kit's floors point one way: the sans-I/O protocol (<c>HostKit.Hosts.Protocol</c>) knows nothing above it,
 /// the runtime (<c>HostKit.Hosts.Runtime</c>) knows the protocol, and the engine seam (<c>HostKit.Hosts</c>) knows both.
 /// Read from the compiled kit, so a reference hidden in a method body counts as much as one in a signature.
+/// Beside the kit, the Kestrel extension that serves h2c by prior knowledge (src/Engines.KestrelH2c) stands below it all:
+/// a patch to the engine that knows no HostKit assembly, so that it is deleted whole when Kestrel does this itself.
 /// </summary>
 public sealed class HostKitFloorsTests
 {
@@ -19,6 +22,12 @@ public sealed class HostKitFloorsTests
     private const string SeamNamespace = "HostKit.Hosts";
 
     private static readonly ArchUnitNET.Domain.Architecture Kit = new ArchLoader().LoadAssemblies(typeof(HostRuntime).Assembly).Build();
+
+    private static readonly System.Reflection.Assembly H2cAssembly = typeof(H2cPriorKnowledge).Assembly;
+
+    private static readonly ArchUnitNET.Domain.Architecture H2c = new ArchLoader().LoadAssemblies(H2cAssembly).Build();
+
+    private static readonly IObjectProvider<IType> H2cTypes = Types().That().ResideInAssembly(H2cAssembly).As("the Kestrel h2c extension");
 
     private static readonly IObjectProvider<IType> Protocol = Types().That().ResideInNamespace(ProtocolNamespace).As("the protocol floor");
 
@@ -59,4 +68,19 @@ public sealed class HostKitFloorsTests
     [Fact]
     public void The_floors_are_free_of_cycles() =>
         Slices().Matching("HostKit.Hosts.(*)").Should().BeFreeOfCycles().Check(Kit);
+
+    [Fact]
+    public void The_kestrel_h2c_extension_depends_on_no_HostKit_assembly()
+    {
+        Types().That().Are(H2cTypes).Should().NotDependOnAnyTypesThat().ResideInNamespaceMatching(@"^HostKit(\.(?!Engines\.KestrelH2c$).*)?$").Check(H2c);
+        Assert.DoesNotContain(H2cAssembly.GetReferencedAssemblies(), r => r.Name!.StartsWith("HostKit.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_h2c_rule_sees_the_dependencies_that_exist()
+    {
+        // The control: the extension has types, and a rule against what it does use (Kestrel) fails.
+        Assert.NotEmpty(H2cTypes.GetObjects(H2c));
+        Assert.False(Types().That().Are(H2cTypes).Should().NotDependOnAnyTypesThat().ResideInNamespaceMatching(@"^Microsoft\.AspNetCore\..*$").HasNoViolations(H2c));
+    }
 }

@@ -7,8 +7,8 @@ namespace HostKit.Hosts.Runtime;
 /// <summary>
 /// What a host serves its <c>https://</c> addresses with: the certificate and its private key, the intermediate
 /// certificates sent with it, and the one TLS policy every host that terminates TLS itself applies
-/// (<see cref="CreateAuthenticationOptions"/>): TLS 1.2 and 1.3 only, forward-secret AEAD cipher suites only,
-/// ALPN <c>http/1.1</c>, no client certificate, no renegotiation.
+/// (<see cref="CreateAuthenticationOptions()"/>): TLS 1.2 and 1.3 only, forward-secret AEAD cipher suites only,
+/// ALPN <c>http/1.1</c> (<c>h2</c> before it for a host that serves HTTP/2), no client certificate, no renegotiation.
 /// </summary>
 public sealed class TlsOptions
 {
@@ -75,5 +75,19 @@ public sealed class TlsOptions
             AllowRenegotiation = false,
             CipherSuitesPolicy = Policy,
         };
+    }
+
+    /// <summary>
+    /// <see cref="CreateAuthenticationOptions()"/> for a listener that serves HTTP/2 too when <paramref name="http2"/>: ALPN then
+    /// offers <c>h2</c> before <c>http/1.1</c> (RFC 9113 section 3.2; the policy's TLS 1.2+ and AEAD suites are what HTTP/2
+    /// requires, section 9.2).
+    /// </summary>
+    /// <param name="http2">The listener serves HTTP/2 as well as HTTP/1.1.</param>
+    public SslServerAuthenticationOptions CreateAuthenticationOptions(bool http2)
+    {
+        var options = CreateAuthenticationOptions();
+        if (http2)
+            options.ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11];
+        return options;
     }
 }

@@ -38,10 +38,31 @@ public readonly struct WebSocketOffer
         var key = request.GetHeader("Sec-WebSocket-Key");
         if (WebSocketHandshake.Validate(request.GetHeader("Sec-WebSocket-Version"), key) is { } refused)
             return new WebSocketOffer(null, refused);
-        var handshake = new WebSocketHandshakeRequest(key!, WebSocketHandshake.SubProtocols(request.GetHeader("Sec-WebSocket-Protocol")),
-            request.GetHeader("Sec-WebSocket-Extensions"));
-        return new WebSocketOffer(upgrade(handshake, state), null);
+        return new WebSocketOffer(upgrade(Handshake(request, key!), state), null);
     }
+
+    /// <summary>
+    /// The offer step for a websocket over HTTP/2 (RFC 8441): an extended CONNECT whose <c>:protocol</c> is <c>websocket</c>
+    /// carries no key, so only its version is checked (<see cref="WebSocketHandshake.ValidateVersion"/>), and the handshake
+    /// handed to <paramref name="upgrade"/> has an empty <see cref="WebSocketHandshakeRequest.Key"/>. A request that does not ask offers nothing.
+    /// </summary>
+    /// <param name="request">The request, whose handshake headers are read.</param>
+    /// <param name="asksToUpgrade">True when the request is an extended CONNECT for <c>websocket</c>, as the engine reports it.</param>
+    /// <param name="state">What <paramref name="upgrade"/> needs of the host.</param>
+    /// <param name="upgrade">Makes the engine's upgrade.</param>
+    public static WebSocketOffer ForExtendedConnect<TState>(Environ request, bool asksToUpgrade, TState state, Func<WebSocketHandshakeRequest, TState, HostWebSocketUpgrade> upgrade)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(upgrade);
+        if (!asksToUpgrade)
+            return default;
+        if (WebSocketHandshake.ValidateVersion(request.GetHeader("Sec-WebSocket-Version")) is { } refused)
+            return new WebSocketOffer(null, refused);
+        return new WebSocketOffer(upgrade(Handshake(request, string.Empty), state), null);
+    }
+
+    private static WebSocketHandshakeRequest Handshake(Environ request, string key) =>
+        new(key, WebSocketHandshake.SubProtocols(request.GetHeader("Sec-WebSocket-Protocol")), request.GetHeader("Sec-WebSocket-Extensions"));
 
     /// <summary>True when <paramref name="request"/>'s method, version and headers ask to switch to websocket (<see cref="WebSocketHandshake.IsRequested"/>).</summary>
     public static bool IsRequested(Environ request)

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Connections;
 
-namespace HostKit.Hosts.Kestrel.Http2;
+namespace HostKit.Engines.KestrelH2c;
 
 /// <summary>Kestrel's transport with the <see cref="HandOffEndPoint"/> bound to its own listener, and every other endpoint to <paramref name="inner"/>.</summary>
 internal sealed class HandOffTransportFactory(IConnectionListenerFactory inner) : IConnectionListenerFactory

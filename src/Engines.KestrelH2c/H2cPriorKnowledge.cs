@@ -3,43 +3,63 @@ using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
-namespace HostKit.Hosts.Kestrel.Http2;
+namespace HostKit.Engines.KestrelH2c;
 
 /// <summary>
 /// h2c by prior knowledge (RFC 9113 section 3.3) on an endpoint that also serves HTTP/1.1: a connection whose first bytes
 /// are the HTTP/2 client preface goes to Kestrel's HTTP/2-only <see cref="HandOffEndPoint"/>, any other stays on HTTP/1.1.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Kestrel has no such endpoint of its own: on a cleartext endpoint that allows both it picks HTTP/1.1 unconditionally, for
 /// want of ALPN (dotnet/aspnetcore#56984, open). Nothing is consumed here, so whichever protocol takes the connection reads
 /// the same bytes.
+/// </para>
+/// <para>
+/// Three hooks, one per part of Kestrel it touches: <see cref="Use"/> on each cleartext endpoint, <see cref="Serve"/> once on
+/// the server's options, and <see cref="Transport"/> around the server's transport; <see cref="IsHandOff"/> tells the
+/// hand-off endpoint apart in the server's address list.
+/// </para>
 /// </remarks>
-internal sealed class H2cPriorKnowledge(HostRuntime runtime)
+/// <param name="prefaceTimeout">
+/// How long the first bytes may take to tell (the server's request-head timeout): a connection that sent nothing by then
+/// goes to HTTP/1.1, one that is still part-way through the preface is refused.
+/// </param>
+/// <param name="refuseSlowPreface">
+/// Answers a connection that sent part of the preface and no more within <paramref name="prefaceTimeout"/>, before it is
+/// closed (a server writes its own 408 there); null closes it without an answer.
+/// </param>
+public sealed class H2cPriorKnowledge(TimeSpan prefaceTimeout, Func<ConnectionContext, ValueTask>? refuseSlowPreface = null)
 {
     private readonly HandOffListener _http2 = new();
 
     private static ReadOnlySpan<byte> Preface => "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8;
 
-    /// <summary>True for the hand-off endpoint's entry in Kestrel's address list, which is no address a client can reach.</summary>
+    /// <summary>True for the hand-off endpoint's entry in Kestrel's address list, which is no address a client can reach: leave it out of what a server reports.</summary>
+    /// <param name="address">An entry of Kestrel's <c>IServerAddressesFeature.Addresses</c>.</param>
     public static bool IsHandOff(string address) => address.Contains(HandOffEndPoint.Name, StringComparison.Ordinal);
 
-    /// <summary>Serves HTTP/1.1 and h2c on the cleartext endpoint <paramref name="listen"/>.</summary>
+    /// <summary>Serves HTTP/1.1 and h2c on the cleartext endpoint <paramref name="listen"/>: call it from <c>KestrelServerOptions.Listen</c>'s configure.</summary>
+    /// <param name="listen">A cleartext endpoint (its <see cref="ListenOptions.Protocols"/> become <see cref="HttpProtocols.Http1"/>).</param>
     public void Use(ListenOptions listen)
     {
         listen.Protocols = HttpProtocols.Http1;
         listen.Use(Sniff);
     }
 
-    /// <summary>Adds the HTTP/2-only endpoint the connections with the preface are handed to.</summary>
+    /// <summary>Adds the HTTP/2-only endpoint the connections with the preface are handed to, once, after the other endpoints.</summary>
+    /// <param name="kestrel">The server's options.</param>
     public void Serve(KestrelServerOptions kestrel) => kestrel.Listen(_http2.EndPoint, listen => listen.Protocols = HttpProtocols.Http2);
 
-    /// <summary>The transport that binds the hand-off endpoint, and every other with <paramref name="sockets"/>.</summary>
+    /// <summary>The transport that binds the hand-off endpoint, and every other with <paramref name="sockets"/>: give it to the <c>KestrelServer</c>.</summary>
+    /// <param name="sockets">The server's own transport (Kestrel's sockets, say).</param>
     public IConnectionListenerFactory Transport(IConnectionListenerFactory sockets) => new HandOffTransportFactory(sockets);
 
     /// <summary>
     /// The connection middleware: HTTP/2 for a connection that opens with the preface, <paramref name="next"/> (HTTP/1.1) for
-    /// any other. A client that sends part of the preface and no more within the head timeout is a slow head: the host kit's
-    /// 408, and the connection closes (left to HTTP/1.1 it would wait on bytes already looked at, for the keep-alive timeout).
+    /// any other. A client that sends part of the preface and no more within the head timeout is a slow head: answered by
+    /// <c>refuseSlowPreface</c>, and the connection closes (left to HTTP/1.1 it would wait on bytes already looked at, for the
+    /// keep-alive timeout).
     /// </summary>
     private ConnectionDelegate Sniff(ConnectionDelegate next) => async connection =>
     {
@@ -52,7 +72,8 @@ internal sealed class H2cPriorKnowledge(HostRuntime runtime)
                 await next(connection);
                 break;
             default:
-                await RefuseSlowPrefaceAsync(connection);
+                if (refuseSlowPreface is not null)
+                    await refuseSlowPreface(connection);
                 break;
         }
     };
@@ -64,7 +85,7 @@ internal sealed class H2cPriorKnowledge(HostRuntime runtime)
     /// </summary>
     private async ValueTask<bool?> OpensWithPrefaceAsync(PipeReader input)
     {
-        using var timeout = new CancellationTokenSource(runtime.Options.Limits.RequestHeadersTimeout);
+        using var timeout = new CancellationTokenSource(prefaceTimeout);
         var started = false;
         while (true)
         {
@@ -85,20 +106,6 @@ internal sealed class H2cPriorKnowledge(HostRuntime runtime)
                 return isPreface;
             if (read.IsCompleted || read.IsCanceled)
                 return false;
-        }
-    }
-
-    private async Task RefuseSlowPrefaceAsync(ConnectionContext connection)
-    {
-        runtime.Rejected(RequestRejection.HeadersTimeout);
-        try
-        {
-            ResponseHeadWriter.WriteRejection(connection.Transport.Output, RequestRejection.HeadersTimeout);
-            await connection.Transport.Output.FlushAsync();
-        }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException or ConnectionResetException or InvalidOperationException)
-        {
-            // The client left first: nothing to answer.
         }
     }
 

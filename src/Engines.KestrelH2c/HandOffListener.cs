@@ -2,7 +2,7 @@ using System.Net;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
 
-namespace HostKit.Hosts.Kestrel.Http2;
+namespace HostKit.Engines.KestrelH2c;
 
 /// <summary>
 /// The listener of the <see cref="HandOffEndPoint"/>: it accepts the connections handed to it (already accepted, counted and

@@ -3,7 +3,7 @@ using System.Net;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace HostKit.Hosts.Kestrel.Http2;
+namespace HostKit.Engines.KestrelH2c;
 
 /// <summary>
 /// A socket connection as the HTTP/2 endpoint sees it: the same transport, with a feature layer of its own (Kestrel sets
