@@ -22,6 +22,7 @@ namespace HostKit.Chat;
 /// </param>
 /// <param name="You">
 /// True on a member's own <c>join</c>, in the copy sent to that member only: how a client learns its own
-/// <paramref name="Member"/> id. Null (left out) otherwise; never stored.
+/// <paramref name="Member"/> id. Null (left out) otherwise; never stored. It stays the last parameter, so the last field
+/// written: the member's copy is the room's bytes with it spliced in before the closing brace (<c>ChatWire.EncodeOwnJoin</c>).
 /// </param>
 public sealed record ChatEvent(ChatEventType Type, string Room, string Name, string? Text, long Id, long Ts, string? Epoch = null, string? Member = null, bool? You = null);

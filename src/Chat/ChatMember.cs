@@ -34,8 +34,9 @@ internal sealed class ChatMember(IWebSocket socket, string room, string name, st
     public void Deliver(ChatEvent chatEvent, WebSocketMessage json)
     {
         // The member's own join, told apart by "you": true in its copy only, is how a client learns its member id.
+        // Made from the room's bytes, not serialised again: the same bytes, one array and no copy of the event.
         if (chatEvent.Type == ChatEventType.Join && chatEvent.Member == Id)
-            json = ChatWire.Encode(chatEvent with { You = true });
+            json = ChatWire.EncodeOwnJoin(json);
         var id = chatEvent.Id;
         lock (_gate)
         {

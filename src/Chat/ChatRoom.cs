@@ -88,7 +88,7 @@ internal sealed class ChatRoom
             {
                 while (events.TryRead(out var chatEvent))
                 {
-                    // Serialised once here; every member gets the same bytes (but for a join, whose member gets its own copy, ChatMember.Deliver).
+                    // Serialised once here; every member gets the same bytes (but for a join, whose member gets these bytes with "you":true spliced in, ChatMember.Deliver).
                     var json = ChatWire.Encode(chatEvent);
                     foreach (var member in _members)
                         member.Deliver(chatEvent, json);

@@ -37,6 +37,34 @@ public class ChatEventJsonTests
             JsonSerializer.Serialize(join with { You = true }, ChatJsonContext.Default.ChatEvent));
     }
 
+    public static TheoryData<string, string?> Joins => new()
+    {
+        { "ann", "1764599990000123" },
+        { "zoë \"the\" <b>&amp;</b> \\ 😀", "1764599990000123" },     // escaped by the serializer: the splice must not touch it
+        { "bob", null },                                             // no epoch yet: member is the field before you
+        { new string('x', 4000), "e" },                              // longer than the serializer's first buffer
+    };
+
+    [Theory]
+    [MemberData(nameof(Joins))]
+    public void A_members_own_join_is_the_rooms_bytes_with_you_spliced_in_byte_for_byte_what_serialising_it_makes(string name, string? epoch)
+    {
+        var join = new ChatEvent(ChatEventType.Join, "lobby", name, null, 1, 1764600000000, epoch, "3f9a2c1b7e04");
+        var roomsJoin = ChatWire.Encode(join);
+        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(join, ChatJsonContext.Default.ChatEvent), roomsJoin.Data.ToArray());
+        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(join with { You = true }, ChatJsonContext.Default.ChatEvent), ChatWire.EncodeOwnJoin(roomsJoin).Data.ToArray());
+    }
+
+    [Fact]
+    public void A_members_own_join_on_the_wire_is_exactly_these_bytes()
+    {
+        var join = new ChatEvent(ChatEventType.Join, "lobby", "ann", null, 1, 1764600000000, "1764599990000123", "3f9a2c1b7e04");
+        var roomsJoin = ChatWire.Encode(join);
+        Assert.Equal("""{"type":"join","room":"lobby","name":"ann","id":1,"ts":1764600000000,"epoch":"1764599990000123","member":"3f9a2c1b7e04"}""", roomsJoin.Text);
+        Assert.Equal("""{"type":"join","room":"lobby","name":"ann","id":1,"ts":1764600000000,"epoch":"1764599990000123","member":"3f9a2c1b7e04","you":true}""",
+            ChatWire.EncodeOwnJoin(roomsJoin).Text);
+    }
+
     [Fact]
     public void Events_written_before_member_ids_still_read_with_no_member()
     {
