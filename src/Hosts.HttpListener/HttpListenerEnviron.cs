@@ -3,13 +3,12 @@ using System.Net;
 namespace HostKit.Hosts.HttpListener;
 
 /// <summary>The HostKit view of an <see cref="HttpListenerRequest"/>.</summary>
-internal sealed class HttpListenerEnviron(HttpListenerContext context, CancellationToken aborted, long? maxBodyBytes) : Environ
+internal sealed class HttpListenerEnviron(HttpListenerContext context, CancellationToken aborted, long? maxBodyBytes) : EngineEnviron
 {
     private readonly HttpListenerRequest _request = context.Request;
     private string? _pathInfo;
     private string? _queryString;
     private Stream? _body;
-    private WebSocketUpgrade? _upgrade;
 
     public override string RequestMethod => _request.HttpMethod;
 
@@ -41,11 +40,6 @@ internal sealed class HttpListenerEnviron(HttpListenerContext context, Cancellat
 
     // HttpListener tells nothing when a client goes away mid-request: this is the server's stop only.
     public override CancellationToken RequestAborted => aborted;
-
-    public override WebSocketUpgrade? WebSocket => _upgrade;
-
-    /// <summary>Offers <paramref name="upgrade"/> (or nothing) to the application.</summary>
-    public void Offer(WebSocketUpgrade? upgrade) => _upgrade = upgrade;
 
     public override IEnumerable<KeyValuePair<string, string>> Headers =>
         _request.Headers.AllKeys.OfType<string>().Select(k => KeyValuePair.Create(k, _request.Headers[k]!));

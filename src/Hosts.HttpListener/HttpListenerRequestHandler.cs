@@ -16,22 +16,13 @@ internal sealed class HttpListenerRequestHandler(HostRuntime runtime)
         var response = new HttpListenerResponseAdapter(context);
         var environ = new HttpListenerEnviron(context, stopping, runtime.Options.Limits.MaxRequestBodyBytes);
         // HttpListener enforces none of the size limits, nor the target's bytes: the kit's rules, as on every host.
-        if (EngineHeadLimits.Check(request.HttpMethod, request.RawUrl, environ.Headers, environ.ContentLength, runtime.Options.Limits) is { } refused)
-        {
-            await runtime.RefuseAsync(refused, response);
-            return;
-        }
+        var refused = EngineHeadLimits.Check(request.HttpMethod, request.RawUrl, environ.Headers, environ.ContentLength, runtime.Options.Limits);
         var head = new ResponseHead();
-        // Checked with the host kit's rules: HttpListener's own check answers a bad handshake with 500.
-        var offer = WebSocketOffer.For(environ, WebSocketOffer.IsRequested(environ), (context, head, runtime),
-            static (handshake, request) => new HttpListenerUpgrade(request.context, handshake.SubProtocols, request.head, request.runtime));
-        if (offer.Refusal is { } badHandshake)
-        {
-            await runtime.RefuseAsync(badHandshake, response);
-            return;
-        }
-        environ.Offer(offer.Upgrade);
-        var result = await ApplicationInvoker.InvokeAsync(runtime, environ, head);
-        await RequestPipeline.AnswerAsync(runtime, result, environ, head, response);
+        await RequestPipeline.ServeAsync(runtime, environ, head, response, refused, (context, environ, head, runtime), OfferWebSocket);
     }
+
+    /// <summary>Checked with the host kit's rules: HttpListener's own check answers a bad handshake with 500.</summary>
+    private static WebSocketOffer OfferWebSocket((HttpListenerContext Context, HttpListenerEnviron Environ, ResponseHead Head, HostRuntime Runtime) request) =>
+        WebSocketOffer.For(request.Environ, WebSocketOffer.IsRequested(request.Environ), request,
+            static (handshake, request) => new HttpListenerUpgrade(request.Context, handshake.SubProtocols, request.Head, request.Runtime));
 }

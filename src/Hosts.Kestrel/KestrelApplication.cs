@@ -25,38 +25,29 @@ internal sealed class KestrelApplication(HostRuntime runtime) : IHttpApplication
     {
     }
 
-    public async Task ProcessRequestAsync(KestrelEnviron environ)
+    /// <remarks>
+    /// Not a state machine itself: the kit's steps are (<see cref="RequestPipeline.ServeAsync"/>), and a request that has to
+    /// wait allocates theirs only. The offer step is a static method and its state a tuple: no closure per request.
+    /// </remarks>
+    public Task ProcessRequestAsync(KestrelEnviron environ)
     {
-        var features = environ.Features;
         // An HTTP/2 stream streams a body of unknown length as HTTP/1.1 does, and never closes the connection it shares.
-        var response = new KestrelResponse(features, new RequestSummary(environ.RequestMethod == "HEAD", environ.IsHttp11 || environ.IsHttp2,
+        var response = new KestrelResponse(environ.Features, new RequestSummary(environ.RequestMethod == "HEAD", environ.IsHttp11 || environ.IsHttp2,
             environ.IsHttp2 || ClientKeepAlive.Wanted(environ.IsHttp11, environ.GetHeader("Connection"))), environ.IsHttp2);
-        if (environ.FramingRejection() is { } ambiguous)
-        {
-            await runtime.RefuseAsync(ambiguous, response);
-            return;
-        }
-        var offer = OfferWebSocket(environ);
-        if (offer.Refusal is { } refused)
-        {
-            await runtime.RefuseAsync(refused, response);
-            return;
-        }
-        if (offer.Upgrade is { } upgrade)
-            environ.Offer(upgrade);
-        var result = await ApplicationInvoker.InvokeAsync(runtime, environ, environ.Head, environ.ClassifyBodyError);
-        await RequestPipeline.AnswerAsync(runtime, result, environ, environ.Head, response);
+        // Kestrel is more lenient with framing than the kit: what it let through and the kit forbids is refused first.
+        return RequestPipeline.ServeAsync(runtime, environ, environ.Head, response, environ.FramingRejection(), (environ, runtime), OfferWebSocket,
+            environ.ClassifyBodyError).AsTask();
     }
 
     /// <summary>A websocket over HTTP/1.1 is an upgrade (101), over HTTP/2 an extended CONNECT (RFC 8441): the kit's offer step for each.</summary>
-    private WebSocketOffer OfferWebSocket(KestrelEnviron environ) => environ.IsHttp2
-        ? WebSocketOffer.ForExtendedConnect(environ, KestrelExtendedConnect.IsRequested(environ.Features), (environ, runtime),
-            static (handshake, request) => new KestrelExtendedConnect(request.environ.Features, handshake, request.environ.Head, request.runtime)
+    private static WebSocketOffer OfferWebSocket((KestrelEnviron Environ, HostRuntime Runtime) request) => request.Environ.IsHttp2
+        ? WebSocketOffer.ForExtendedConnect(request.Environ, KestrelExtendedConnect.IsRequested(request.Environ.Features), request,
+            static (handshake, request) => new KestrelExtendedConnect(request.Environ.Features, handshake, request.Environ.Head, request.Runtime)
             {
                 RequestedExtensions = handshake.Extensions,
             })
-        : WebSocketOffer.For(environ, WebSocketOffer.IsRequested(environ) && environ.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true },
-            (environ, runtime), static (handshake, request) => new KestrelUpgrade(request.environ.Features, handshake, request.environ.Head, request.runtime)
+        : WebSocketOffer.For(request.Environ, WebSocketOffer.IsRequested(request.Environ) && request.Environ.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true },
+            request, static (handshake, request) => new KestrelUpgrade(request.Environ.Features, handshake, request.Environ.Head, request.Runtime)
             {
                 RequestedExtensions = handshake.Extensions,
             });

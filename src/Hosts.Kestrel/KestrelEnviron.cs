@@ -10,7 +10,7 @@ namespace HostKit.Hosts.Kestrel;
 /// <c>HttpContext</c>). Kestrel keeps one per connection (<c>IHostContextContainer</c>), so a request
 /// allocates no environ; each property reads Kestrel's own state when asked.
 /// </summary>
-internal sealed class KestrelEnviron : Environ
+internal sealed class KestrelEnviron : EngineEnviron
 {
     private IHttpRequestFeature _request = null!;
     private IHttpConnectionFeature _connection = null!;
@@ -18,7 +18,6 @@ internal sealed class KestrelEnviron : Environ
     private IRequestBodyPipeFeature? _bodyPipe;
     private string? _pathInfo;
     private string? _queryString;
-    private WebSocketUpgrade? _upgrade;
 
     public KestrelEnviron() => ClassifyBodyError = Classify;
 
@@ -45,11 +44,7 @@ internal sealed class KestrelEnviron : Environ
         _lifetime = features.GetRequiredFeature<IHttpRequestLifetimeFeature>();
         _bodyPipe = features.Get<IRequestBodyPipeFeature>();
         _pathInfo = _queryString = null;
-        _upgrade = null;
     }
-
-    /// <summary>Offers <paramref name="upgrade"/> to the application.</summary>
-    public void Offer(WebSocketUpgrade upgrade) => _upgrade = upgrade;
 
     public bool IsHttp11 => ReferenceEquals(_request.Protocol, "HTTP/1.1") || _request.Protocol == "HTTP/1.1";
 
@@ -87,8 +82,6 @@ internal sealed class KestrelEnviron : Environ
     public override PipeReader BodyReader => _bodyPipe?.Reader ?? base.BodyReader;
 
     public override CancellationToken RequestAborted => _lifetime.RequestAborted;
-
-    public override WebSocketUpgrade? WebSocket => _upgrade;
 
     public override IEnumerable<KeyValuePair<string, string>> Headers =>
         _request.Headers.Select(h => KeyValuePair.Create(h.Key, Join(h.Value)));

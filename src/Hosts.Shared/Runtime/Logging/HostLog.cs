@@ -59,4 +59,11 @@ public static partial class HostLog
     /// <summary>Descriptors are free again after <see cref="EngineOutOfDescriptors"/>: the gate is open.</summary>
     [LoggerMessage(EventId = 31, Level = LogLevel.Information, Message = "File descriptors are free again: accepting new connections")]
     internal static partial void EngineAcceptingAgain(ILogger logger);
+
+    /// <summary>
+    /// A websocket's close frame went out and the peer never closed back: its connection, left to end with the request so that
+    /// the frame is sent first, is ended now (an engine's abort that throws away unsent bytes: Kestrel's). Usually it is gone already.
+    /// </summary>
+    [LoggerMessage(EventId = 32, Level = LogLevel.Debug, Message = "Websocket close unanswered: its connection ended {Seconds} s after the close frame went out")]
+    internal static partial void WebSocketEndedAfterClose(ILogger logger, double seconds);
 }

@@ -6,10 +6,52 @@ namespace HostKit.Hosts.Runtime;
 /// What every host does with the application's result, once: finish an accepted websocket, answer a
 /// refused request, turn a failure into the 500, plan the response and send it, and blame a failure
 /// while sending on the right side (the application's body: logged and aborted; a client that left:
-/// logged at debug). Hosts call <see cref="ApplicationInvoker.InvokeAsync"/>, then this.
+/// logged at debug). Hosts call <see cref="ApplicationInvoker.InvokeAsync"/>, then this; a host whose engine parses HTTP
+/// calls <see cref="ServeAsync"/>, which takes every step of a request from the kit's refusals to the answer.
 /// </summary>
 public static class RequestPipeline
 {
+    /// <summary>
+    /// The steps of one request on a host whose engine parses HTTP itself (Kestrel, HttpListener), in the order every host
+    /// takes them: a request the engine let through but the kit's rules forbid (<paramref name="refusal"/>: its framing, a
+    /// size) is refused; then the websocket offer step (<paramref name="offer"/>), whose bad handshake is refused too; then the
+    /// application runs (<see cref="ApplicationInvoker.InvokeAsync"/>) and is answered (<see cref="AnswerAsync"/>). Each refusal
+    /// goes through <see cref="HostRuntime.RefuseAsync"/>. The engine only translates: its request (<paramref name="environ"/>),
+    /// its response, its upgrade. The pipe hosts' loop (<c>Http1PipeConnection</c>) takes the same steps between its reads.
+    /// </summary>
+    /// <param name="runtime">The server.</param>
+    /// <param name="environ">The request as the engine parsed it; it is given the upgrade the offer step made.</param>
+    /// <param name="head">Collects the application's status and headers (and the upgrade's, for a websocket).</param>
+    /// <param name="response">The engine's response.</param>
+    /// <param name="refusal">A rule of the kit the request breaks and the engine does not check (its framing, a size limit), or null.</param>
+    /// <param name="state">What <paramref name="offer"/> needs of the host (a static lambda and its state allocate nothing).</param>
+    /// <param name="offer">The engine's websocket offer step: <see cref="WebSocketOffer.For"/> or <see cref="WebSocketOffer.ForExtendedConnect"/>, with its upgrade.</param>
+    /// <param name="classify">The engine's classification of its own request body errors (<see cref="ApplicationInvoker.InvokeAsync"/>), or null.</param>
+    public static async ValueTask ServeAsync<TResponse, TState>(HostRuntime runtime, EngineEnviron environ, ResponseHead head, TResponse response,
+        RequestRejection? refusal, TState state, Func<TState, WebSocketOffer> offer, Func<Exception, RequestRejection?>? classify = null)
+        where TResponse : IHostResponse
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(environ);
+        ArgumentNullException.ThrowIfNull(offer);
+        // An engine that reuses its environ (Kestrel's, one per connection) must not keep the last request's upgrade.
+        environ.Offer(null);
+        if (refusal is { } forbidden)
+        {
+            await runtime.RefuseAsync(forbidden, response);
+            return;
+        }
+        var offered = offer(state);
+        if (offered.Refusal is { } badHandshake)
+        {
+            await runtime.RefuseAsync(badHandshake, response);
+            return;
+        }
+        environ.Offer(offered.Upgrade);
+        var result = await ApplicationInvoker.InvokeAsync(runtime, environ, head, classify);
+        await AnswerAsync(runtime, result, environ, head, response);
+    }
+
     /// <summary>Carries out <paramref name="result"/> on <paramref name="response"/>, and ends the request <see cref="ApplicationInvoker.InvokeAsync"/> started.</summary>
     /// <returns>The plan of the response sent whole, or null when there was none (a websocket, a refusal, an aborted response): the connection then closes.</returns>
     public static async ValueTask<ResponsePlan?> AnswerAsync<TResponse>(HostRuntime runtime, ApplicationResult result, Environ environ, ResponseHead head, TResponse response)

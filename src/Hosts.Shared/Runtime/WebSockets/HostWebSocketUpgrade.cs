@@ -119,15 +119,17 @@ public abstract class HostWebSocketUpgrade : WebSocketUpgrade
     /// <param name="stream">The upgraded connection.</param>
     /// <param name="subProtocol">The subprotocol chosen, or null.</param>
     /// <param name="abortConnection">Drops the connection at once, for an engine whose stream does nothing when disposed (Kestrel's); null when disposing the stream is enough.</param>
-    /// <param name="abortDropsUnsentWrites">
-    /// True when <paramref name="abortConnection"/> throws away what was written but not yet sent (Kestrel's output pipe): once
-    /// our close frame is written, the connection is then left to end with the request, which sends it first, and aborted
-    /// only after <see cref="WebSocketOptions.CloseTimeout"/> (at least 5 s), so that the peer reads the close code rather than a reset.
-    /// Only for a connection nothing else will use once the request has ended (an HTTP/1.1 upgrade, not an HTTP/2 stream).
+    /// <param name="abortAfterClose">
+    /// For an engine whose abort throws away what was written but not yet sent (Kestrel's output pipe): how the connection
+    /// ends once our close frame is written and the peer did not close back. The connection is then left to end with the
+    /// request, which sends the frame first, and this runs only after <see cref="WebSocketOptions.CloseTimeout"/> (at least 5 s),
+    /// so that the peer reads the close code rather than a reset; by then the connection is usually gone, so it should be an
+    /// abort the engine does not report as the application's (Kestrel's transport abort). Null: <paramref name="abortConnection"/>
+    /// at once. Only for a connection nothing else will use once the request has ended (an HTTP/1.1 upgrade, not an HTTP/2 stream).
     /// </param>
-    protected WebSocket CreateFromStream(Stream stream, string? subProtocol, Action? abortConnection = null, bool abortDropsUnsentWrites = false)
+    protected WebSocket CreateFromStream(Stream stream, string? subProtocol, Action? abortConnection = null, Action? abortAfterClose = null)
     {
-        _connection = new WebSocketConnectionStream(stream, Options.CloseTimeout, abortConnection, abortDropsUnsentWrites);
+        _connection = new WebSocketConnectionStream(stream, Options.CloseTimeout, abortConnection, abortAfterClose, _runtime.Logger);
         return WebSocket.CreateFromStream(_connection, EngineOptions.For(Options, subProtocol, Compression));
     }
 }

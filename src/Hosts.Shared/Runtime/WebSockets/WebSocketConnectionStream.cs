@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using HostKit.Hosts.Protocol;
+using Microsoft.Extensions.Logging;
 
 namespace HostKit.Hosts.Runtime;
 
@@ -24,13 +25,15 @@ namespace HostKit.Hosts.Runtime;
 /// <param name="inner">The connection as the engine's stream.</param>
 /// <param name="lingerTimeout">The longest wait for the peer to close its side after our close frame.</param>
 /// <param name="abortConnection">Drops the connection at once, for an engine (Kestrel) whose stream does nothing on dispose; null when disposing <paramref name="inner"/> is enough.</param>
-/// <param name="abortDropsUnsentWrites">
-/// True when <paramref name="abortConnection"/> throws away what was written but not yet sent (Kestrel's: a write completes once it
-/// is in the connection's output pipe, and an abort cancels the loop that sends it). After our close frame was written, the
-/// connection is then not aborted at once but left to end with the request, which sends what was written first; it is
-/// aborted only if it is still there after <paramref name="lingerTimeout"/>, and at least 5 s (a peer that stopped reading).
+/// <param name="abortAfterClose">
+/// For an engine whose abort throws away what was written but not yet sent (Kestrel's: a write completes once it is in the
+/// connection's output pipe, and an abort cancels the loop that sends it): how the connection ends after our close frame was
+/// written. It is then not aborted at once but left to end with the request, which sends what was written first, and this runs
+/// only after <paramref name="lingerTimeout"/>, and at least 5 s (for a peer that stopped reading; logged at debug with
+/// <paramref name="logger"/>). Null: <paramref name="abortConnection"/> at once.
 /// </param>
-internal sealed class WebSocketConnectionStream(Stream inner, TimeSpan lingerTimeout, Action? abortConnection, bool abortDropsUnsentWrites = false) : Stream
+/// <param name="logger">Where the end after <paramref name="abortAfterClose"/> is reported.</param>
+internal sealed class WebSocketConnectionStream(Stream inner, TimeSpan lingerTimeout, Action? abortConnection, Action? abortAfterClose = null, ILogger? logger = null) : Stream
 {
     private const int DrainBufferBytes = 1024;
 
@@ -171,8 +174,8 @@ internal sealed class WebSocketConnectionStream(Stream inner, TimeSpan lingerTim
             graceful = await DrainUntilPeerEndsAsync();
         else if (graceful && !_inbound.SawClose && !_peerEnded)
             graceful = false;
-        if (!graceful && _outbound.SawClose && abortDropsUnsentWrites)
-            _ = AbortLaterAsync();
+        if (!graceful && _outbound.SawClose && abortAfterClose is not null)
+            _ = AbortLaterAsync(abortAfterClose);
         else if (!graceful)
             abortConnection?.Invoke();
         inner.Dispose();
@@ -182,10 +185,13 @@ internal sealed class WebSocketConnectionStream(Stream inner, TimeSpan lingerTim
     /// Aborts after the linger time: an abort now could throw away our close frame before it is sent, and the peer would
     /// read a reset instead of the close code. The request ends meanwhile, which sends what was written and closes.
     /// </summary>
-    private async Task AbortLaterAsync()
+    private async Task AbortLaterAsync(Action abort)
     {
-        await Task.Delay(lingerTimeout > SendGrace ? lingerTimeout : SendGrace);
-        abortConnection?.Invoke();
+        var linger = lingerTimeout > SendGrace ? lingerTimeout : SendGrace;
+        await Task.Delay(linger);
+        abort();
+        if (logger is not null)
+            HostLog.WebSocketEndedAfterClose(logger, linger.TotalSeconds);
     }
 
     /// <summary>Reads and drops what the peer sends until it closes its side: true when it did within the linger time.</summary>
