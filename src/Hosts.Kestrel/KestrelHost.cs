@@ -54,7 +54,11 @@ public sealed class KestrelHost : IServerHost
         {
             LimitedSocketTransport.Listen(kestrelOptions, url, HostName, listen =>
             {
-                listen.Use(next => connection => connections.ServeAsync(next.Invoke, connection));
+                listen.Use(next =>
+                {
+                    Func<ConnectionContext, Task> serve = next.Invoke; // made once per endpoint, not once per connection
+                    return connection => connections.ServeAsync(serve, connection);
+                });
                 if (tls is not null)
                     KestrelTls.Use(listen, tls, options.Limits, options.Http2);
                 else
